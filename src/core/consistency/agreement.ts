@@ -1,0 +1,40 @@
+import { compareStrings } from '../compare.ts';
+import type { ConsensusId } from '../ids.ts';
+
+/** Evidence for A2: a certificate naming the witnesses that saw the same state. */
+export interface ConvergenceCert {
+  readonly certId: string;
+  readonly witnesses: readonly string[];
+}
+
+/** How settled a fact is (A1 Provisional < A2 SoftSafe < A3 Finalized). */
+export type Agreement =
+  | { readonly level: 'Provisional' }
+  | { readonly level: 'SoftSafe'; readonly cert: ConvergenceCert | null }
+  | { readonly level: 'Finalized'; readonly consensusId: ConsensusId };
+
+export const PROVISIONAL: Agreement = { level: 'Provisional' };
+
+const RANK = { Provisional: 0, SoftSafe: 1, Finalized: 2 } as const;
+
+export function isFinalized(a: Agreement): a is Extract<Agreement, { level: 'Finalized' }> {
+  return a.level === 'Finalized';
+}
+
+/** True for A2 or A3. */
+export function isSafe(a: Agreement): boolean {
+  return a.level !== 'Provisional';
+}
+
+/** Lattice join: the higher level wins; at equal level the larger evidence id wins, so the join is total and deterministic. */
+export function joinAgreement(a: Agreement, b: Agreement): Agreement {
+  const d = RANK[a.level] - RANK[b.level];
+  if (d !== 0) return d > 0 ? a : b;
+  if (a.level === 'Finalized' && b.level === 'Finalized') return compareStrings(a.consensusId, b.consensusId) >= 0 ? a : b;
+  if (a.level === 'SoftSafe' && b.level === 'SoftSafe') {
+    if (a.cert === null) return b;
+    if (b.cert === null) return a;
+    return compareStrings(a.cert.certId, b.cert.certId) >= 0 ? a : b;
+  }
+  return a;
+}

@@ -1,0 +1,20 @@
+import { bool, cid, obj, str, type Infer } from '../schema.ts';
+import { kind } from './kind-spec.ts';
+
+/** A channel's id is the FactId of its creation fact. */
+export const ChannelCreated = obj({ name: str({ min: 1, max: 64 }) }, { topic: str({ max: 256 }) });
+export const ChannelTopicSet = obj({ channel: cid, topic: str({ max: 256 }) });
+/** `ack` opts the message into acknowledgment tracking (spec 002). */
+export const MessageSent = obj({ channel: cid, text: str({ min: 1, max: 4000 }), ack: bool });
+export const ReactionAdded = obj({ channel: cid, message: cid, emoji: str({ min: 1, max: 16 }) });
+export type ChannelCreated = Infer<typeof ChannelCreated>;
+export type ChannelTopicSet = Infer<typeof ChannelTopicSet>;
+export type MessageSent = Infer<typeof MessageSent>;
+export type ReactionAdded = Infer<typeof ReactionAdded>;
+
+export const chatKinds = {
+  'chat.channel': kind('context', ChannelCreated),
+  'chat.topic': kind('context', ChannelTopicSet),
+  'chat.message': kind('context', MessageSent),
+  'chat.reaction': kind('context', ReactionAdded),
+};

@@ -1,0 +1,27 @@
+import { arr, bytes, hash32, ident, int, obj, str, type Infer } from '../schema.ts';
+import { kind } from './kind-spec.ts';
+
+export const SnapshotV1 = obj({ epoch: int(), digest: hash32, blobCid: ident });
+export type SnapshotV1 = Infer<typeof SnapshotV1>;
+
+export const ProtocolVersion = obj({ major: int(), minor: int(), patch: int() });
+export type ProtocolVersion = Infer<typeof ProtocolVersion>;
+
+export const SnapshotProposed = obj({ proposalId: ident, targetEpoch: int(), digest: hash32 });
+export const SnapshotCompleted = obj({ proposalId: ident, snapshot: SnapshotV1, thresholdSignature: bytes({ max: 128 }) });
+export const CacheInvalidated = obj({ keys: arr(str({ min: 1, max: 256 }), { min: 1, max: 256 }), epochFloor: int() });
+export const UpgradeActivated = obj({ packageId: ident, toVersion: ProtocolVersion, activationFence: int() });
+export const AdminReplacement = obj({ oldAdmin: ident, newAdmin: ident, activationEpoch: int() });
+export type SnapshotProposed = Infer<typeof SnapshotProposed>;
+export type SnapshotCompleted = Infer<typeof SnapshotCompleted>;
+export type CacheInvalidated = Infer<typeof CacheInvalidated>;
+export type UpgradeActivated = Infer<typeof UpgradeActivated>;
+export type AdminReplacement = Infer<typeof AdminReplacement>;
+
+export const maintenanceKinds = {
+  'maint.snapshotProposed': kind('authority', SnapshotProposed),
+  'maint.snapshotCompleted': kind('authority', SnapshotCompleted),
+  'maint.cacheInvalidated': kind('authority', CacheInvalidated),
+  'maint.upgradeActivated': kind('authority', UpgradeActivated),
+  'maint.adminReplacement': kind('authority', AdminReplacement),
+};

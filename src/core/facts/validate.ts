@@ -1,0 +1,74 @@
+import { publicKeyOfDevice } from '../crypto/device-id.ts';
+import { verify } from '../crypto/ed25519.ts';
+import { DecodeError, decodeCanonical } from '../encoding/cbor.ts';
+import { cidOf } from '../encoding/cid.ts';
+import { encodeCanonical } from '../encoding/cbor.ts';
+import { namespaceId, namespaceKind, type Namespace } from '../ids.ts';
+import { FactValidationError } from './errors.ts';
+import { FACT_VERSION, MAX_FACT_BYTES, type Fact, type ValidatedFact } from './fact.ts';
+import { kindSpec } from './kinds/index.ts';
+import { bytes, deviceId, int, literal, obj, SchemaError, str } from './schema.ts';
+import { signingBytes } from './signing.ts';
+
+const Envelope = obj({
+  v: literal(FACT_VERSION),
+  ns: str({ min: 11, max: 160 }),
+  kind: str({ min: 1, max: 64 }),
+  author: str({ min: 1, max: 128 }),
+  device: deviceId,
+  time: obj({ wall: int(), logical: int({ max: 0xffffffff }) }),
+  body: (v) => v,
+  sig: bytes({ len: 64 }),
+});
+
+export interface ValidateOptions {
+  /** The journal the fact is meant for; a fact addressed elsewhere is WrongNamespace. */
+  readonly namespace?: Namespace;
+}
+
+/**
+ * Checks, cheapest first: size, encoding, canonical form, envelope shape, kind, namespace, body,
+ * signature. Throws FactValidationError; returns the fact with its id when every check passes.
+ */
+export function validateFact(raw: Uint8Array, opts: ValidateOptions = {}): ValidatedFact {
+  if (raw.length > MAX_FACT_BYTES) throw new FactValidationError('TooLarge', `${raw.length} > ${MAX_FACT_BYTES} bytes`);
+  let decoded: unknown;
+  try {
+    decoded = decodeCanonical(raw);
+  } catch (e) {
+    if (e instanceof DecodeError) throw new FactValidationError(e.code, e.message);
+    throw e;
+  }
+  const fact = check(() => Envelope(decoded, 'fact')) as unknown as Fact;
+  if (!/^(authority|context):./.test(fact.ns)) throw new FactValidationError('Malformed', `bad namespace ${fact.ns}`);
+  const spec = kindSpec(fact.kind);
+  if (!spec) throw new FactValidationError('UnknownKind', fact.kind);
+  checkNamespace(fact, spec.ns, opts.namespace);
+  check(() => spec.body(fact.body, 'body'));
+  if (fact.kind === 'authority.genesis' && cidOf(encodeCanonical(fact.body)) !== fact.author) {
+    throw new FactValidationError('WrongNamespace', 'genesis author must be the CID of its body');
+  }
+  const key = publicKeyOfDevice(fact.device)!;
+  if (!verify(fact.sig, signingBytes(fact), key)) throw new FactValidationError('BadSignature', 'signature does not verify');
+  return { id: cidOf(raw), fact, bytes: raw };
+}
+
+function checkNamespace(fact: Fact, rule: 'authority' | 'context' | 'any', expected: Namespace | undefined): void {
+  if (expected !== undefined && fact.ns !== expected) {
+    throw new FactValidationError('WrongNamespace', `fact is for ${fact.ns}, not ${expected}`);
+  }
+  const nsKind = namespaceKind(fact.ns);
+  if (rule !== 'any' && rule !== nsKind) throw new FactValidationError('WrongNamespace', `${fact.kind} belongs in a ${rule} journal`);
+  if (nsKind === 'authority' && namespaceId(fact.ns) !== fact.author) {
+    throw new FactValidationError('WrongNamespace', 'only an authority writes its own journal');
+  }
+}
+
+function check<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof SchemaError) throw new FactValidationError('Malformed', e.message);
+    throw e;
+  }
+}
