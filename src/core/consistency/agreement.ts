@@ -1,4 +1,4 @@
-import { compareStrings } from '../compare.ts';
+import { compareNumbers, compareStrings } from '../compare.ts';
 import type { ConsensusId } from '../ids.ts';
 
 /** Evidence for A2: a certificate naming the witnesses that saw the same state. */
@@ -34,7 +34,19 @@ export function joinAgreement(a: Agreement, b: Agreement): Agreement {
   if (a.level === 'SoftSafe' && b.level === 'SoftSafe') {
     if (a.cert === null) return b;
     if (b.cert === null) return a;
-    return compareStrings(a.cert.certId, b.cert.certId) >= 0 ? a : b;
+    return compareCerts(a.cert, b.cert) >= 0 ? a : b;
   }
   return a;
+}
+
+/** Total order on certificates: by id, then by witness list, so two certs that differ anywhere never tie. */
+function compareCerts(a: ConvergenceCert, b: ConvergenceCert): number {
+  const byId = compareStrings(a.certId, b.certId);
+  if (byId !== 0) return byId;
+  const n = Math.min(a.witnesses.length, b.witnesses.length);
+  for (let i = 0; i < n; i++) {
+    const d = compareStrings(a.witnesses[i]!, b.witnesses[i]!);
+    if (d !== 0) return d;
+  }
+  return compareNumbers(a.witnesses.length, b.witnesses.length);
 }

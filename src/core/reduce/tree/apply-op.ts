@@ -1,0 +1,33 @@
+import type { DeviceId } from '../../ids.ts';
+import type { TreeOpKind } from '../../facts/kinds/tree.ts';
+import { buildTree, setLeaf, setThreshold } from './commitment.ts';
+import { deviceCount, leafIndexOf, type TreeState } from './tree-state.ts';
+
+export type TreeOpRejection = 'NotADevice' | 'AlreadyADevice' | 'UnknownDevice' | 'ThresholdTooHigh' | 'LastDevice';
+
+/**
+ * Applies one op to its parent state, or says why it cannot apply there. Only a device of the parent
+ * state may change the tree; a policy can never ask for more signers than there are devices.
+ */
+export function applyTreeOp(s: TreeState, by: DeviceId, op: TreeOpKind): TreeState | TreeOpRejection {
+  if (leafIndexOf(s, by) < 0) return 'NotADevice';
+  switch (op.type) {
+    case 'AddLeaf': {
+      if (leafIndexOf(s, op.device) >= 0) return 'AlreadyADevice';
+      const blank = s.leaves.indexOf(null);
+      return setLeaf(s, blank >= 0 ? blank : s.leaves.length, { device: op.device, role: op.role });
+    }
+    case 'RemoveLeaf': {
+      const i = leafIndexOf(s, op.device);
+      if (i < 0) return 'UnknownDevice';
+      const remaining = deviceCount(s) - 1;
+      if (remaining < 1) return 'LastDevice';
+      if (remaining < s.threshold) return 'ThresholdTooHigh';
+      return setLeaf(s, i, null);
+    }
+    case 'UpdatePolicy':
+      return op.threshold > deviceCount(s) ? 'ThresholdTooHigh' : setThreshold(s, op.threshold);
+    case 'RotateEpoch':
+      return buildTree(s.commitment, s.epoch + 1, s.threshold, s.leaves);
+  }
+}

@@ -1,0 +1,112 @@
+import { compareStrings } from '../../compare.ts';
+import { hashValue } from '../../crypto/hash.ts';
+import type { ValidatedFact } from '../../facts/fact.ts';
+import type { TreeOpKind } from '../../facts/kinds/tree.ts';
+import type { DeviceId, FactId, Hash32 } from '../../ids.ts';
+import type { Reducer } from '../reducer.ts';
+import { applyTreeOp } from './apply-op.ts';
+import { buildTree } from './commitment.ts';
+import { summarize, type Leaf, type TreeState, type TreeStateSummary } from './tree-state.ts';
+
+interface Candidate {
+  readonly id: FactId;
+  /** H(op) over every op field, parent included: the max-hash conflict key of spec 003. */
+  readonly hash: Hash32;
+  readonly device: DeviceId;
+  readonly op: TreeOpKind;
+}
+
+/**
+ * Ops are grouped by the parent (epoch, commitment) they name. Starting from genesis, the chain follows,
+ * at each state, the max-hash op of that state's group among those valid there. A late op that beats an
+ * applied winner cuts the chain at its parent and the walk resumes from there, so incremental and full
+ * reduction reach the same chain whatever the arrival order.
+ */
+export interface TreeReducerState {
+  genesis: FactId | null;
+  readonly groups: Map<string, Candidate[]>;
+  readonly chain: TreeState[];
+  readonly applied: FactId[];
+  readonly chainIndex: Map<string, number>;
+}
+
+export interface TreeCanonical {
+  readonly summary: TreeStateSummary | null;
+  readonly leaves: readonly (Leaf | null)[];
+  readonly applied: readonly FactId[];
+}
+
+const parentKey = (epoch: number, commitment: Hash32) => `${epoch}:${commitment}`;
+const keyOf = (s: TreeState) => parentKey(s.epoch, s.commitment);
+
+function beats(a: Candidate, b: Candidate): boolean {
+  const d = compareStrings(a.hash, b.hash) || compareStrings(a.id, b.id);
+  return d > 0;
+}
+
+function truncate(st: TreeReducerState, index: number): void {
+  for (let i = index + 1; i < st.chain.length; i++) st.chainIndex.delete(keyOf(st.chain[i]!));
+  st.chain.length = index + 1;
+  st.applied.length = index;
+}
+
+function walk(st: TreeReducerState, from: number): void {
+  truncate(st, from);
+  for (;;) {
+    const head = st.chain[st.chain.length - 1]!;
+    const group = st.groups.get(keyOf(head));
+    if (!group) return;
+    let best: { c: Candidate; next: TreeState } | null = null;
+    for (const c of group) {
+      if (best && !beats(c, best.c)) continue;
+      const next = applyTreeOp(head, c.device, c.op);
+      if (typeof next !== 'string') best = { c, next };
+    }
+    if (!best || st.chainIndex.has(keyOf(best.next))) return;
+    st.applied.push(best.c.id);
+    st.chainIndex.set(keyOf(best.next), st.chain.length);
+    st.chain.push(best.next);
+  }
+}
+
+function addOp(st: TreeReducerState, vf: ValidatedFact<'tree.op'>): void {
+  const body = vf.fact.body;
+  const c: Candidate = { id: vf.id, hash: hashValue('aura/tree/op', body), device: vf.fact.device, op: body.op };
+  const key = parentKey(body.parentEpoch, body.parentCommitment);
+  const group = st.groups.get(key);
+  if (group) {
+    if (group.some((g) => g.id === c.id)) return;
+    group.push(c);
+  } else st.groups.set(key, [c]);
+  const at = st.chainIndex.get(key);
+  if (at === undefined) return;
+  if (at === st.chain.length - 1) return walk(st, at);
+  const winner = group?.find((g) => g.id === st.applied[at]);
+  if (winner && beats(c, winner) && typeof applyTreeOp(st.chain[at]!, c.device, c.op) !== 'string') walk(st, at);
+}
+
+function addGenesis(st: TreeReducerState, vf: ValidatedFact<'authority.genesis'>): void {
+  // Every valid genesis of one namespace has the same body (the AuthorityId is its CID): the first is enough.
+  if (st.genesis !== null) return;
+  st.genesis = vf.id;
+  const root = buildTree(hashValue('aura/tree/genesis', vf.fact.author), 0, 1, [{ device: vf.fact.body.device, role: 'device' }]);
+  st.chain.push(root);
+  st.chainIndex.set(keyOf(root), 0);
+  walk(st, 0);
+}
+
+export function currentTree(st: TreeReducerState): TreeState | null {
+  return st.chain[st.chain.length - 1] ?? null;
+}
+
+export const treeReducer: Reducer<TreeReducerState, TreeCanonical> = {
+  init: () => ({ genesis: null, groups: new Map(), chain: [], applied: [], chainIndex: new Map() }),
+  apply(st, vf) {
+    if (vf.fact.kind === 'tree.op') addOp(st, vf as ValidatedFact<'tree.op'>);
+    else if (vf.fact.kind === 'authority.genesis') addGenesis(st, vf as ValidatedFact<'authority.genesis'>);
+  },
+  canonical(st) {
+    const head = currentTree(st);
+    return { summary: head && summarize(head), leaves: head?.leaves ?? [], applied: st.applied.slice() };
+  },
+};

@@ -1,0 +1,48 @@
+import type { DeviceId, Epoch, Hash32 } from '../../ids.ts';
+
+export interface Leaf {
+  readonly device: DeviceId;
+  readonly role: 'device' | 'guardian';
+}
+
+/**
+ * The internal commitment tree: a complete binary tree in heap layout. `leaves[i]` sits at node
+ * `capacity + i`; node 1 is the root; a removed device leaves a blank (null) slot that a later AddLeaf reuses.
+ */
+export interface TreeState {
+  readonly epoch: Epoch;
+  readonly threshold: number;
+  readonly leaves: readonly (Leaf | null)[];
+  /** Node hashes, index 1..2·capacity−1 (index 0 unused). */
+  readonly nodes: readonly Hash32[];
+  readonly capacity: number;
+  /** Root commitment; binds the previous commitment too, so no state ever recurs and ops cannot be replayed. */
+  readonly commitment: Hash32;
+}
+
+/** The public view of an authority's tree (spec 003). */
+export interface TreeStateSummary {
+  readonly epoch: Epoch;
+  readonly commitment: Hash32;
+  readonly threshold: number;
+  readonly deviceCount: number;
+}
+
+export function deviceCount(s: TreeState): number {
+  let n = 0;
+  for (const l of s.leaves) if (l !== null) n++;
+  return n;
+}
+
+export function summarize(s: TreeState): TreeStateSummary {
+  return { epoch: s.epoch, commitment: s.commitment, threshold: s.threshold, deviceCount: deviceCount(s) };
+}
+
+export function leafIndexOf(s: TreeState, device: DeviceId): number {
+  return s.leaves.findIndex((l) => l !== null && l.device === device);
+}
+
+/** Devices currently in the tree, sorted. */
+export function activeDevices(s: TreeState): DeviceId[] {
+  return s.leaves.flatMap((l) => (l === null ? [] : [l.device])).sort();
+}
