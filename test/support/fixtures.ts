@@ -35,6 +35,11 @@ export class Writer {
     return this;
   }
 
+  /** The wall time of the last fact written (or the start time). */
+  get wall(): number {
+    return this.clock.wall;
+  }
+
   setWall(wall: number): this {
     this.clock = { wall, logical: 0 };
     return this;

@@ -1,0 +1,66 @@
+import { compareStrings } from '../compare.ts';
+import type { ValidatedFact } from '../facts/fact.ts';
+import type { FactId } from '../ids.ts';
+import { joinAcknowledgment, type Acknowledgment } from './acknowledgment.ts';
+import type { Consistency } from './consistency.ts';
+import type { PolicyContext, PolicyRegistry } from './delivery-policy.ts';
+
+/** Ack storage kept apart from the journal (the IndexedDB store implements it). */
+export interface AckStore {
+  trackedFactIds(): Promise<readonly FactId[]>;
+  acknowledgment(id: FactId): Promise<Acknowledgment | undefined>;
+  /** Drops the tracking of all the given facts in one atomic write. */
+  dropTracking(ids: readonly FactId[]): Promise<void>;
+}
+
+export interface TrackedAck {
+  readonly factId: FactId;
+  readonly acknowledgment: Acknowledgment;
+}
+
+export interface FactWithConsistency {
+  readonly fact: ValidatedFact;
+  readonly consistency: Consistency;
+}
+
+export type FactLookup = (id: FactId) => FactWithConsistency | undefined;
+
+export interface AckGcResult {
+  readonly dropped: FactId[];
+  readonly retained: FactId[];
+}
+
+/**
+ * Which tracked facts the registry's policies allow to forget, sorted. The policy sees the join of the
+ * stored acks and any acks in the fact's consistency, so no evidence is ignored. Tracking of a fact the
+ * lookup does not know is retained: with no fact there is no policy to consult.
+ */
+export function planAckGc(tracked: readonly TrackedAck[], lookup: FactLookup, registry: PolicyRegistry, ctx: PolicyContext): FactId[] {
+  const drop = new Set<FactId>();
+  for (const t of tracked) {
+    const known = lookup(t.factId);
+    if (known === undefined) continue;
+    const c = known.consistency;
+    const acknowledgment = c.acknowledgment === null ? t.acknowledgment : joinAcknowledgment(c.acknowledgment, t.acknowledgment);
+    const policy = registry.getPolicy(known.fact);
+    if (policy.shouldDropTracking({ ...c, acknowledgment }, policy.expectedPeers(known.fact, ctx))) drop.add(t.factId);
+  }
+  return [...drop].sort(compareStrings);
+}
+
+/**
+ * Reads the store, plans with the policies, and drops the planned facts in one batch. A fact whose tracking
+ * vanished between listing and reading is in neither list.
+ */
+export async function gcAckTracking(store: AckStore, lookup: FactLookup, registry: PolicyRegistry, ctx: PolicyContext): Promise<AckGcResult> {
+  const ids = [...new Set(await store.trackedFactIds())].sort(compareStrings);
+  const tracked: TrackedAck[] = [];
+  for (const factId of ids) {
+    const acknowledgment = await store.acknowledgment(factId);
+    if (acknowledgment !== undefined) tracked.push({ factId, acknowledgment });
+  }
+  const dropped = planAckGc(tracked, lookup, registry, ctx);
+  if (dropped.length > 0) await store.dropTracking(dropped);
+  const droppedSet = new Set(dropped);
+  return { dropped, retained: tracked.map((t) => t.factId).filter((id) => !droppedSet.has(id)) };
+}
