@@ -9,7 +9,7 @@ import { reduceAll } from '../../src/core/reduce/reducer.ts';
 import { applyTreeOp } from '../../src/core/reduce/tree/apply-op.ts';
 import { buildTree, setLeaf } from '../../src/core/reduce/tree/commitment.ts';
 import { currentTree, treeReducer } from '../../src/core/reduce/tree/tree-reducer.ts';
-import { summarize } from '../../src/core/reduce/tree/tree-state.ts';
+import { summarize, type Leaf } from '../../src/core/reduce/tree/tree-state.ts';
 import { deviceKey, Writer } from '../support/fixtures.ts';
 import { treeOpPool } from '../support/tree-pool.ts';
 
@@ -79,10 +79,10 @@ describe('commitment tree reduction', () => {
   it('path recomputation equals a full rebuild', () => {
     fc.assert(
       fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 20 }), fc.nat(), (present, pick) => {
-        const leaves = present.map((p, i) => (p ? { device: `dev-${i}`, role: 'device' as const } : null));
+        const leaves = present.map((p, i): Leaf | null => (p ? { device: `dev-${i}`, role: 'device' } : null));
         const base = buildTree('p', 3, 1, leaves);
         const i = pick % leaves.length;
-        const leaf = { device: `new-${pick}`, role: 'guardian' as const };
+        const leaf: Leaf = { device: `new-${pick}`, role: 'guardian' };
         const incremental = setLeaf(base, i, leaf);
         const changed = leaves.slice();
         changed[i] = leaf;

@@ -8,7 +8,7 @@ import { FACT_VERSION, MAX_FACT_BYTES, type Fact } from '../../src/core/facts/fa
 import { createGenesis } from '../../src/core/facts/genesis.ts';
 import type { FactKind } from '../../src/core/facts/kinds/index.ts';
 import { signingBytes } from '../../src/core/facts/signing.ts';
-import { validateFact } from '../../src/core/facts/validate.ts';
+import { validateFact, validateFactWith } from '../../src/core/facts/validate.ts';
 import { authorityNamespace, contextNamespace } from '../../src/core/ids.ts';
 import { deviceKey, Writer } from '../support/fixtures.ts';
 
@@ -112,5 +112,30 @@ describe('validateFact rejects with a typed error', () => {
   it('UnknownKind: a correctly signed fact of a kind nobody defined', () => {
     const bytes = signRaw({ ns: ctx, kind: 'chat.teleport' as FactKind, author: authority, device: alice.deviceId, time, body: {} as never });
     rejects(bytes, 'UnknownKind');
+  });
+});
+
+describe('validateFactWith an injected verifier', () => {
+  const webCryptoVerify = async (sig: Uint8Array, msg: Uint8Array, pk: Uint8Array) => {
+    const key = await crypto.subtle.importKey('raw', pk as BufferSource, { name: 'Ed25519' }, false, ['verify']);
+    return crypto.subtle.verify('Ed25519', key, sig as BufferSource, msg as BufferSource);
+  };
+
+  it('accepts what the pure-JS verifier accepts, using WebCrypto Ed25519', async () => {
+    const m = chat.fact('chat.message', { channel: channel.id, text: 'via webcrypto', ack: false });
+    expect((await validateFactWith(m.bytes, webCryptoVerify)).id).toBe(m.id);
+  });
+
+  it('rejects a forged signature as BadSignature', async () => {
+    const sig = channel.fact.sig.slice();
+    sig[0]! ^= 0x80;
+    await expect(validateFactWith(encodeCanonical({ ...channel.fact, sig }), webCryptoVerify)).rejects.toMatchObject({ code: 'BadSignature' });
+  });
+
+  it('runs the structural checks before asking the verifier', async () => {
+    let asked = 0;
+    const counting = async () => (asked++, true);
+    await expect(validateFactWith(Uint8Array.of(0xff), counting)).rejects.toMatchObject({ code: 'Malformed' });
+    expect(asked).toBe(0);
   });
 });

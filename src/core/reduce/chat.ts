@@ -1,0 +1,186 @@
+import { compareStrings } from '../compare.ts';
+import { isKind, orderTimeOf, type ValidatedFact } from '../facts/fact.ts';
+import type { OrderTime } from '../facts/hlc.ts';
+import type { AuthorityId, ChannelId, DeviceId, FactId } from '../ids.ts';
+import type { Reducer } from './reducer.ts';
+import { compareStamps, stampOf, type Stamp } from './stamp.ts';
+
+export interface ChatChannel {
+  /** The FactId of the 'chat.channel' fact. */
+  readonly id: ChannelId;
+  readonly name: string;
+  readonly creator: AuthorityId;
+  readonly createdAt: OrderTime;
+  readonly topic: string | null;
+}
+
+/** A 'chat.message' fact as reduced state; `id` and `time` place it in the fact order. */
+export interface ChatMessage extends Stamp {
+  readonly channel: ChannelId;
+  readonly author: AuthorityId;
+  readonly device: DeviceId;
+  readonly text: string;
+  readonly ack: boolean;
+}
+
+export interface Reaction {
+  readonly emoji: string;
+  /** Sorted, each authority once. */
+  readonly authorities: readonly AuthorityId[];
+}
+
+interface ChannelRecord extends Stamp {
+  readonly name: string;
+  readonly creator: AuthorityId;
+  readonly topic: string | null;
+}
+
+/** A channel's messages, sorted lazily: appends in fact order keep it sorted, anything else marks it. */
+interface MessageBucket {
+  readonly messages: ChatMessage[];
+  sorted: boolean;
+}
+
+/**
+ * Everything keyed by fact ids, so facts may arrive in any order: messages, topics and reactions naming
+ * a channel or message not (yet) known are kept and become visible when it arrives.
+ */
+export interface ChatState {
+  readonly channels: Map<ChannelId, ChannelRecord>;
+  readonly channelList: ChannelRecord[];
+  channelsSorted: boolean;
+  /** Per channel, the 'chat.topic' fact greatest by (order time, FactId). */
+  readonly topics: Map<ChannelId, { readonly stamp: Stamp; readonly topic: string }>;
+  readonly messageIds: Set<FactId>;
+  readonly buckets: Map<ChannelId, MessageBucket>;
+  /** Keyed by reactionKey(channel, message); emoji → reacting authorities. */
+  readonly reactions: Map<string, Map<string, Set<AuthorityId>>>;
+  /** Messages in known channels. */
+  visibleMessages: number;
+}
+
+export interface ChatCanonical {
+  readonly channels: readonly ChatChannel[];
+  /** Every message, in known channels or not, in fact order. */
+  readonly messages: readonly (ChatMessage & { readonly reactions: readonly Reaction[] })[];
+}
+
+/** Channel and message ids are CIDs, which never contain '/'. */
+function reactionKey(channel: ChannelId, message: FactId): string {
+  return `${channel}/${message}`;
+}
+
+function applyChannel(st: ChatState, vf: ValidatedFact<'chat.channel'>): void {
+  if (st.channels.has(vf.id)) return;
+  const b = vf.fact.body;
+  const rec: ChannelRecord = { id: vf.id, time: orderTimeOf(vf.fact), name: b.name, creator: vf.fact.author, topic: b.topic ?? null };
+  st.channels.set(vf.id, rec);
+  st.channelList.push(rec);
+  st.channelsSorted = false;
+  st.visibleMessages += st.buckets.get(vf.id)?.messages.length ?? 0;
+}
+
+function applyTopic(st: ChatState, vf: ValidatedFact<'chat.topic'>): void {
+  const b = vf.fact.body;
+  const stamp = stampOf(vf);
+  const seen = st.topics.get(b.channel);
+  if (!seen || compareStamps(stamp, seen.stamp) > 0) st.topics.set(b.channel, { stamp, topic: b.topic });
+}
+
+function applyMessage(st: ChatState, vf: ValidatedFact<'chat.message'>): void {
+  if (st.messageIds.has(vf.id)) return;
+  st.messageIds.add(vf.id);
+  const b = vf.fact.body;
+  const msg: ChatMessage = { id: vf.id, time: orderTimeOf(vf.fact), channel: b.channel, author: vf.fact.author, device: vf.fact.device, text: b.text, ack: b.ack };
+  let bucket = st.buckets.get(b.channel);
+  if (!bucket) st.buckets.set(b.channel, (bucket = { messages: [], sorted: true }));
+  const last = bucket.messages[bucket.messages.length - 1];
+  if (last && compareStamps(last, msg) > 0) bucket.sorted = false;
+  bucket.messages.push(msg);
+  if (st.channels.has(b.channel)) st.visibleMessages++;
+}
+
+function applyReaction(st: ChatState, vf: ValidatedFact<'chat.reaction'>): void {
+  const b = vf.fact.body;
+  const key = reactionKey(b.channel, b.message);
+  let byEmoji = st.reactions.get(key);
+  if (!byEmoji) st.reactions.set(key, (byEmoji = new Map()));
+  let who = byEmoji.get(b.emoji);
+  if (!who) byEmoji.set(b.emoji, (who = new Set()));
+  who.add(vf.fact.author);
+}
+
+export const chatReducer: Reducer<ChatState, ChatCanonical> = {
+  init: () => ({
+    channels: new Map(),
+    channelList: [],
+    channelsSorted: true,
+    topics: new Map(),
+    messageIds: new Set(),
+    buckets: new Map(),
+    reactions: new Map(),
+    visibleMessages: 0,
+  }),
+  apply(st, vf) {
+    if (isKind(vf, 'chat.message')) applyMessage(st, vf);
+    else if (isKind(vf, 'chat.reaction')) applyReaction(st, vf);
+    else if (isKind(vf, 'chat.channel')) applyChannel(st, vf);
+    else if (isKind(vf, 'chat.topic')) applyTopic(st, vf);
+  },
+  canonical(st) {
+    const messages = [...st.buckets.values()]
+      .flatMap((bucket) => bucket.messages)
+      .sort(compareStamps)
+      .map((m) => ({ ...m, reactions: messageReactions(st, m.channel, m.id) }));
+    return { channels: listChannels(st), messages };
+  },
+};
+
+/** The latest 'chat.topic' wins; the creation fact's topic counts as earlier than any of them. */
+function topicOf(st: ChatState, rec: ChannelRecord): string | null {
+  return st.topics.get(rec.id)?.topic ?? rec.topic;
+}
+
+function view(st: ChatState, rec: ChannelRecord): ChatChannel {
+  return { id: rec.id, name: rec.name, creator: rec.creator, createdAt: rec.time, topic: topicOf(st, rec) };
+}
+
+/** Known channels sorted by (creation order time, id). */
+export function listChannels(st: ChatState): ChatChannel[] {
+  if (!st.channelsSorted) {
+    st.channelList.sort(compareStamps);
+    st.channelsSorted = true;
+  }
+  return st.channelList.map((rec) => view(st, rec));
+}
+
+export function channelOf(st: ChatState, channel: ChannelId): ChatChannel | undefined {
+  const rec = st.channels.get(channel);
+  return rec && view(st, rec);
+}
+
+/**
+ * A known channel's messages in fact order; empty until the channel's creation fact is known. The array
+ * is the reducer's own (sorted on demand), valid until the next apply.
+ */
+export function channelMessages(st: ChatState, channel: ChannelId): readonly ChatMessage[] {
+  const bucket = st.buckets.get(channel);
+  if (!bucket || !st.channels.has(channel)) return [];
+  if (!bucket.sorted) {
+    bucket.messages.sort(compareStamps);
+    bucket.sorted = true;
+  }
+  return bucket.messages;
+}
+
+/** Number of messages in known channels. */
+export function messageCount(st: ChatState): number {
+  return st.visibleMessages;
+}
+
+/** Reactions to a message, sorted by emoji; only reactions naming the message's own channel count. */
+export function messageReactions(st: ChatState, channel: ChannelId, message: FactId): Reaction[] {
+  const byEmoji = st.reactions.get(reactionKey(channel, message));
+  if (!byEmoji) return [];
+  return [...byEmoji.keys()].sort(compareStrings).map((emoji) => ({ emoji, authorities: [...byEmoji.get(emoji)!].sort(compareStrings) }));
+}

@@ -1,0 +1,11 @@
+import type { ValidatedFact } from '../facts/fact.ts';
+import { compareFacts } from './fact-order.ts';
+
+/**
+ * Keeps, per key, the earliest fact by (order time, FactId). Taking a minimum is commutative, associative
+ * and idempotent, so "first one is final" rules stay order-independent.
+ */
+export function keepFirst<K, F extends ValidatedFact>(m: Map<K, F>, key: K, f: F): void {
+  const kept = m.get(key);
+  if (kept === undefined || compareFacts(f, kept) < 0) m.set(key, f);
+}
