@@ -14,9 +14,10 @@ import {
   listCeremonies,
   type CeremoniesState,
 } from '../../src/core/reduce/ceremonies.ts';
-import { compareFacts } from '../../src/core/reduce/fact-order.ts';
+import { compareFacts } from '../../src/core/reduce/stamp.ts';
 import { reduceAll } from '../../src/core/reduce/reducer.ts';
 import { deviceKey, Writer } from '../support/fixtures.ts';
+import { randArb, shuffle } from '../support/shuffle.ts';
 
 const NS = contextNamespace('ceremonies-test');
 const T0 = 1_700_000_000_000;
@@ -248,15 +249,6 @@ function buildWithStarts(s: Scenario) {
   return { starts, facts: [...starts, ...events] };
 }
 
-function shuffle<T>(xs: readonly T[], rand: readonly number[]): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rand[i % rand.length]! % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-const randArb = fc.array(fc.nat(), { minLength: 32, maxLength: 32 });
 
 const snapshot = (st: CeremoniesState) => ({
   canonical: encodeCanonical(ceremoniesReducer.canonical(st)),

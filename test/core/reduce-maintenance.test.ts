@@ -20,6 +20,7 @@ import {
 } from '../../src/core/reduce/maintenance.ts';
 import { reduceAll } from '../../src/core/reduce/reducer.ts';
 import { deviceKey, Writer } from '../support/fixtures.ts';
+import { randArb, shuffle } from '../support/shuffle.ts';
 
 const AUTHORITY = 'auth-maintenance';
 const NS = authorityNamespace(AUTHORITY);
@@ -146,15 +147,6 @@ const factArb: fc.Arbitrary<ValidatedFact> = fc.oneof<fc.Arbitrary<ValidatedFact
 );
 const factsArb = fc.array(factArb, { maxLength: 12 });
 
-function shuffle<T>(xs: readonly T[], rand: readonly number[]): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rand[i % rand.length]! % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-const randArb = fc.array(fc.nat(), { minLength: 32, maxLength: 32 });
 
 const EPOCHS = [0, 1, 2, 3, 4, 5, 6, 7];
 /** Canonical state plus every query over a grid of inputs, encoded for byte comparison. */

@@ -6,10 +6,11 @@ import type { BodyOf, FactKind } from '../../src/core/facts/kinds/index.ts';
 import type { ApprovalRule } from '../../src/core/facts/kinds/proposals.ts';
 import { contextNamespace, type FactId } from '../../src/core/ids.ts';
 import { requiredApprovals } from '../../src/core/reduce/approval-rule.ts';
-import { compareFacts } from '../../src/core/reduce/fact-order.ts';
+import { compareFacts } from '../../src/core/reduce/stamp.ts';
 import { deferredStatus, listProposals, proposalsReducer, type ProposalsState } from '../../src/core/reduce/proposals.ts';
 import { reduceAll } from '../../src/core/reduce/reducer.ts';
 import { deviceKey, Writer } from '../support/fixtures.ts';
+import { randArb, shuffle } from '../support/shuffle.ts';
 
 const NS = contextNamespace('proposals-test');
 const T0 = 1_700_000_000_000;
@@ -247,16 +248,6 @@ function build(s: Scenario): ValidatedFact[] {
   return [...creates, ...votes, ...commits];
 }
 
-/** Fisher–Yates driven by fast-check's numbers, so failures shrink and replay. */
-function shuffle<T>(xs: readonly T[], rand: readonly number[]): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rand[i % rand.length]! % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-const randArb = fc.array(fc.nat(), { minLength: 32, maxLength: 32 });
 
 const snapshot = (st: ProposalsState) => ({
   canonical: encodeCanonical(proposalsReducer.canonical(st)),

@@ -2,7 +2,7 @@ import { compareStrings } from '../compare.ts';
 import { joinAgreement, PROVISIONAL, type Agreement } from '../consistency/agreement.ts';
 import type { ValidatedFact } from '../facts/fact.ts';
 import type { FactId } from '../ids.ts';
-import { compareFacts } from './fact-order.ts';
+import { compareFacts } from './stamp.ts';
 import type { Reducer } from './reducer.ts';
 
 /**

@@ -2,7 +2,7 @@ import { compareStrings } from '../compare.ts';
 import type { CeremonyState, CeremonyStatus, ParticipantResponse } from '../consistency/ceremony-status.ts';
 import type { ValidatedFact } from '../facts/fact.ts';
 import type { AuthorityId, CeremonyId, ConsensusId, FactId } from '../ids.ts';
-import { compareFacts } from './fact-order.ts';
+import { compareFacts } from './stamp.ts';
 import { keepFirst } from './first-by-order.ts';
 import type { Reducer } from './reducer.ts';
 

@@ -1,5 +1,5 @@
 import type { ValidatedFact } from '../facts/fact.ts';
-import { compareFacts } from './fact-order.ts';
+import { compareFacts } from './stamp.ts';
 
 /**
  * Keeps, per key, the earliest fact by (order time, FactId). Taking a minimum is commutative, associative

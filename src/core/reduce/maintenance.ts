@@ -2,7 +2,7 @@ import { compareNumbers, compareStrings, sortedKeys } from '../compare.ts';
 import type { ValidatedFact } from '../facts/fact.ts';
 import type { ProtocolVersion, SnapshotV1 } from '../facts/kinds/maintenance.ts';
 import type { AuthorityId, Epoch, FactId } from '../ids.ts';
-import { compareFacts } from './fact-order.ts';
+import { compareFacts } from './stamp.ts';
 import { keepFirst } from './first-by-order.ts';
 import type { Reducer } from './reducer.ts';
 

@@ -40,7 +40,7 @@ const ROUTES: Record<string, readonly PartName[]> = {
   chat: ['chat', 'proposals'],
   proposal: ['proposals'],
   ceremony: ['ceremonies', 'proposals'],
-  consensus: ['agreement', 'proposals', 'ceremonies'],
+  consensus: ['agreement', 'proposals'],
 };
 
 /** One namespace's whole reduced state: tree, maintenance, relational, chat, proposals, ceremonies, agreement. */

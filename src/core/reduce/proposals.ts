@@ -5,7 +5,7 @@ import type { ValidatedFact } from '../facts/fact.ts';
 import type { AuthorityId, FactId, PhysicalTime, ProposalId } from '../ids.ts';
 import { agreementOf, agreementReducer, type AgreementCanonical, type AgreementState } from './agreement.ts';
 import { requiredApprovals } from './approval-rule.ts';
-import { compareFacts } from './fact-order.ts';
+import { compareFacts } from './stamp.ts';
 import { keepFirst } from './first-by-order.ts';
 import type { Reducer } from './reducer.ts';
 
