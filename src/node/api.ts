@@ -1,0 +1,104 @@
+import type { ConsistencyMap } from '../core/consistency/consistency-map.ts';
+import type { OptimisticIndicator } from '../core/consistency/optimistic-status.ts';
+import type { AuthorityId, ChannelId, ContextId, DeviceId, FactId, PhysicalTime } from '../core/ids.ts';
+import type { Propagation } from '../core/consistency/propagation.ts';
+import type { Agreement } from '../core/consistency/agreement.ts';
+import type { AckRecord } from '../core/consistency/acknowledgment.ts';
+
+/** Every query answers with its data and the consistency of each item in it (spec 002). */
+export interface QueryResult<T> {
+  readonly data: T;
+  readonly consistency: ConsistencyMap;
+}
+
+export interface Identity {
+  readonly authorityId: AuthorityId;
+  readonly deviceId: DeviceId;
+  readonly displayName: string;
+}
+
+export interface ChannelSummary {
+  readonly id: ChannelId;
+  readonly context: ContextId;
+  readonly name: string;
+  readonly topic: string | null;
+  readonly messageCount: number;
+  readonly createdAt: PhysicalTime;
+}
+
+export interface MessageView {
+  readonly id: FactId;
+  readonly channel: ChannelId;
+  readonly author: AuthorityId;
+  readonly authorName: string;
+  readonly text: string;
+  readonly sentAt: PhysicalTime;
+  readonly own: boolean;
+  /** What the UI shows for own messages: derived only from the message's OptimisticStatus. */
+  readonly indicator: OptimisticIndicator;
+  /** Expected acknowledgers (channel members other than the author). */
+  readonly expected: readonly AuthorityId[];
+}
+
+/** The details popover of a status indicator reads exactly this. */
+export interface StatusDetails {
+  readonly agreement: Agreement;
+  readonly propagation: Propagation;
+  readonly acks: readonly AckRecord[];
+  readonly expected: readonly AuthorityId[];
+}
+
+export interface DeviceInfo {
+  readonly profile: string;
+  readonly deviceId: DeviceId;
+  readonly authorityId: AuthorityId | null;
+  readonly displayName: string | null;
+  readonly factCount: number;
+  /** navigator.storage.estimate(), when the platform offers it. */
+  readonly storage: { readonly usage: number; readonly quota: number } | null;
+}
+
+/** Typed, user-presentable failures of a local write. */
+export type NodeErrorCode =
+  | 'NoIdentity'
+  | 'IdentityExists'
+  | 'UnknownChannel'
+  | 'AuthorizationDenied'
+  | 'InsufficientBudget'
+  | 'JournalCommitFailed'
+  | 'StorageQuotaExceeded'
+  | 'StorageFailed'
+  | 'InvalidInput'
+  | 'NodeClosed';
+
+export class NodeError extends Error {
+  constructor(
+    readonly code: NodeErrorCode,
+    message: string,
+    /** For InsufficientBudget: the epoch from which sending can resume. */
+    readonly resumeAtEpoch?: number,
+  ) {
+    super(message);
+    this.name = 'NodeError';
+  }
+}
+
+/** What the React layer sees of a node. Queries are synchronous reads of reduced state. */
+export interface AuraNodeApi {
+  readonly profile: string;
+  /** Increases on every change; hooks subscribe to it. */
+  readonly version: number;
+  subscribe(listener: () => void): () => void;
+
+  identity(): Identity | null;
+  createIdentity(displayName: string): Promise<Identity>;
+
+  channels(): QueryResult<readonly ChannelSummary[]>;
+  createChannel(name: string): Promise<ChannelId>;
+  messages(channel: ChannelId): QueryResult<readonly MessageView[]>;
+  sendMessage(channel: ChannelId, text: string): Promise<FactId>;
+  statusDetails(fact: FactId): StatusDetails | null;
+
+  deviceInfo(): Promise<DeviceInfo>;
+  close(): Promise<void>;
+}
