@@ -1,5 +1,6 @@
 import { createContext, useContext, useMemo, useSyncExternalStore } from 'react';
 import type { AuraNodeApi } from './api.ts';
+import type { Booter, BootState } from './boot-api.ts';
 
 export const NodeContext = createContext<AuraNodeApi | null>(null);
 
@@ -17,4 +18,8 @@ export function useNodeQuery<T>(select: (node: AuraNodeApi) => T, deps: readonly
   const node = useNode();
   const version = useSyncExternalStore(node.subscribe, () => node.version);
   return useMemo(() => select(node), [node, version, ...deps]);
+}
+
+export function useBootState(booter: Booter): BootState {
+  return useSyncExternalStore(booter.subscribe, () => booter.state);
 }

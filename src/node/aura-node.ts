@@ -1,0 +1,312 @@
+import { base32 } from 'multiformats/bases/base32';
+import { ConsistencyMap } from '../core/consistency/consistency-map.ts';
+import type { Consistency } from '../core/consistency/consistency.ts';
+import { OPTIMISTIC } from '../core/consistency/operation-category.ts';
+import { optimisticIndicator } from '../core/consistency/optimistic-status.ts';
+import { deviceKeyFromSeed, type DeviceKey } from '../core/crypto/ed25519.ts';
+import { createFact } from '../core/facts/create.ts';
+import type { ValidatedFact } from '../core/facts/fact.ts';
+import { createGenesis } from '../core/facts/genesis.ts';
+import { compareHlc, hlcTick, HLC_ZERO, type Hlc } from '../core/facts/hlc.ts';
+import type { BodyOf, FactKind } from '../core/facts/kinds/index.ts';
+import { storedFact } from '../core/facts/stored.ts';
+import { runGuardChain } from '../core/flow/guard-chain.ts';
+import type { FlowBudget } from '../core/flow/flow-budget.ts';
+import type { MembershipView } from '../core/flow/capabilities.ts';
+import { contextNamespace, namespaceId, type AuthorityId, type ChannelId, type ContextId, type FactId, type Namespace } from '../core/ids.ts';
+import { agreementOf } from '../core/reduce/agreement.ts';
+import { channelMessages, listChannels } from '../core/reduce/chat.ts';
+import { contextMembers, contextMembership, OWNER_RIGHTS } from '../core/reduce/membership.ts';
+import { StoreError } from '../store/errors.ts';
+import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, QueryResult, StatusDetails } from './api.ts';
+import { NodeError } from './api.ts';
+import type { NodeDeps } from './deps.ts';
+import { Evidence } from './evidence.ts';
+import { DEFAULT_FLOW_LIMIT, flowEpoch, MESSAGE_COST } from './flow-policy.ts';
+import { Journals } from './journals.ts';
+
+const IDENTITY_META = 'identity';
+
+interface StoredIdentity {
+  readonly authorityId: AuthorityId;
+  readonly displayName: string;
+}
+
+/**
+ * The in-browser Aura node: owns the device key, the journals (persisted by the store, reduced in memory),
+ * and every local write, which passes the guard chain and is committed atomically before it is applied.
+ */
+export class AuraNode implements AuraNodeApi {
+  version = 0;
+  private readonly listeners = new Set<() => void>();
+  private readonly journals = new Journals();
+  private readonly evidence = new Evidence();
+  private readonly budgets = new Map<string, FlowBudget>();
+  private clock: Hlc = HLC_ZERO;
+  private me: StoredIdentity | null = null;
+  private closed = false;
+  private readonly cache = new Map<string, { version: number; value: unknown }>();
+
+  private constructor(
+    private readonly deps: NodeDeps,
+    private readonly key: DeviceKey,
+  ) {}
+
+  get profile(): string {
+    return this.deps.profile;
+  }
+
+  /** Opens a profile's node: creates its device key once, then restores journals and reduced state. */
+  static async open(deps: NodeDeps): Promise<AuraNode> {
+    const node = new AuraNode(deps, deviceKeyFromSeed(await deviceSeed(deps)));
+    await node.restore();
+    return node;
+  }
+
+  private async restore(): Promise<void> {
+    const { store } = this.deps;
+    const [records, identity, budgets] = await Promise.all([store.loadFacts(), store.getMeta<StoredIdentity>(IDENTITY_META), store.loadBudgets()]);
+    for (const r of records) {
+      const f = storedFact(r.id, r.bytes);
+      this.journals.apply(f);
+      if (compareHlc(f.fact.time, this.clock) > 0) this.clock = f.fact.time;
+    }
+    for (const [k, b] of budgets) this.budgets.set(k, b);
+    for (const id of await store.trackedFactIds()) {
+      const ack = await store.acknowledgment(id);
+      if (ack) this.evidence.observeAcks(id, ack.ackedBy);
+    }
+    this.me = identity ?? null;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private changed(): void {
+    this.version++;
+    for (const l of [...this.listeners]) l();
+  }
+
+  identity(): Identity | null {
+    return this.me && { authorityId: this.me.authorityId, deviceId: this.key.deviceId, displayName: this.me.displayName };
+  }
+
+  async createIdentity(displayName: string): Promise<Identity> {
+    this.assertOpen();
+    const name = displayName.trim();
+    if (name.length < 1 || name.length > 64) throw new NodeError('InvalidInput', 'A display name has 1 to 64 characters.');
+    if (this.me) throw new NodeError('IdentityExists', 'This device already has an identity.');
+    const genesis = createGenesis(this.key, this.deps.random(16), this.tick(), name);
+    const me: StoredIdentity = { authorityId: genesis.fact.author, displayName: name };
+    // Authority writes are local: nothing is sent, so there is no budget to charge; the commit is still atomic.
+    await this.commit([genesis], { meta: [[IDENTITY_META, me]] });
+    this.me = me;
+    this.changed();
+    return this.identity()!;
+  }
+
+  channels(): QueryResult<readonly ChannelSummary[]> {
+    return this.cached('channels', () => {
+      const out: ChannelSummary[] = [];
+      const entries: [string, Consistency][] = [];
+      for (const ns of this.journals.namespaces()) {
+        if (!ns.startsWith('context:')) continue;
+        const st = this.journals.get(ns)!.state;
+        for (const ch of listChannels(st.chat)) {
+          out.push({ id: ch.id, context: namespaceId(ns), name: ch.name, topic: ch.topic, messageCount: channelMessages(st.chat, ch.id).length, createdAt: ch.createdAt.wall });
+          entries.push([ch.id, this.consistencyOf(ns, ch.id, false)]);
+        }
+      }
+      out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+      return { data: out, consistency: ConsistencyMap.of(entries) };
+    });
+  }
+
+  async createChannel(name: string): Promise<ChannelId> {
+    const me = this.requireIdentity();
+    const clean = name.trim();
+    if (clean.length < 1 || clean.length > 64) throw new NodeError('InvalidInput', 'A channel name has 1 to 64 characters.');
+    const context = base32.baseEncode(this.deps.random(16));
+    await this.deps.store.putContextSecret(context, this.deps.random(32));
+    const fact = this.draft(contextNamespace(context), 'chat.channel', { name: clean });
+    // The creator is the context's first member; the channel fact itself establishes that.
+    await this.guardedWrite(context, [fact], { context, rights: new Map([[me.authorityId, new Set(OWNER_RIGHTS)]]) }, 'chat:topic');
+    return fact.id;
+  }
+
+  messages(channel: ChannelId): QueryResult<readonly MessageView[]> {
+    return this.cached(`messages:${channel}`, () => {
+      const ns = this.namespaceOfChannel(channel);
+      if (!ns) return { data: [], consistency: ConsistencyMap.EMPTY };
+      const st = this.journals.get(ns)!.state;
+      const members = contextMembers(contextMembership(namespaceId(ns), st));
+      const entries: [string, Consistency][] = [];
+      const data = channelMessages(st.chat, channel).map((m): MessageView => {
+        const c = this.consistencyOf(ns, m.id, m.ack);
+        entries.push([m.id, c]);
+        const expected = members.filter((a) => a !== m.author);
+        return {
+          id: m.id,
+          channel,
+          author: m.author,
+          authorName: this.nameOf(m.author),
+          text: m.text,
+          sentAt: m.time.wall,
+          own: m.author === this.me?.authorityId,
+          indicator: optimisticIndicator(c, expected),
+          expected,
+        };
+      });
+      return { data, consistency: ConsistencyMap.of(entries) };
+    });
+  }
+
+  async sendMessage(channel: ChannelId, text: string): Promise<FactId> {
+    this.requireIdentity();
+    const body = text.trim();
+    if (body.length < 1 || body.length > 4000) throw new NodeError('InvalidInput', 'A message has 1 to 4000 characters.');
+    const ns = this.namespaceOfChannel(channel);
+    if (!ns) throw new NodeError('UnknownChannel', 'This channel is not on this device.');
+    const context = namespaceId(ns);
+    const fact = this.draft(ns, 'chat.message', { channel, text: body, ack: true });
+    await this.guardedWrite(context, [fact], contextMembership(context, this.journals.get(ns)!.state), 'chat:send');
+    return fact.id;
+  }
+
+  statusDetails(id: FactId): StatusDetails | null {
+    const f = this.journals.fact(id);
+    if (!f) return null;
+    const st = this.journals.get(f.fact.ns)!.state;
+    const members = f.fact.ns.startsWith('context:') ? contextMembers(contextMembership(namespaceId(f.fact.ns), st)) : [];
+    return {
+      agreement: agreementOf(st.agreement, id),
+      propagation: this.evidence.propagationOf(id),
+      acks: this.evidence.acknowledgmentOf(id).ackedBy,
+      expected: members.filter((a) => a !== f.fact.author),
+    };
+  }
+
+  async deviceInfo(): Promise<DeviceInfo> {
+    return {
+      profile: this.profile,
+      deviceId: this.key.deviceId,
+      authorityId: this.me?.authorityId ?? null,
+      displayName: this.me?.displayName ?? null,
+      factCount: this.journals.factCount(),
+      storage: await this.deps.store.estimate(),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.deps.store.close();
+    this.changed();
+    this.listeners.clear();
+  }
+
+  private tick(): Hlc {
+    this.clock = hlcTick(this.clock, this.deps.now());
+    return this.clock;
+  }
+
+  private draft<K extends FactKind>(ns: Namespace, kind: K, body: BodyOf<K>): ValidatedFact<K> {
+    return createFact(this.key, { ns, kind, author: this.requireIdentity().authorityId, time: this.tick(), body });
+  }
+
+  /** CapGuard → FlowGuard → JournalCoupler, then the effects in order: commit, and (with peers) send. */
+  private async guardedWrite(context: ContextId, facts: ValidatedFact[], membership: MembershipView, right: string): Promise<void> {
+    const me = this.requireIdentity();
+    const peers = contextMembers(membership).filter((a) => a !== me.authorityId);
+    const result = runGuardChain(
+      { context, sender: me.authorityId, device: this.key.deviceId, peers, cost: MESSAGE_COST, right, facts },
+      { membership, budgets: this.budgets, epoch: flowEpoch(this.deps.now()), defaultLimit: DEFAULT_FLOW_LIMIT },
+    );
+    if (!result.ok) {
+      const e = result.error;
+      throw new NodeError(e.code, guardMessage(e.code), e.code === 'InsufficientBudget' ? e.resumeAtEpoch : undefined);
+    }
+    for (const effect of result.effects) {
+      if (effect.type === 'CommitAtomically') {
+        const trackAcks = effect.facts.filter((f) => f.fact.kind === 'chat.message').map((f) => ({ factId: f.id, expected: peers }));
+        await this.commit(effect.facts, { budgets: effect.budgets, trackAcks });
+        for (const c of effect.budgets) this.budgets.set(c.key, c.budget);
+      }
+      // Send effects reach the network once a transport exists (next issue); until then facts stay Local.
+    }
+    this.changed();
+  }
+
+  /** Durable first, then visible: a fact is applied only after its batch committed. */
+  private async commit(facts: readonly ValidatedFact[], extra: Parameters<NodeDeps['store']['appendFacts']>[1]): Promise<void> {
+    this.assertOpen();
+    try {
+      await this.deps.store.appendFacts(facts, extra);
+    } catch (e) {
+      if (e instanceof StoreError && e.code === 'QuotaExceeded') throw new NodeError('StorageQuotaExceeded', 'The browser refused to store more data for this app.');
+      throw new NodeError('StorageFailed', `Could not save: ${(e as Error).message}`);
+    }
+    for (const f of facts) this.journals.apply(f);
+  }
+
+  private consistencyOf(ns: Namespace, id: FactId, tracksAcks: boolean): Consistency {
+    return {
+      category: OPTIMISTIC,
+      agreement: agreementOf(this.journals.get(ns)!.state.agreement, id),
+      propagation: this.evidence.propagationOf(id),
+      acknowledgment: tracksAcks ? this.evidence.acknowledgmentOf(id) : null,
+    };
+  }
+
+  private namespaceOfChannel(channel: ChannelId): Namespace | undefined {
+    const f = this.journals.fact(channel);
+    return f?.fact.kind === 'chat.channel' ? f.fact.ns : undefined;
+  }
+
+  private nameOf(author: AuthorityId): string {
+    return author === this.me?.authorityId ? this.me.displayName : `…${author.slice(-6)}`;
+  }
+
+  private cached<T>(key: string, compute: () => T): T {
+    const hit = this.cache.get(key);
+    if (hit && hit.version === this.version) return hit.value as T;
+    const value = compute();
+    this.cache.set(key, { version: this.version, value });
+    return value;
+  }
+
+  private requireIdentity(): StoredIdentity {
+    this.assertOpen();
+    if (!this.me) throw new NodeError('NoIdentity', 'Create an identity first.');
+    return this.me;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new NodeError('NodeClosed', 'This tab no longer runs the node for this profile.');
+  }
+}
+
+async function deviceSeed(deps: NodeDeps): Promise<Uint8Array> {
+  const existing = await deps.store.getDeviceSeed();
+  if (existing) return existing;
+  try {
+    await deps.store.putDeviceSeed(deps.random(32));
+  } catch (e) {
+    // Another opener won the race to create the key: use theirs, never a second one.
+    if (!(e instanceof StoreError)) throw e;
+  }
+  return (await deps.store.getDeviceSeed())!;
+}
+
+function guardMessage(code: 'AuthorizationDenied' | 'InsufficientBudget' | 'JournalCommitFailed'): string {
+  switch (code) {
+    case 'AuthorizationDenied':
+      return 'This device is not allowed to do that in this channel.';
+    case 'InsufficientBudget':
+      return 'Sending budget for this channel is used up for now.';
+    case 'JournalCommitFailed':
+      return 'The write could not be committed to the journal.';
+  }
+}
