@@ -65,17 +65,19 @@ export class AuraNode implements AuraNodeApi {
 
   private async restore(): Promise<void> {
     const { store } = this.deps;
-    const [records, identity, budgets] = await Promise.all([store.loadFacts(), store.getMeta<StoredIdentity>(IDENTITY_META), store.loadBudgets()]);
+    const [records, identity, budgets, acks] = await Promise.all([
+      store.loadFacts(),
+      store.getMeta<StoredIdentity>(IDENTITY_META),
+      store.loadBudgets(),
+      store.allAcks(),
+    ]);
     for (const r of records) {
       const f = storedFact(r.id, r.bytes);
       this.journals.apply(f);
       if (compareHlc(f.fact.time, this.clock) > 0) this.clock = f.fact.time;
     }
     for (const [k, b] of budgets) this.budgets.set(k, b);
-    for (const id of await store.trackedFactIds()) {
-      const ack = await store.acknowledgment(id);
-      if (ack) this.evidence.observeAcks(id, ack.ackedBy);
-    }
+    for (const a of acks) this.evidence.observeAcks(a.factId, [{ peer: a.peer, ackedAt: a.ackedAt }]);
     this.me = identity ?? null;
   }
 

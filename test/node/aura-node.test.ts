@@ -104,6 +104,22 @@ describe('AuraNode', () => {
     expect(ia.authorityId).not.toBe(ib.authorityId);
   });
 
+  it('restores acknowledgment evidence at cold start', async () => {
+    const factory = new IDBFactory();
+    const node = await openNode(factory, 'acks');
+    await node.createIdentity('Acker');
+    const ch = await node.createChannel('c');
+    const m = await node.sendMessage(ch, 'ack me');
+    await node.close();
+    const store = await openStore('aura-acks', { factory });
+    expect(await store.trackedFactIds()).toEqual([m]);
+    await store.putAcks([{ factId: m, peer: 'bafy-bob', ackedAt: 42 }]);
+    store.close();
+    const again = await openNode(factory, 'acks');
+    expect(again.statusDetails(m)?.acks).toEqual([{ peer: 'bafy-bob', ackedAt: 42 }]);
+    expect(again.messages(ch).consistency.ackedBy(m)).toEqual([{ peer: 'bafy-bob', ackedAt: 42 }]);
+  });
+
   it('stored facts are the exact signed bytes', async () => {
     const factory = new IDBFactory();
     const node = await openNode(factory, 'bytes');
