@@ -5,7 +5,7 @@ export async function createIdentity(page: Page, name: string): Promise<void> {
   await expect(page.getByTestId('onboarding')).toBeVisible();
   await page.getByTestId('display-name-input').fill(name);
   await page.getByTestId('create-identity').click();
-  await expect(page.getByTestId('channel-list')).toBeVisible();
+  await expect(page.getByTestId('new-channel-input')).toBeVisible();
 }
 
 export async function createChannel(page: Page, name: string): Promise<void> {
@@ -23,7 +23,11 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
 
 export async function deviceId(page: Page): Promise<string> {
   const el = page.getByTestId('device-id');
-  if (!(await el.isVisible())) await page.getByRole('button', { name: /device/i }).first().click();
+  if (!(await el.isVisible())) await page.getByTestId('open-device-panel').click();
   await expect(el).not.toBeEmpty();
-  return (await el.textContent())!.trim();
+  const id = (await el.textContent())!.trim();
+  // The panel is a modal dialog: close it so the rest of the page takes input again.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('device-panel')).toBeHidden();
+  return id;
 }

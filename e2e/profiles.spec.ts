@@ -11,7 +11,7 @@ test('a second tab on the same profile shows the lock notice and can take over',
   await expect(second.getByTestId('lock-notice')).toBeVisible();
 
   await second.getByTestId('take-over').click();
-  await expect(second.getByTestId('channel-list')).toBeVisible();
+  await expect(second.getByTestId('new-channel-input')).toBeVisible();
   await expect(first.getByTestId('taken-over-notice')).toBeVisible();
 });
 

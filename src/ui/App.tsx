@@ -1,9 +1,44 @@
-/** Placeholder shell until the in-browser node exists (next issue): it only says what this build is. */
-export function App() {
+import { useState } from 'react';
+import type { AuraNodeApi } from '../node/api.ts';
+import { NodeContext, useNode, useNodeQuery } from '../node/hooks.ts';
+import { AppHeader } from './AppHeader.tsx';
+import { DevicePanel } from './DevicePanel.tsx';
+import { MainLayout } from './MainLayout.tsx';
+import { Onboarding } from './Onboarding.tsx';
+
+/** The app of a ready node: provides the node to every view below. */
+export function App({ node }: { readonly node: AuraNodeApi }) {
   return (
-    <main className="shell">
-      <h1>Aura Web</h1>
-      <p>The deterministic core is built and tested; the in-browser node and its screens come next.</p>
-    </main>
+    <NodeContext.Provider value={node}>
+      <Workspace />
+    </NodeContext.Provider>
+  );
+}
+
+function Workspace() {
+  const identity = useNodeQuery((n) => n.identity());
+  const { profile } = useNode();
+  const [deviceOpen, setDeviceOpen] = useState(false);
+  return (
+    <div className="app">
+      <AppHeader
+        profile={profile}
+        displayName={identity?.displayName ?? null}
+        actions={
+          <button
+            type="button"
+            className="button"
+            data-testid="open-device-panel"
+            aria-haspopup="dialog"
+            aria-expanded={deviceOpen}
+            onClick={() => setDeviceOpen(true)}
+          >
+            Device info
+          </button>
+        }
+      />
+      {identity === null ? <Onboarding /> : <MainLayout />}
+      {deviceOpen ? <DevicePanel onClose={() => setDeviceOpen(false)} /> : null}
+    </div>
   );
 }

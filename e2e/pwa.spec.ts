@@ -1,0 +1,50 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/** Resolves once a service worker is active and controls this page (the first visit installs it). */
+async function untilControlled(page: Page): Promise<void> {
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  // registerType 'prompt' does not claim clients, so the page that installed the worker is not yet
+  // controlled; the next navigation is.
+  if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+}
+
+test('the app shell is installable and reloads offline from the service worker', async ({ page, context }) => {
+  await page.goto('/');
+  await expect(page.locator('#root > *').first()).toBeVisible();
+  await untilControlled(page);
+
+  const manifestHref = await page.locator('link[rel="manifest"]').getAttribute('href');
+  expect(manifestHref).toBeTruthy();
+  const manifestResponse = await page.request.get(manifestHref!);
+  expect(manifestResponse.ok()).toBe(true);
+  const manifest = (await manifestResponse.json()) as {
+    name: string;
+    short_name: string;
+    start_url: string;
+    display: string;
+    icons: { src: string; sizes: string; type: string; purpose?: string }[];
+  };
+  expect(manifest).toMatchObject({ name: 'Aura Web', short_name: 'Aura', start_url: '/', display: 'standalone' });
+  expect(manifest.icons.map((i) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+  expect(manifest.icons.some((i) => i.purpose === 'maskable')).toBe(true);
+  for (const icon of manifest.icons) {
+    const res = await page.request.get(new URL(icon.src, new URL(manifestHref!, page.url())).href);
+    expect(res.ok(), icon.src).toBe(true);
+    expect(res.headers()['content-type']).toBe('image/png');
+    // A real PNG, not an HTML fallback page.
+    expect([...(await res.body()).subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
+  }
+
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await expect(page.locator('#root > *').first()).toBeVisible();
+    // A deep link with a profile is a navigation the worker answers with the cached shell too.
+    await page.goto('/?profile=offline-check');
+    await expect(page.locator('#root > *').first()).toBeVisible();
+    expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+  } finally {
+    await context.setOffline(false);
+  }
+});

@@ -1,0 +1,37 @@
+import type { ChannelId } from '../core/ids.ts';
+import type { ChannelSummary } from '../node/api.ts';
+
+interface Props {
+  readonly channels: readonly ChannelSummary[];
+  readonly selected: ChannelId | null;
+  readonly onSelect: (id: ChannelId) => void;
+}
+
+export function ChannelList({ channels, selected, onSelect }: Props) {
+  return (
+    <>
+      {channels.length === 0 ? <p className="muted">No channels yet.</p> : null}
+      <ul className="channel-list" data-testid="channel-list">
+      {channels.map((c) => (
+        <li key={c.id}>
+          <button
+            type="button"
+            className="channel-item"
+            data-testid="channel-item"
+            aria-current={c.id === selected ? 'page' : undefined}
+            onClick={() => onSelect(c.id)}
+          >
+            <span aria-hidden="true"># </span>
+            <span className="channel-name">{c.name}</span>
+            {c.messageCount > 0 ? (
+              <span className="channel-count" aria-label={`${c.messageCount} messages`}>
+                {c.messageCount}
+              </span>
+            ) : null}
+          </button>
+        </li>
+      ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,21 @@
+import type { ChannelSummary } from '../node/api.ts';
+import type { ChannelId } from '../core/ids.ts';
+import { ChannelList } from './ChannelList.tsx';
+import { CreateChannelForm } from './CreateChannelForm.tsx';
+
+interface Props {
+  readonly id: string;
+  readonly channels: readonly ChannelSummary[];
+  readonly selected: ChannelId | null;
+  readonly onSelect: (id: ChannelId) => void;
+}
+
+export function ChannelSidebar({ id, channels, selected, onSelect }: Props) {
+  return (
+    <nav id={id} className="sidebar" aria-label="Channels">
+      <h2 className="sidebar-title">Channels</h2>
+      <ChannelList channels={channels} selected={selected} onSelect={onSelect} />
+      <CreateChannelForm onCreated={onSelect} />
+    </nav>
+  );
+}

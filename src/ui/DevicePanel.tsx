@@ -1,0 +1,87 @@
+import { useEffect, useRef, useState } from 'react';
+import type { DeviceInfo } from '../node/api.ts';
+import { useNode, useNodeQuery } from '../node/hooks.ts';
+import { ErrorAlert } from './ErrorAlert.tsx';
+import { formatStorage } from './format.ts';
+
+/**
+ * This device as the node sees it. A modal <dialog> gives Escape, focus containment and inertness of the
+ * page for free; focus goes back to whatever opened it.
+ */
+export function DevicePanel({ onClose }: { readonly onClose: () => void }) {
+  const node = useNode();
+  const version = useNodeQuery((n) => n.version);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [info, setInfo] = useState<DeviceInfo | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  // Captured at first render, before showModal moves focus into the dialog.
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+    return () => opener?.focus();
+  }, [opener]);
+
+  // deviceInfo() is async (storage estimate); refresh on every node change, ignoring answers that arrive late.
+  useEffect(() => {
+    let current = true;
+    node.deviceInfo().then(
+      (i) => {
+        if (current) {
+          setInfo(i);
+          setError(null);
+        }
+      },
+      (err: unknown) => {
+        if (current) setError(err);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [node, version]);
+
+  return (
+    <dialog
+      ref={dialog}
+      className="device-panel"
+      data-testid="device-panel"
+      aria-labelledby="device-panel-title"
+      onClose={onClose}
+    >
+      <div className="device-panel-head">
+        <h2 id="device-panel-title">This device</h2>
+        <button type="button" className="button" onClick={() => dialog.current?.close()} autoFocus>
+          Close
+        </button>
+      </div>
+      {error !== null ? <ErrorAlert error={error} onDismiss={() => setError(null)} /> : null}
+      {info === null ? (
+        <p role="status">Loading…</p>
+      ) : (
+        <dl className="device-facts">
+          <dt>Profile</dt>
+          <dd data-testid="device-profile">{info.profile}</dd>
+          <dt>Device id</dt>
+          <dd className="id" data-testid="device-id">
+            {info.deviceId}
+          </dd>
+          <dt>Authority id</dt>
+          <dd className="id" data-testid="authority-id">
+            {info.authorityId ?? 'no identity yet'}
+          </dd>
+          <dt>Display name</dt>
+          <dd data-testid="device-display-name">{info.displayName ?? '—'}</dd>
+          <dt>Facts stored</dt>
+          <dd data-testid="fact-count">{info.factCount}</dd>
+          <dt>Storage</dt>
+          <dd data-testid="storage-estimate">
+            {info.storage === null ? 'not reported by this browser' : formatStorage(info.storage.usage, info.storage.quota)}
+          </dd>
+        </dl>
+      )}
+    </dialog>
+  );
+}

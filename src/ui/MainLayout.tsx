@@ -1,0 +1,51 @@
+import { useState } from 'react';
+import { useNodeQuery } from '../node/hooks.ts';
+import { ChannelSidebar } from './ChannelSidebar.tsx';
+import { MessagePane } from './MessagePane.tsx';
+import { useSelectedChannel } from './use-selected-channel.ts';
+
+/**
+ * Sidebar beside the messages on wide screens; on narrow ones the sidebar is a toggled panel above them
+ * (CSS decides which; the toggle only matters when it is visible).
+ */
+export function MainLayout() {
+  const channels = useNodeQuery((n) => n.channels()).data;
+  const [selected, select] = useSelectedChannel(channels);
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+  const current = channels.find((c) => c.id === selected) ?? null;
+  // With no channel there is nothing behind the sidebar, so narrow screens show it straight away.
+  const expanded = sidebarOpen || current === null;
+
+  return (
+    <main className={expanded ? 'layout sidebar-open' : 'layout'}>
+      <div className="sidebar-toggle-bar">
+        <button
+          type="button"
+          className="button sidebar-toggle"
+          aria-expanded={expanded}
+          aria-controls="channel-sidebar"
+          onClick={() => setSidebarOpen((o) => !o)}
+        >
+          <span aria-hidden="true">☰ </span>Channels
+        </button>
+        <span className="sidebar-toggle-current">{current ? `# ${current.name}` : 'No channel selected'}</span>
+      </div>
+      <ChannelSidebar
+        id="channel-sidebar"
+        channels={channels}
+        selected={selected}
+        onSelect={(id) => {
+          select(id);
+          setSidebarOpen(false);
+        }}
+      />
+      {current ? (
+        <MessagePane key={current.id} channel={current} />
+      ) : (
+        <section className="pane pane-empty" aria-label="Messages">
+          <p>No channels yet. Create one to start a conversation.</p>
+        </section>
+      )}
+    </main>
+  );
+}

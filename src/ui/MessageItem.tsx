@@ -1,0 +1,26 @@
+import type { AuthorityId } from '../core/ids.ts';
+import type { MessageView } from '../node/api.ts';
+import { formatDateTime, formatTime } from './format.ts';
+import { StatusIndicator } from './StatusIndicator.tsx';
+
+interface Props {
+  readonly message: MessageView;
+  readonly names: ReadonlyMap<AuthorityId, string>;
+}
+
+export function MessageItem({ message: m, names }: Props) {
+  return (
+    <li className={m.own ? 'message own' : 'message'} data-testid="message" data-message-id={m.id}>
+      <div className="message-meta">
+        <span className="message-author">{m.authorName}</span>
+        <time className="message-time" dateTime={new Date(m.sentAt).toISOString()} title={formatDateTime(m.sentAt)}>
+          {formatTime(m.sentAt)}
+        </time>
+        {m.own ? <StatusIndicator messageId={m.id} indicator={m.indicator} names={names} /> : null}
+      </div>
+      <p className="message-text" data-testid="message-text">
+        {m.text}
+      </p>
+    </li>
+  );
+}

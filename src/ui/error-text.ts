@@ -1,0 +1,30 @@
+import { NodeError, type NodeErrorCode } from '../node/api.ts';
+
+/** What the person is told for each typed write failure; the node's own message is for developers. */
+const SENTENCES: Record<NodeErrorCode, (e: NodeError) => string> = {
+  NoIdentity: () => 'Create an identity on this device first.',
+  IdentityExists: () => 'This profile already has an identity.',
+  UnknownChannel: () => 'This channel is not known on this device.',
+  AuthorizationDenied: () => 'You are not allowed to do that here.',
+  InsufficientBudget: (e) =>
+    e.resumeAtEpoch === undefined
+      ? 'You have used up your sending budget for now. Try again later.'
+      : `You have used up your sending budget for now. Sending can resume at epoch ${e.resumeAtEpoch}.`,
+  JournalCommitFailed: () => 'The change could not be written to this device’s journal. Nothing was saved — try again.',
+  StorageQuotaExceeded: () =>
+    'This browser has no storage left for the app. Free some space (for example, remove old profiles) and try again.',
+  StorageFailed: () => 'The browser’s storage failed. Nothing was saved — try again, or reload the tab.',
+  InvalidInput: (e) => `That input is not accepted: ${e.message}`,
+  NodeClosed: () => 'This tab no longer runs the node for this profile. Reclaim it or reload the tab.',
+};
+
+export function errorText(err: unknown): string {
+  if (err instanceof NodeError) return SENTENCES[err.code](err);
+  const detail = err instanceof Error ? err.message : String(err);
+  return `Something went wrong: ${detail}`;
+}
+
+/** The typed code, for markup that tests and styles key on; null for anything that is not a NodeError. */
+export function errorCode(err: unknown): string | null {
+  return err instanceof NodeError ? err.code : null;
+}
