@@ -95,7 +95,8 @@ export interface AuraNodeApi {
 
   channels(): QueryResult<readonly ChannelSummary[]>;
   createChannel(name: string): Promise<ChannelId>;
-  messages(channel: ChannelId): QueryResult<readonly MessageView[]>;
+  /** The channel's messages in fact order; with `limit`, only the newest `limit` of them. */
+  messages(channel: ChannelId, limit?: number): QueryResult<readonly MessageView[]>;
   sendMessage(channel: ChannelId, text: string): Promise<FactId>;
   statusDetails(fact: FactId): StatusDetails | null;
 

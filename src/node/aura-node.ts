@@ -138,14 +138,15 @@ export class AuraNode implements AuraNodeApi {
     return fact.id;
   }
 
-  messages(channel: ChannelId): QueryResult<readonly MessageView[]> {
-    return this.cached(`messages:${channel}`, () => {
+  messages(channel: ChannelId, limit = Number.MAX_SAFE_INTEGER): QueryResult<readonly MessageView[]> {
+    return this.cached(`messages:${channel}:${limit}`, () => {
       const ns = this.namespaceOfChannel(channel);
       if (!ns) return { data: [], consistency: ConsistencyMap.EMPTY };
       const st = this.journals.get(ns)!.state;
       const members = contextMembers(contextMembership(namespaceId(ns), st));
       const entries: [string, Consistency][] = [];
-      const data = channelMessages(st.chat, channel).map((m): MessageView => {
+      const all = channelMessages(st.chat, channel);
+      const data = all.slice(Math.max(0, all.length - limit)).map((m): MessageView => {
         const c = this.consistencyOf(ns, m.id, m.ack);
         entries.push([m.id, c]);
         const expected = members.filter((a) => a !== m.author);

@@ -1,11 +1,17 @@
+import { useState } from 'react';
 import type { ChannelSummary } from '../node/api.ts';
 import { useNodeQuery } from '../node/hooks.ts';
 import { Composer } from './Composer.tsx';
 import { MessageList } from './MessageList.tsx';
 
+/** Messages rendered at first; older ones load on request, so a long history never blocks a render. */
+const PAGE = 200;
+
 /** One channel: its messages and the composer; remounted per channel so drafts and scroll don't leak across. */
 export function MessagePane({ channel }: { readonly channel: ChannelSummary }) {
-  const messages = useNodeQuery((n) => n.messages(channel.id).data, [channel.id]);
+  const [limit, setLimit] = useState(PAGE);
+  const messages = useNodeQuery((n) => n.messages(channel.id, limit).data, [channel.id, limit]);
+  const hidden = channel.messageCount - messages.length;
   return (
     <section className="pane" aria-labelledby="pane-title">
       <header className="pane-header">
@@ -15,6 +21,11 @@ export function MessagePane({ channel }: { readonly channel: ChannelSummary }) {
         </h2>
         {channel.topic ? <p className="pane-topic">{channel.topic}</p> : null}
       </header>
+      {hidden > 0 ? (
+        <button type="button" className="button link older" data-testid="show-earlier" onClick={() => setLimit((l) => l + PAGE)}>
+          Show {Math.min(PAGE, hidden)} earlier messages
+        </button>
+      ) : null}
       <MessageList channelName={channel.name} messages={messages} />
       <Composer channel={channel} />
     </section>

@@ -52,6 +52,7 @@ describe('AuraNode', () => {
     expect(b.channels().data.map((c) => c.name)).toEqual(['general']);
     const msgs = b.messages(ch);
     expect(msgs.data.map((m) => m.text)).toEqual(['one', 'two', 'three']);
+    expect(b.messages(ch, 2).data.map((m) => m.text)).toEqual(['two', 'three']);
     expect(msgs.data.every((m) => m.own && m.indicator === 'Sending')).toBe(true);
     for (const m of msgs.data) {
       expect(msgs.consistency.propagation(m.id)).toEqual({ state: 'Local' });
