@@ -1,12 +1,20 @@
 import { expect, test, type Page } from '@playwright/test';
 
+const isControlled = (page: Page) => page.evaluate(() => navigator.serviceWorker.controller !== null);
+
 /** Resolves once a service worker is active and controls this page (the first visit installs it). */
 async function untilControlled(page: Page): Promise<void> {
-  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await expect
+    .poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active != null), {
+      message: 'a service worker is registered and active',
+      // Installing precaches the whole shell, which takes a while on a busy machine.
+      timeout: 30_000,
+    })
+    .toBe(true);
   // registerType 'prompt' does not claim clients, so the page that installed the worker is not yet
   // controlled; the next navigation is.
-  if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  if (!(await isControlled(page))) await page.reload();
+  await expect.poll(() => isControlled(page), { message: 'the service worker controls the page' }).toBe(true);
 }
 
 test('the app shell is installable and reloads offline from the service worker', async ({ page, context }) => {

@@ -1,0 +1,50 @@
+import { deviceKeyFromSeed } from '../../src/core/crypto/ed25519.ts';
+import { createFact } from '../../src/core/facts/create.ts';
+import type { ValidatedFact } from '../../src/core/facts/fact.ts';
+import { hlcTick, type Hlc } from '../../src/core/facts/hlc.ts';
+import { contextNamespace } from '../../src/core/ids.ts';
+import { AuraNode } from '../../src/node/aura-node.ts';
+import { browserDeps } from '../../src/node/deps.ts';
+import { databaseName } from '../../src/node/profile.ts';
+import { openStore } from '../../src/store/index.ts';
+
+/**
+ * Seeds a profile for the cold-start figure, on the app's own origin: a real node creates the identity
+ * and one channel, then the same device key writes the rest of the facts as messages in that channel,
+ * through the store in batches. Query: ?profile=…&facts=….
+ */
+async function seed(): Promise<void> {
+  const q = new URLSearchParams(location.search);
+  const profile = q.get('profile')!;
+  const total = Number(q.get('facts'));
+  const deviceSeed = crypto.getRandomValues(new Uint8Array(32));
+  const setup = await openStore(databaseName(profile));
+  await setup.putDeviceSeed(deviceSeed);
+  const node = await AuraNode.open(browserDeps(profile, setup));
+  const me = await node.createIdentity('Bench');
+  const channel = await node.createChannel('general');
+  const context = node.channels().data[0]!.context;
+  await node.close();
+
+  const key = deviceKeyFromSeed(deviceSeed);
+  const ns = contextNamespace(context);
+  let clock: Hlc = { wall: Date.now(), logical: 0 };
+  const store = await openStore(databaseName(profile));
+  for (let written = 2; written < total; ) {
+    const batch: ValidatedFact[] = [];
+    for (; batch.length < 500 && written < total; written++) {
+      clock = hlcTick(clock, clock.wall + 1);
+      batch.push(createFact(key, { ns, kind: 'chat.message', author: me.authorityId, time: clock, body: { channel, text: `message number ${written}`, ack: true } }));
+    }
+    await store.appendFacts(batch, { trackAcks: batch.map((f) => ({ factId: f.id, expected: [] })) });
+  }
+  const count = await store.countFacts();
+  store.close();
+  if (count !== total) throw new Error(`seeded ${count} facts, expected ${total}`);
+  document.body.dataset.state = 'done';
+}
+
+seed().catch((e: unknown) => {
+  console.error(e);
+  document.body.dataset.state = 'failed';
+});
