@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { createChannel, createIdentity, sendMessage } from './helpers.ts';
 
 const isControlled = (page: Page) => page.evaluate(() => navigator.serviceWorker.controller !== null);
 
@@ -52,6 +53,30 @@ test('the app shell is installable and reloads offline from the service worker',
     await page.goto('/?profile=offline-check');
     await expect(page.locator('#root > *').first()).toBeVisible();
     expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+  } finally {
+    await context.setOffline(false);
+  }
+});
+
+test('after one load, an offline reload shows the journal with its statuses', async ({ page, context }) => {
+  await page.goto('/?profile=e2e-offline');
+  await createIdentity(page, 'Offline Olga');
+  await createChannel(page, 'field-notes');
+  await sendMessage(page, 'written before going offline');
+  await untilControlled(page);
+
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await page.getByTestId('channel-item').filter({ hasText: 'field-notes' }).click();
+    const message = page.getByTestId('message').filter({ hasText: 'written before going offline' });
+    await expect(message).toBeVisible();
+    await expect(message.getByTestId('status-indicator')).toHaveAttribute('data-status', 'Sending');
+    // Writing offline works too: it is a local commit.
+    await sendMessage(page, 'written while offline');
+    await page.reload();
+    await page.getByTestId('channel-item').filter({ hasText: 'field-notes' }).click();
+    await expect(page.getByTestId('message')).toHaveCount(2);
   } finally {
     await context.setOffline(false);
   }
