@@ -2,6 +2,7 @@ import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'rea
 import type { ChannelSummary } from '../node/api.ts';
 import { useNode } from '../node/hooks.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
+import { useAction } from './use-action.ts';
 
 /** Enter sends, Shift+Enter breaks the line. The draft survives a failed send so nothing typed is lost. */
 export function Composer({ channel }: { readonly channel: ChannelSummary }) {
@@ -9,23 +10,13 @@ export function Composer({ channel }: { readonly channel: ChannelSummary }) {
   const inputId = useId();
   const input = useRef<HTMLTextAreaElement>(null);
   const [text, setText] = useState('');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { pending, error, clearError, run } = useAction((message: string) => node.sendMessage(channel.id, message));
   const empty = text.trim() === '';
 
   async function send() {
-    if (empty || pending) return;
-    setPending(true);
-    setError(null);
-    try {
-      await node.sendMessage(channel.id, text);
-      setText('');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setPending(false);
-      input.current?.focus();
-    }
+    if (empty) return;
+    if (await run(text)) setText('');
+    input.current?.focus();
   }
 
   function onSubmit(e: FormEvent) {
@@ -43,7 +34,7 @@ export function Composer({ channel }: { readonly channel: ChannelSummary }) {
 
   return (
     <form className="composer" onSubmit={onSubmit}>
-      {error !== null ? <ErrorAlert error={error} onDismiss={() => setError(null)} /> : null}
+      {error !== null ? <ErrorAlert error={error} onDismiss={clearError} /> : null}
       <label htmlFor={inputId} className="sr-only">
         Message #{channel.name}
       </label>

@@ -2,30 +2,19 @@ import { useId, useState, type FormEvent } from 'react';
 import type { ChannelId } from '../core/ids.ts';
 import { useNode } from '../node/hooks.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
+import { useAction } from './use-action.ts';
 
 /** Inline: creating a channel is optimistic (category A), so the form clears as soon as the node accepts it. */
 export function CreateChannelForm({ onCreated }: { readonly onCreated: (id: ChannelId) => void }) {
   const node = useNode();
   const inputId = useId();
   const [name, setName] = useState('');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { pending, error, clearError, run } = useAction(async (channelName: string) => onCreated(await node.createChannel(channelName)));
   const trimmed = name.trim();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (trimmed === '' || pending) return;
-    setPending(true);
-    setError(null);
-    try {
-      const id = await node.createChannel(trimmed);
-      setName('');
-      onCreated(id);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setPending(false);
-    }
+    if (trimmed !== '' && (await run(trimmed))) setName('');
   }
 
   return (
@@ -45,7 +34,7 @@ export function CreateChannelForm({ onCreated }: { readonly onCreated: (id: Chan
           Create channel
         </button>
       </div>
-      {error !== null ? <ErrorAlert error={error} onDismiss={() => setError(null)} /> : null}
+      {error !== null ? <ErrorAlert error={error} onDismiss={clearError} /> : null}
     </form>
   );
 }

@@ -1,27 +1,19 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useNode } from '../node/hooks.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
+import { useAction } from './use-action.ts';
 
 /** First run of a profile: the node has no identity until the person names themselves. */
 export function Onboarding() {
   const node = useNode();
   const inputId = useId();
   const [name, setName] = useState('');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { pending, error, clearError, run } = useAction((displayName: string) => node.createIdentity(displayName));
   const trimmed = name.trim();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    if (trimmed === '' || pending) return;
-    setPending(true);
-    setError(null);
-    try {
-      await node.createIdentity(trimmed);
-    } catch (err) {
-      setError(err);
-      setPending(false);
-    }
+    if (trimmed !== '') void run(trimmed);
   }
 
   return (
@@ -40,7 +32,7 @@ export function Onboarding() {
           maxLength={64}
           autoFocus
         />
-        {error !== null ? <ErrorAlert error={error} onDismiss={() => setError(null)} /> : null}
+        {error !== null ? <ErrorAlert error={error} onDismiss={clearError} /> : null}
         <button type="submit" className="button primary" data-testid="create-identity" disabled={trimmed === '' || pending}>
           {pending ? 'Creating…' : 'Create identity'}
         </button>
