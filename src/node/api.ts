@@ -4,6 +4,7 @@ import type { AuthorityId, ChannelId, ContextId, DeviceId, FactId, PhysicalTime 
 import type { Propagation } from '../core/consistency/propagation.ts';
 import type { Agreement } from '../core/consistency/agreement.ts';
 import type { AckRecord } from '../core/consistency/acknowledgment.ts';
+import type { NetStatus } from '../net/transport.ts';
 
 /** Every query answers with its data and the consistency of each item in it (spec 002). */
 export interface QueryResult<T> {
@@ -69,6 +70,7 @@ export type NodeErrorCode =
   | 'StorageQuotaExceeded'
   | 'StorageFailed'
   | 'InvalidInput'
+  | 'InvalidJoinCode'
   | 'NodeClosed';
 
 export class NodeError extends Error {
@@ -77,6 +79,8 @@ export class NodeError extends Error {
     message: string,
     /** For InsufficientBudget: the epoch from which sending can resume. */
     readonly resumeAtEpoch?: number,
+    /** For InsufficientBudget: when that epoch starts (ms since the Unix epoch). */
+    readonly resumeAt?: number,
   ) {
     super(message);
     this.name = 'NodeError';
@@ -99,6 +103,13 @@ export interface AuraNodeApi {
   messages(channel: ChannelId, limit?: number): QueryResult<readonly MessageView[]>;
   sendMessage(channel: ChannelId, text: string): Promise<FactId>;
   statusDetails(fact: FactId): StatusDetails | null;
+
+  /** A copyable code that lets another device join the channel's context (it carries the context secret). */
+  joinCode(channel: ChannelId): string;
+  /** Joins the context a join code names; its channel appears once a member shares its history. */
+  joinChannel(code: string): Promise<ContextId>;
+  /** Relay reachability, connected peers and by which transport, counted drops. */
+  network(): NetStatus;
 
   deviceInfo(): Promise<DeviceInfo>;
   close(): Promise<void>;

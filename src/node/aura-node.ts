@@ -13,16 +13,22 @@ import { storedFact } from '../core/facts/stored.ts';
 import { runGuardChain } from '../core/flow/guard-chain.ts';
 import type { FlowBudget } from '../core/flow/flow-budget.ts';
 import type { MembershipView } from '../core/flow/capabilities.ts';
-import { contextNamespace, namespaceId, type AuthorityId, type ChannelId, type ContextId, type FactId, type Namespace } from '../core/ids.ts';
+import { authorityNamespace, contextNamespace, namespaceId, type AuthorityId, type ChannelId, type ContextId, type FactId, type Namespace } from '../core/ids.ts';
 import { agreementOf } from '../core/reduce/agreement.ts';
 import { channelMessages, listChannels } from '../core/reduce/chat.ts';
-import { contextMembers, contextMembership, OWNER_RIGHTS } from '../core/reduce/membership.ts';
+import { contextMembership, MEMBER_BINDING, memberList, type ContextMembers } from '../core/reduce/membership.ts';
+import { validateFact, validateFactWith } from '../core/facts/validate.ts';
+import { FactValidationError } from '../core/facts/errors.ts';
+import { decodeJoinCode, encodeJoinCode } from '../core/facts/join-code.ts';
+import type { Delivery, NetStatus } from '../net/transport.ts';
 import { StoreError } from '../store/errors.ts';
+import { admissible, PendingFacts } from './admission.ts';
 import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, QueryResult, StatusDetails } from './api.ts';
 import { NodeError } from './api.ts';
 import type { NodeDeps } from './deps.ts';
 import { Evidence } from './evidence.ts';
-import { DEFAULT_FLOW_LIMIT, flowEpoch, MESSAGE_COST } from './flow-policy.ts';
+import { DEFAULT_FLOW_LIMIT, FLOW_EPOCH_MS, flowEpoch, MESSAGE_COST } from './flow-policy.ts';
+import { OFFLINE_STATUS } from './offline-status.ts';
 import { Journals } from './journals.ts';
 
 const IDENTITY_META = 'identity';
@@ -46,6 +52,10 @@ export class AuraNode implements AuraNodeApi {
   private me: StoredIdentity | null = null;
   private closed = false;
   private readonly cache = new Map<string, { version: number; value: unknown }>();
+  private readonly secrets = new Map<ContextId, Uint8Array>();
+  private readonly pending = new PendingFacts();
+  /** Deliveries are ingested one at a time so admission sees every earlier commit. */
+  private inbox: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly deps: NodeDeps,
@@ -79,6 +89,14 @@ export class AuraNode implements AuraNodeApi {
     for (const [k, b] of budgets) this.budgets.set(k, b);
     for (const a of acks) this.evidence.observeAcks(a.factId, [{ peer: a.peer, ackedAt: a.ackedAt }]);
     this.me = identity ?? null;
+    for (const [context, secret] of await store.contextSecrets()) this.secrets.set(context, secret);
+    const t = this.deps.transport;
+    if (t) {
+      t.onDelivery((d) => void this.receive(d));
+      t.onPeerJoined((context) => void this.catchUp(context));
+      t.subscribe(() => this.changed());
+      for (const [context, secret] of this.secrets) t.join(context, secret);
+    }
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -131,11 +149,42 @@ export class AuraNode implements AuraNodeApi {
     const clean = name.trim();
     if (clean.length < 1 || clean.length > 64) throw new NodeError('InvalidInput', 'A channel name has 1 to 64 characters.');
     const context = base32.baseEncode(this.deps.random(16));
-    await this.deps.store.putContextSecret(context, this.deps.random(32));
-    const fact = this.draft(contextNamespace(context), 'chat.channel', { name: clean });
-    // The creator is the context's first member; the channel fact itself establishes that.
-    await this.guardedWrite(context, [fact], { context, rights: new Map([[me.authorityId, new Set(OWNER_RIGHTS)]]) }, 'chat:topic');
-    return fact.id;
+    await this.adoptSecret(context, this.deps.random(32));
+    const ns = contextNamespace(context);
+    const facts = [this.memberBinding(ns), this.draft(ns, 'chat.channel', { name: clean })];
+    // The creator's own join and the channel commit together; holding the secret authorizes the join.
+    await this.guardedWrite(context, facts, { context, rights: new Map([[me.authorityId, new Set(['member:join'])]]) }, 'member:join');
+    return facts[1]!.id;
+  }
+
+  joinCode(channel: ChannelId): string {
+    const ns = this.namespaceOfChannel(channel);
+    const secret = ns && this.secrets.get(namespaceId(ns));
+    if (!ns || !secret) throw new NodeError('UnknownChannel', 'This channel is not on this device.');
+    const name = listChannels(this.journals.get(ns)!.state.chat).find((c) => c.id === channel)?.name;
+    return encodeJoinCode({ context: namespaceId(ns), secret, ...(name ? { name } : {}) });
+  }
+
+  async joinChannel(code: string): Promise<ContextId> {
+    const me = this.requireIdentity();
+    let joined: { context: ContextId; secret: Uint8Array };
+    try {
+      joined = decodeJoinCode(code);
+    } catch (e) {
+      throw new NodeError('InvalidJoinCode', `That join code is not valid (${(e as Error).message}).`);
+    }
+    const { context, secret } = joined;
+    await this.adoptSecret(context, secret);
+    const ns = contextNamespace(context);
+    const st = this.journals.get(ns)?.state;
+    if (!st || !contextMembership(context, st).view.rights.has(me.authorityId)) {
+      await this.guardedWrite(context, [this.memberBinding(ns)], { context, rights: new Map([[me.authorityId, new Set(['member:join'])]]) }, 'member:join', true);
+    }
+    return context;
+  }
+
+  network(): NetStatus {
+    return this.deps.transport?.status() ?? OFFLINE_STATUS;
   }
 
   messages(channel: ChannelId, limit = Number.MAX_SAFE_INTEGER): QueryResult<readonly MessageView[]> {
@@ -143,7 +192,7 @@ export class AuraNode implements AuraNodeApi {
       const ns = this.namespaceOfChannel(channel);
       if (!ns) return { data: [], consistency: ConsistencyMap.EMPTY };
       const st = this.journals.get(ns)!.state;
-      const members = contextMembers(contextMembership(namespaceId(ns), st));
+      const members = memberList(contextMembership(namespaceId(ns), st).view);
       const entries: [string, Consistency][] = [];
       const all = channelMessages(st.chat, channel);
       const data = all.slice(Math.max(0, all.length - limit)).map((m): MessageView => {
@@ -174,7 +223,7 @@ export class AuraNode implements AuraNodeApi {
     if (!ns) throw new NodeError('UnknownChannel', 'This channel is not on this device.');
     const context = namespaceId(ns);
     const fact = this.draft(ns, 'chat.message', { channel, text: body, ack: true });
-    await this.guardedWrite(context, [fact], contextMembership(context, this.journals.get(ns)!.state), 'chat:send');
+    await this.guardedWrite(context, [fact], this.membersOf(context).view, 'chat:send');
     return fact.id;
   }
 
@@ -182,7 +231,7 @@ export class AuraNode implements AuraNodeApi {
     const f = this.journals.fact(id);
     if (!f) return null;
     const st = this.journals.get(f.fact.ns)!.state;
-    const members = f.fact.ns.startsWith('context:') ? contextMembers(contextMembership(namespaceId(f.fact.ns), st)) : [];
+    const members = f.fact.ns.startsWith('context:') ? memberList(contextMembership(namespaceId(f.fact.ns), st).view) : [];
     return {
       agreement: agreementOf(st.agreement, id),
       propagation: this.evidence.propagationOf(id),
@@ -205,9 +254,74 @@ export class AuraNode implements AuraNodeApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.deps.transport?.stop();
     this.deps.store.close();
     this.changed();
     this.listeners.clear();
+  }
+
+  /** This device's self-join of a context: its genesis fact is the proof that it writes as this authority. */
+  private memberBinding(ns: Namespace): ValidatedFact<'rel.binding'> {
+    const me = this.requireIdentity();
+    const genesis = [...(this.journals.get(authorityNamespace(me.authorityId))?.facts.values() ?? [])].find((f) => f.fact.kind === 'authority.genesis');
+    if (!genesis) throw new NodeError('NoIdentity', 'The genesis fact of this identity is missing.');
+    return this.draft(ns, 'rel.binding', { bindingType: MEMBER_BINDING, authorities: [me.authorityId], data: genesis.bytes });
+  }
+
+  private async adoptSecret(context: ContextId, secret: Uint8Array): Promise<void> {
+    if (!this.secrets.has(context)) await this.deps.store.putContextSecret(context, secret);
+    this.secrets.set(context, secret);
+    this.deps.transport?.join(context, secret);
+  }
+
+  private membersOf(context: ContextId): ContextMembers {
+    const st = this.journals.get(contextNamespace(context))?.state;
+    return st ? contextMembership(context, st) : { view: { context, rights: new Map() }, devices: new Map() };
+  }
+
+  /** Deliveries are serialised: each sees the commits of the ones before it. */
+  private receive(d: Delivery): Promise<void> {
+    this.inbox = this.inbox.then(() => this.ingest(d)).catch(() => undefined);
+    return this.inbox;
+  }
+
+  /**
+   * Validates (encoding, signature, namespace), then admits by membership, commits, applies. Invalid facts
+   * are dropped and counted; valid facts of unknown authors wait until their join arrives.
+   */
+  private async ingest(d: Delivery): Promise<void> {
+    if (this.closed || !this.secrets.has(d.context)) return;
+    const t = this.deps.transport!;
+    const ns = contextNamespace(d.context);
+    const known = this.journals.get(ns)?.facts;
+    const valid: ValidatedFact[] = [];
+    for (const bytes of d.facts) {
+      try {
+        const f = this.deps.verify ? await validateFactWith(bytes, this.deps.verify, { namespace: ns }) : validateFact(bytes, { namespace: ns });
+        if (!known?.has(f.id)) valid.push(f);
+      } catch (e) {
+        if (!(e instanceof FactValidationError)) throw e;
+        t.countDrop(`invalid-fact:${e.code}`);
+      }
+    }
+    this.pending.add(d.context, valid, (reason) => t.countDrop(reason));
+    let admitted = 0;
+    for (;;) {
+      const m = this.membersOf(d.context);
+      const batch = this.pending.take(d.context, (f) => admissible(f, m));
+      if (batch.length === 0) break;
+      for (const f of batch) if (compareHlc(f.fact.time, this.clock) > 0) this.clock = f.fact.time;
+      await this.commit(batch, {});
+      admitted += batch.length;
+    }
+    if (admitted > 0) this.changed();
+  }
+
+  /** A peer newly shares this context: send it what we hold. Anti-entropy (next issue) replaces this resend. */
+  private async catchUp(context: ContextId): Promise<void> {
+    const j = this.journals.get(contextNamespace(context));
+    if (!j || this.closed) return;
+    await this.deps.transport?.publish(context, [...j.facts.values()].map((f) => f.bytes)).catch(() => undefined);
   }
 
   private tick(): Hlc {
@@ -220,16 +334,17 @@ export class AuraNode implements AuraNodeApi {
   }
 
   /** CapGuard → FlowGuard → JournalCoupler, then the effects in order: commit, and (with peers) send. */
-  private async guardedWrite(context: ContextId, facts: ValidatedFact[], membership: MembershipView, right: string): Promise<void> {
+  private async guardedWrite(context: ContextId, facts: ValidatedFact[], membership: MembershipView, right: string, announce = false): Promise<void> {
     const me = this.requireIdentity();
-    const peers = contextMembers(membership).filter((a) => a !== me.authorityId);
+    const peers = memberList(membership).filter((a) => a !== me.authorityId);
     const result = runGuardChain(
       { context, sender: me.authorityId, device: this.key.deviceId, peers, cost: MESSAGE_COST, right, facts },
-      { membership, budgets: this.budgets, epoch: flowEpoch(this.deps.now()), defaultLimit: DEFAULT_FLOW_LIMIT },
+      { membership, budgets: this.budgets, epoch: flowEpoch(this.deps.now()), defaultLimit: this.deps.flowLimit ?? DEFAULT_FLOW_LIMIT },
     );
     if (!result.ok) {
       const e = result.error;
-      throw new NodeError(e.code, guardMessage(e.code), e.code === 'InsufficientBudget' ? e.resumeAtEpoch : undefined);
+      if (e.code === 'InsufficientBudget') throw new NodeError(e.code, guardMessage(e.code), e.resumeAtEpoch, e.resumeAtEpoch * FLOW_EPOCH_MS);
+      throw new NodeError(e.code, guardMessage(e.code));
     }
     for (const effect of result.effects) {
       if (effect.type === 'CommitAtomically') {
@@ -237,9 +352,14 @@ export class AuraNode implements AuraNodeApi {
         await this.commit(effect.facts, { budgets: effect.budgets, trackAcks });
         for (const c of effect.budgets) this.budgets.set(c.key, c.budget);
       }
-      // Send effects reach the network once a transport exists (next issue); until then facts stay Local.
     }
     this.changed();
+    // Charged and committed above; only now may bytes leave the device. A failed publish loses nothing:
+    // the facts are durable here and peers catch up when they next meet us.
+    // A join is announced even before any other member is known: it is how they learn of us.
+    const send = result.effects[1];
+    const out = send ? facts.filter((f) => send.factIds.includes(f.id)) : announce ? facts : [];
+    if (out.length > 0 && this.deps.transport) await this.deps.transport.publish(context, out.map((f) => f.bytes)).catch(() => undefined);
   }
 
   /** Durable first, then visible: a fact is applied only after its batch committed. */

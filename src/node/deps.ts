@@ -1,3 +1,5 @@
+import type { SignatureVerifier } from '../core/facts/validate.ts';
+import type { Transport } from '../net/transport.ts';
 import type { AuraStore } from '../store/store.ts';
 
 /** Everything with effects is injected, so several nodes can run in one process in tests. */
@@ -8,6 +10,12 @@ export interface NodeDeps {
   readonly now: () => number;
   /** Cryptographically random bytes. */
   readonly random: (n: number) => Uint8Array;
+  /** The network; absent, the node works alone (offline, or in single-node tests). */
+  readonly transport?: Transport;
+  /** Messages per peer per context per flow epoch; default DEFAULT_FLOW_LIMIT. */
+  readonly flowLimit?: number;
+  /** Signature check for received facts; absent, the pure-JS verifier. */
+  readonly verify?: SignatureVerifier;
 }
 
 export function browserDeps(profile: string, store: AuraStore): NodeDeps {

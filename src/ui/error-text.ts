@@ -7,14 +7,15 @@ const SENTENCES: Record<NodeErrorCode, (e: NodeError) => string> = {
   UnknownChannel: () => 'This channel is not known on this device.',
   AuthorizationDenied: () => 'You are not allowed to do that here.',
   InsufficientBudget: (e) =>
-    e.resumeAtEpoch === undefined
+    e.resumeAt === undefined
       ? 'You have used up your sending budget for now. Try again later.'
-      : `You have used up your sending budget for now. Sending can resume at epoch ${e.resumeAtEpoch}.`,
+      : `You have used up your sending budget for this channel. Sending can resume at ${new Date(e.resumeAt).toLocaleTimeString()}, when the budget epoch rotates (epoch ${e.resumeAtEpoch}).`,
   JournalCommitFailed: () => 'The change could not be written to this device’s journal. Nothing was saved — try again.',
   StorageQuotaExceeded: () =>
     'This browser has no storage left for the app. Free some space (for example, remove old profiles) and try again.',
   StorageFailed: () => 'The browser’s storage failed. Nothing was saved — try again, or reload the tab.',
   InvalidInput: (e) => `That input is not accepted: ${e.message}`,
+  InvalidJoinCode: () => 'That join code is not valid. Copy the whole code, starting with “aura-join:”, and try again.',
   NodeClosed: () => 'This tab no longer runs the node for this profile. Reclaim it or reload the tab.',
 };
 

@@ -1,34 +1,75 @@
 import { compareStrings } from '../compare.ts';
+import { fromHex } from '../encoding/bytes.ts';
+import { FactValidationError } from '../facts/errors.ts';
+import { validateFact } from '../facts/validate.ts';
 import type { MembershipView, Right } from '../flow/capabilities.ts';
-import type { AuthorityId, ContextId } from '../ids.ts';
+import type { AuthorityId, ContextId, DeviceId, FactId } from '../ids.ts';
 import { listChannels } from './chat.ts';
 import type { NamespaceState } from './namespace-reducer.ts';
-import { listBindings } from './relational.ts';
+import { listBindings, type Binding } from './relational.ts';
 
-/** What a member of a context may do; the authority that created a channel in it may also invite. */
+/** What a member of a context may do; a member who created a channel in it may also invite. */
 export const MEMBER_RIGHTS: readonly Right[] = ['chat:send', 'chat:react', 'chat:topic'];
 export const OWNER_RIGHTS: readonly Right[] = [...MEMBER_RIGHTS, 'member:invite'];
 
-/** Binding type that makes authorities members of the context it is written in. */
+/** Binding type by which an authority joins the context it is written in. */
 export const MEMBER_BINDING = 'member';
 
+export interface ContextMembers {
+  readonly view: MembershipView;
+  /** The devices each member proved to be its own; only facts from these devices count as the member's. */
+  readonly devices: ReadonlyMap<AuthorityId, ReadonlySet<DeviceId>>;
+}
+
+const proofs = new Map<FactId, boolean>();
+
 /**
- * Who belongs to a context, read from its reduced journal: channel creators own it, 'member' bindings add
- * members. Rights only grow with facts, so membership is monotone like the journal it comes from.
+ * A member binding is a self-join: it names only its author, and its `data` is the author's genesis fact,
+ * whose CID is the AuthorityId and whose body names the device that signed the binding. So nobody holding
+ * the context secret can join, or write, in another authority's name. Memoised by FactId: pure.
  */
-export function contextMembership(context: ContextId, st: NamespaceState): MembershipView {
+export function isValidMemberBinding(b: Binding): boolean {
+  const hit = proofs.get(b.stamp.id);
+  if (hit !== undefined) return hit;
+  let ok = false;
+  if (b.bindingType === MEMBER_BINDING && b.authorities.length === 1 && b.authorities[0] === b.author && b.data !== null) {
+    try {
+      const g = validateFact(fromHex(b.data));
+      ok = g.fact.kind === 'authority.genesis' && g.fact.author === b.author && (g.fact.body as { device: DeviceId }).device === b.stamp.time.device;
+    } catch (e) {
+      if (!(e instanceof FactValidationError)) throw e;
+    }
+  }
+  if (proofs.size > 10_000) proofs.clear();
+  proofs.set(b.stamp.id, ok);
+  return ok;
+}
+
+/**
+ * Who belongs to a context, read from its reduced journal: authorities with a valid member binding, with
+ * the devices they proved. Channel creators among them also hold the invite right. Membership only grows
+ * with facts, like the journal it comes from.
+ */
+export function contextMembership(context: ContextId, st: NamespaceState): ContextMembers {
   const rights = new Map<AuthorityId, Set<Right>>();
-  const grant = (a: AuthorityId, rs: readonly Right[]) => {
-    const set = rights.get(a) ?? new Set<Right>();
-    for (const r of rs) set.add(r);
-    rights.set(a, set);
-  };
-  for (const ch of listChannels(st.chat)) grant(ch.creator, OWNER_RIGHTS);
-  for (const b of listBindings(st.relational)) if (b.bindingType === MEMBER_BINDING) for (const a of b.authorities) grant(a, MEMBER_RIGHTS);
-  return { context, rights };
+  const devices = new Map<AuthorityId, Set<DeviceId>>();
+  for (const b of listBindings(st.relational)) {
+    if (!isValidMemberBinding(b)) continue;
+    if (!rights.has(b.author)) rights.set(b.author, new Set(MEMBER_RIGHTS));
+    const ds = devices.get(b.author) ?? new Set<DeviceId>();
+    ds.add(b.stamp.time.device);
+    devices.set(b.author, ds);
+  }
+  for (const ch of listChannels(st.chat)) for (const r of OWNER_RIGHTS) rights.get(ch.creator)?.add(r);
+  return { view: { context, rights }, devices };
 }
 
 /** Members, sorted. */
-export function contextMembers(view: MembershipView): AuthorityId[] {
+export function memberList(view: MembershipView): AuthorityId[] {
   return [...view.rights.keys()].sort(compareStrings);
+}
+
+/** Whether a fact by this author and device may enter the context: a member writing from a proven device. */
+export function mayWrite(m: ContextMembers, author: AuthorityId, device: DeviceId): boolean {
+  return m.devices.get(author)?.has(device) ?? false;
 }

@@ -1,0 +1,48 @@
+import type { ContextId, DeviceId } from '../core/ids.ts';
+
+/** How this device reaches another, as the UI shows it. */
+export type PeerTransport = 'webrtc' | 'relayed' | 'websocket' | 'memory';
+
+export interface PeerStatus {
+  readonly deviceId: DeviceId;
+  readonly transport: PeerTransport;
+  /** Remote multiaddr of the connection in use (for the UI and the e2e's "direct" check). */
+  readonly address: string;
+}
+
+export interface NetStatus {
+  readonly relay: 'disconnected' | 'connecting' | 'connected';
+  readonly peers: readonly PeerStatus[];
+  /** Counted drops of bad input, by reason; nothing bad is ever stored. */
+  readonly dropped: Readonly<Record<string, number>>;
+  readonly published: number;
+  readonly received: number;
+}
+
+/** A sealed batch of fact bytes for one context, as it arrived from a peer. */
+export interface Delivery {
+  readonly context: ContextId;
+  readonly facts: readonly Uint8Array[];
+  readonly from: DeviceId;
+}
+
+/**
+ * What the node needs from a network: per-context membership of a gossip topic, sealed publication,
+ * and deliveries of what peers published. Implementations: libp2p in the browser (libp2p-transport.ts)
+ * and an in-memory bus for tests of several nodes in one process (memory-transport.ts).
+ */
+export interface Transport {
+  /** Starts gossiping in a context (topic and key derive from the secret). Idempotent. */
+  join(context: ContextId, secret: Uint8Array): void;
+  /** Seals and publishes fact bytes to the context's topic. Call only after the guard chain allowed it. */
+  publish(context: ContextId, facts: readonly Uint8Array[]): Promise<void>;
+  /** Deliveries that opened with the context key; everything else was dropped and counted. */
+  onDelivery(handler: (d: Delivery) => void): void;
+  /** A peer newly shares a context with us (subscribed to its topic): a chance to catch it up. */
+  onPeerJoined(handler: (context: ContextId, peer: DeviceId) => void): void;
+  /** Counts a drop decided above the transport (e.g. an invalid fact inside a sealed payload). */
+  countDrop(reason: string): void;
+  status(): NetStatus;
+  subscribe(listener: () => void): () => void;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { contextTopic } from '../../src/core/crypto/context-keys.ts';
+import { decodeJoinCode } from '../../src/core/facts/join-code.ts';
+import { ContextChannel } from '../../src/net/context-channel.ts';
+import { createFact } from '../../src/core/facts/create.ts';
+import { contextNamespace } from '../../src/core/ids.ts';
+import { deviceKey } from '../support/fixtures.ts';
+import { MemoryBus, peerOn, seededRandom, until } from '../support/node-net.ts';
+
+const texts = (p: { node: { messages: (c: string) => { data: readonly { text: string }[] } } }, ch: string) => p.node.messages(ch).data.map((m) => m.text);
+
+describe('nodes on a network', () => {
+  it('A creates a channel, B and C join with its code, everyone sees every message', async () => {
+    const bus = new MemoryBus();
+    const [a, b, c] = await Promise.all(['alice', 'bob', 'carol'].map((n) => peerOn(bus, n)));
+    const ch = await a!.node.createChannel('general');
+    await a!.node.sendMessage(ch, 'hello from alice');
+    const code = a!.node.joinCode(ch);
+    await b!.node.joinChannel(code);
+    await until(() => texts(b!, ch).length === 1, 'bob catches up');
+    await b!.node.sendMessage(ch, 'hi, bob here');
+    await c!.node.joinChannel(code);
+    await until(() => texts(c!, ch).length === 2, 'carol catches up');
+    await c!.node.sendMessage(ch, 'carol too');
+    for (const p of [a!, b!, c!]) await until(() => texts(p, ch).length === 3, `${p.node.profile} sees all`);
+    expect(texts(a!, ch)).toEqual(texts(b!, ch));
+    expect(texts(b!, ch)).toEqual(texts(c!, ch));
+    expect(new Set(texts(a!, ch))).toEqual(new Set(['hello from alice', 'hi, bob here', 'carol too']));
+    // Every member now expects the others' acks for its messages.
+    const own = a!.node.messages(ch).data.find((m) => m.own)!;
+    expect(own.expected).toHaveLength(2);
+  });
+
+  it('a payload not sealed with the context key, or tampered with, is dropped, counted and never stored', async () => {
+    const bus = new MemoryBus();
+    const a = await peerOn(bus, 'alice');
+    const ch = await a.node.createChannel('general');
+    const { secret } = decodeJoinCode(a.node.joinCode(ch));
+    const topic = contextTopic(secret);
+    const foreign = new ContextChannel('ctx', seededRandom('other')(32));
+    bus.inject(topic, foreign.seal([new Uint8Array([1, 2, 3])], seededRandom('n'))[0]!, 'intruder');
+    const good = new ContextChannel('ctx', secret).seal([new Uint8Array([1])], seededRandom('m'))[0]!;
+    const tampered = good.slice();
+    tampered[tampered.length - 1]! ^= 1;
+    bus.inject(topic, tampered, 'intruder');
+    bus.inject(topic, good.subarray(0, 10), 'intruder');
+    await until(() => Object.values(a.node.network().dropped).reduce((x, y) => x + y, 0) === 3, 'three drops');
+    expect(a.node.network().dropped).toEqual({ 'sealed:Forged': 2, 'sealed:Truncated': 1 });
+    expect((await a.node.deviceInfo()).factCount).toBe(3);
+  });
+
+  it('inside a sealed payload, an invalid fact is dropped and counted, and an impersonation is never admitted', async () => {
+    const bus = new MemoryBus();
+    const [a, m] = await Promise.all([peerOn(bus, 'alice'), peerOn(bus, 'mallory')]);
+    const ch = await a.node.createChannel('general');
+    const code = a.node.joinCode(ch);
+    await m.node.joinChannel(code);
+    await until(() => texts(m, ch).length === 0 && m.node.channels().data.length === 1, 'mallory joined');
+    const { context, secret } = decodeJoinCode(code);
+    const sealer = new ContextChannel(context, secret);
+    const ns = contextNamespace(context);
+    // Mallory's device signs a message claiming to be Alice.
+    const forged = createFact(deviceKey('mallory-device'), { ns, kind: 'chat.message', author: a.node.identity()!.authorityId, time: { wall: 2e12, logical: 0 }, body: { channel: ch, text: 'I am alice', ack: false } });
+    const badSig = forged.bytes.slice();
+    badSig[20]! ^= 1;
+    bus.inject(sealer.topic, sealer.seal([forged.bytes, badSig, new Uint8Array([0xff])], seededRandom('x'))[0]!, m.transport.device);
+    await until(() => (a.node.network().dropped['invalid-fact:Malformed'] ?? 0) >= 1, 'malformed counted');
+    expect(texts(a, ch)).not.toContain('I am alice');
+    expect(Object.keys(a.node.network().dropped).some((k) => k.startsWith('invalid-fact:'))).toBe(true);
+  });
+
+  it('charge-before-send: an exhausted budget refuses the send, nothing is stored or sent, and says when it resumes', async () => {
+    const bus = new MemoryBus();
+    const [a, b] = await Promise.all([peerOn(bus, 'alice', { flowLimit: 2 }), peerOn(bus, 'bob')]);
+    const ch = await a.node.createChannel('general');
+    await b.node.joinChannel(a.node.joinCode(ch));
+    await until(() => a.node.statusDetails(ch)?.expected.length === 1, 'alice admits bob as a member');
+    await a.node.sendMessage(ch, 'one');
+    await a.node.sendMessage(ch, 'two');
+    const before = (await a.node.deviceInfo()).factCount;
+    const sent = a.node.network().published;
+    await expect(a.node.sendMessage(ch, 'three')).rejects.toMatchObject({ code: 'InsufficientBudget', resumeAtEpoch: expect.any(Number), resumeAt: expect.any(Number) });
+    expect((await a.node.deviceInfo()).factCount).toBe(before);
+    expect(a.node.network().published).toBe(sent);
+    await until(() => texts(b, ch).length === 2, 'bob got the two charged messages');
+    expect(texts(b, ch)).toEqual(['one', 'two']);
+  });
+});
