@@ -8,7 +8,8 @@ import { createFact } from '../core/facts/create.ts';
 import type { ValidatedFact } from '../core/facts/fact.ts';
 import { createGenesis } from '../core/facts/genesis.ts';
 import { compareHlc, hlcTick, HLC_ZERO, type Hlc } from '../core/facts/hlc.ts';
-import type { BodyOf, FactKind } from '../core/facts/kinds/index.ts';
+import { kindSpec, type BodyOf, type FactKind } from '../core/facts/kinds/index.ts';
+import { SchemaError } from '../core/facts/schema.ts';
 import { storedFact } from '../core/facts/stored.ts';
 import { runGuardChain } from '../core/flow/guard-chain.ts';
 import type { FlowBudget } from '../core/flow/flow-budget.ts';
@@ -26,6 +27,7 @@ import { admissible, PendingFacts } from './admission.ts';
 import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, QueryResult, StatusDetails } from './api.ts';
 import { NodeError } from './api.ts';
 import type { NodeDeps } from './deps.ts';
+import { deviceSeed } from './device-seed.ts';
 import { Evidence } from './evidence.ts';
 import { DEFAULT_FLOW_LIMIT, FLOW_EPOCH_MS, flowEpoch, MESSAGE_COST } from './flow-policy.ts';
 import { OFFLINE_STATUS } from './offline-status.ts';
@@ -68,7 +70,7 @@ export class AuraNode implements AuraNodeApi {
 
   /** Opens a profile's node: creates its device key once, then restores journals and reduced state. */
   static async open(deps: NodeDeps): Promise<AuraNode> {
-    const node = new AuraNode(deps, deviceKeyFromSeed(await deviceSeed(deps)));
+    const node = new AuraNode(deps, deviceKeyFromSeed(await deviceSeed(deps.store, deps.random)));
     await node.restore();
     return node;
   }
@@ -330,6 +332,13 @@ export class AuraNode implements AuraNodeApi {
   }
 
   private draft<K extends FactKind>(ns: Namespace, kind: K, body: BodyOf<K>): ValidatedFact<K> {
+    // The same schema receivers apply: never sign what peers would refuse.
+    try {
+      kindSpec(kind)!.body(body, 'body');
+    } catch (e) {
+      if (e instanceof SchemaError) throw new NodeError('InvalidInput', e.message);
+      throw e;
+    }
     return createFact(this.key, { ns, kind, author: this.requireIdentity().authorityId, time: this.tick(), body });
   }
 
@@ -409,18 +418,6 @@ export class AuraNode implements AuraNodeApi {
   private assertOpen(): void {
     if (this.closed) throw new NodeError('NodeClosed', 'This tab no longer runs the node for this profile.');
   }
-}
-
-async function deviceSeed(deps: NodeDeps): Promise<Uint8Array> {
-  const existing = await deps.store.getDeviceSeed();
-  if (existing) return existing;
-  try {
-    await deps.store.putDeviceSeed(deps.random(32));
-  } catch (e) {
-    // Another opener won the race to create the key: use theirs, never a second one.
-    if (!(e instanceof StoreError)) throw e;
-  }
-  return (await deps.store.getDeviceSeed())!;
 }
 
 function guardMessage(code: 'AuthorizationDenied' | 'InsufficientBudget' | 'JournalCommitFailed'): string {

@@ -2,7 +2,12 @@ import { openStore } from '../store/store.ts';
 import { StoreError } from '../store/errors.ts';
 import { AuraNode } from './aura-node.ts';
 import type { Booter, BootState } from './boot-api.ts';
-import { browserDeps } from './deps.ts';
+import { deviceKeyFromSeed, type DeviceKey } from '../core/crypto/ed25519.ts';
+import { Libp2pTransport } from '../net/libp2p-transport.ts';
+import type { Transport } from '../net/transport.ts';
+import { browserDeps, browserRandom } from './deps.ts';
+import { deviceSeed } from './device-seed.ts';
+import { networkConfig } from './network-config.ts';
 import { databaseName, lockName, resolveProfile } from './profile.ts';
 
 /**
@@ -25,7 +30,8 @@ export function startBoot(): Booter {
     let node: AuraNode | null = null;
     try {
       const store = await openStore(databaseName(profile), { onVersionChange: () => void node?.close() });
-      node = await AuraNode.open(browserDeps(profile, store));
+      const key = deviceKeyFromSeed(await deviceSeed(store, browserRandom));
+      node = await AuraNode.open(browserDeps(profile, store, await startTransport(key)));
       set({ status: 'ready', profile, node });
     } catch (e) {
       set({ status: 'failed', profile, error: describe(e) });
@@ -73,6 +79,17 @@ export function startBoot(): Booter {
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** The node works without a network (offline-first): a transport that cannot start is reported, not fatal. */
+async function startTransport(key: DeviceKey): Promise<Transport | undefined> {
+  const { relay, allowLocal } = networkConfig(new URL(location.href), import.meta.env);
+  try {
+    return await Libp2pTransport.start({ key, relay, allowLocal, random: browserRandom });
+  } catch (e) {
+    console.error('network unavailable', e);
+    return undefined;
+  }
 }
 
 function describe(e: unknown): { code: string; message: string } {

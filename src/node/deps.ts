@@ -1,6 +1,7 @@
 import type { SignatureVerifier } from '../core/facts/validate.ts';
 import type { Transport } from '../net/transport.ts';
 import type { AuraStore } from '../store/store.ts';
+import { webCryptoVerifier } from './webcrypto-verify.ts';
 
 /** Everything with effects is injected, so several nodes can run in one process in tests. */
 export interface NodeDeps {
@@ -18,11 +19,8 @@ export interface NodeDeps {
   readonly verify?: SignatureVerifier;
 }
 
-export function browserDeps(profile: string, store: AuraStore): NodeDeps {
-  return {
-    profile,
-    store,
-    now: () => Date.now(),
-    random: (n) => crypto.getRandomValues(new Uint8Array(n)),
-  };
+export const browserRandom = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));
+
+export function browserDeps(profile: string, store: AuraStore, transport?: Transport): NodeDeps {
+  return { profile, store, now: () => Date.now(), random: browserRandom, transport, verify: webCryptoVerifier() };
 }

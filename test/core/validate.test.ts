@@ -139,3 +139,4 @@ describe('validateFactWith an injected verifier', () => {
     expect(asked).toBe(0);
   });
 });
+

@@ -91,6 +91,8 @@ describe('AuraNode', () => {
     await expect(node.sendMessage('bafy-unknown', 'hi')).rejects.toMatchObject({ code: 'UnknownChannel' });
     const ch = await node.createChannel('c');
     await expect(node.sendMessage(ch, '   ')).rejects.toMatchObject({ code: 'InvalidInput' });
+    // CBOR would turn a lone surrogate into U+FFFD: the signed text would not be the text typed.
+    await expect(node.sendMessage(ch, 'half a pair: \uD83D')).rejects.toMatchObject({ code: 'InvalidInput' });
     const count = (await node.deviceInfo()).factCount;
     await node.close();
     await expect(node.sendMessage(ch, 'late')).rejects.toMatchObject({ code: 'NodeClosed' });

@@ -15,10 +15,14 @@ export class SchemaError extends Error {
 export type Schema<T> = (value: unknown, path: string) => T;
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
+/** A lone surrogate would be encoded as U+FFFD: the signed text would differ from the text given. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export function str(opts: { min?: number; max?: number } = {}): Schema<string> {
   const { min = 0, max = 1024 } = opts;
   return (v, p) => {
     if (typeof v !== 'string') throw new SchemaError(p, 'expected string');
+    if (LONE_SURROGATE.test(v)) throw new SchemaError(p, 'not well-formed UTF-16');
     if (v.length < min || v.length > max) throw new SchemaError(p, `length must be ${min}..${max}`);
     return v;
   };

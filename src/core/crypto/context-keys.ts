@@ -1,0 +1,27 @@
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex, utf8 } from '../encoding/bytes.ts';
+
+/** Every relational context has one 32-byte secret; members derive everything on the wire from it. */
+export const CONTEXT_SECRET_BYTES = 32;
+export const CONTEXT_TOPIC_PREFIX = 'aura/ctx/1/';
+
+const SALT = utf8.encode('aura/context/v1');
+
+/** Distinct HKDF infos make the topic and the key independent: publishing one reveals nothing of the other. */
+function derive(secret: Uint8Array, info: string, length: number): Uint8Array {
+  if (!(secret instanceof Uint8Array) || secret.length !== CONTEXT_SECRET_BYTES) {
+    throw new RangeError(`context secret must be ${CONTEXT_SECRET_BYTES} bytes`);
+  }
+  return hkdf(sha256, secret, SALT, utf8.encode(info), length);
+}
+
+/** Gossip topic of a context. Relays and non-members see it, so it is a one-way derivation of the secret only. */
+export function contextTopic(secret: Uint8Array): string {
+  return CONTEXT_TOPIC_PREFIX + toHex(derive(secret, 'topic', 16));
+}
+
+/** XChaCha20-Poly1305 key for the context's gossip payloads. */
+export function contextKey(secret: Uint8Array): Uint8Array {
+  return derive(secret, 'seal-key', 32);
+}

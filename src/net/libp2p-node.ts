@@ -1,0 +1,58 @@
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
+import { privateKeyFromRaw } from '@libp2p/crypto/keys';
+import { gossipsub } from '@libp2p/gossipsub';
+import { identify } from '@libp2p/identify';
+import { ping } from '@libp2p/ping';
+import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery';
+import { webRTC } from '@libp2p/webrtc';
+import { webSockets } from '@libp2p/websockets';
+import { createLibp2p } from 'libp2p';
+import type { DeviceKey } from '../core/crypto/ed25519.ts';
+import { MAX_SEALED_BYTES } from '../core/crypto/seal.ts';
+
+/** Peers announce their addresses on the standard discovery topic, which the relay also joins and forwards. */
+export const DISCOVERY_TOPIC = '_peer-discovery._p2p._pubsub';
+
+export interface BrowserNodeOptions {
+  readonly key: DeviceKey;
+  /**
+   * Allow ws:// and loopback addresses (development and tests, where the relay is on 127.0.0.1).
+   * Production keeps libp2p's default connection gater, which refuses both.
+   */
+  readonly allowLocal: boolean;
+  readonly discoveryIntervalMs?: number;
+}
+
+/** The device's libp2p identity is its device key: PeerId = DeviceId. */
+function libp2pKey(key: DeviceKey) {
+  const raw = new Uint8Array(64);
+  raw.set(key.secretKey);
+  raw.set(key.publicKey, 32);
+  return privateKeyFromRaw(raw);
+}
+
+export async function createBrowserNode(opts: BrowserNodeOptions) {
+  return createLibp2p({
+    privateKey: libp2pKey(opts.key),
+    addresses: { listen: ['/p2p-circuit', '/webrtc'] },
+    transports: [webSockets(), webRTC({ rtcConfiguration: { iceServers: [] } }), circuitRelayTransport()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    ...(opts.allowLocal ? { connectionGater: { denyDialMultiaddr: async () => false } } : {}),
+    peerDiscovery: [pubsubPeerDiscovery({ interval: opts.discoveryIntervalMs ?? 2_000, topics: [DISCOVERY_TOPIC], listenOnly: false })],
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        // A sealed payload is at most 64 KiB; anything larger is not ours.
+        maxInboundDataLength: MAX_SEALED_BYTES + 4096,
+      }),
+    },
+  });
+}
+
+export type BrowserNode = Awaited<ReturnType<typeof createBrowserNode>>;

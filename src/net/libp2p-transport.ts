@@ -1,0 +1,199 @@
+import type { PeerId } from '@libp2p/interface';
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
+import type { DeviceKey } from '../core/crypto/ed25519.ts';
+import type { ContextId, DeviceId } from '../core/ids.ts';
+import { backoffDelay } from './backoff.ts';
+import { ContextChannel } from './context-channel.ts';
+import { DropCounter } from './drop-counter.ts';
+import { createBrowserNode, type BrowserNode } from './libp2p-node.ts';
+import { Listeners } from './listeners.ts';
+import { bestConnection, connectionTransport } from './peer-transport.ts';
+import type { Delivery, NetStatus, PeerStatus, Transport } from './transport.ts';
+
+export interface Libp2pTransportOptions {
+  readonly key: DeviceKey;
+  /** The relay's websocket multiaddr, e.g. /ip4/127.0.0.1/tcp/9090/ws (its PeerId is learnt on dial). */
+  readonly relay: string;
+  readonly allowLocal: boolean;
+  readonly random: (n: number) => Uint8Array;
+}
+
+/** One WebRTC dial attempt may stall after ICE connects; give up on it after this long and retry. */
+const DIAL_TIMEOUT_MS = 3_000;
+const DIAL_ATTEMPTS = 4;
+
+/**
+ * The browser's network: a libp2p node that keeps a connection to the relay (reconnecting with backoff),
+ * discovers peers through it, connects to them directly over WebRTC, and gossips sealed payloads on one
+ * topic per joined context.
+ */
+export class Libp2pTransport implements Transport {
+  private readonly channels = new Map<string, ContextChannel>();
+  private readonly drops = new DropCounter();
+  private readonly listeners = new Listeners();
+  private deliveryHandler: (d: Delivery) => void = () => {};
+  private peerJoinedHandler: (c: ContextId, p: DeviceId) => void = () => {};
+  private relayPeer: PeerId | null = null;
+  private relayState: NetStatus['relay'] = 'connecting';
+  private relayAttempt = 0;
+  private readonly dialing = new Set<string>();
+  private published = 0;
+  private received = 0;
+  private stopped = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  private constructor(
+    private readonly node: BrowserNode,
+    private readonly opts: Libp2pTransportOptions,
+  ) {}
+
+  static async start(opts: Libp2pTransportOptions): Promise<Libp2pTransport> {
+    const node = await createBrowserNode({ key: opts.key, allowLocal: opts.allowLocal });
+    const t = new Libp2pTransport(node, opts);
+    t.wire();
+    void t.connectRelay();
+    return t;
+  }
+
+  private get pubsub() {
+    return this.node.services.pubsub;
+  }
+
+  private wire(): void {
+    this.pubsub.addEventListener('message', (evt) => {
+      const msg = evt.detail;
+      const ch = this.channels.get(msg.topic);
+      if (!ch) return;
+      const opened = ch.open(msg.data);
+      if ('drop' in opened) return this.countDrop(opened.drop);
+      this.received++;
+      const from = msg.type === 'signed' ? msg.from.toString() : 'unknown';
+      this.deliveryHandler({ context: ch.context, facts: opened, from });
+      this.listeners.notify();
+    });
+    this.pubsub.addEventListener('subscription-change', (evt) => {
+      for (const s of evt.detail.subscriptions) {
+        const ch = this.channels.get(s.topic);
+        if (ch && s.subscribe) this.peerJoinedHandler(ch.context, evt.detail.peerId.toString());
+      }
+    });
+    this.node.addEventListener('peer:discovery', (evt) => void this.dialDirect(evt.detail.id, evt.detail.multiaddrs));
+    const changed = () => this.listeners.notify();
+    this.node.addEventListener('connection:open', changed);
+    this.node.addEventListener('connection:close', (evt) => {
+      changed();
+      if (this.relayPeer !== null && evt.detail.remotePeer.equals(this.relayPeer) && this.node.getConnections(this.relayPeer).length === 0) {
+        this.relayState = 'disconnected';
+        this.scheduleRelay();
+      }
+    });
+    this.node.addEventListener('self:peer:update', changed);
+  }
+
+  private async connectRelay(): Promise<void> {
+    if (this.stopped) return;
+    this.relayState = 'connecting';
+    this.listeners.notify();
+    try {
+      const conn = await this.node.dial(multiaddr(this.opts.relay), { signal: AbortSignal.timeout(5_000) });
+      this.relayPeer = conn.remotePeer;
+      this.relayState = 'connected';
+      this.relayAttempt = 0;
+      this.listeners.notify();
+    } catch {
+      this.relayState = 'disconnected';
+      this.scheduleRelay();
+    }
+  }
+
+  private scheduleRelay(): void {
+    if (this.stopped || this.timer !== null) return;
+    const delay = backoffDelay(this.relayAttempt++, () => this.opts.random(1)[0]! / 256);
+    this.listeners.notify();
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.connectRelay();
+    }, delay);
+  }
+
+  /**
+   * Goes direct: only the lower PeerId dials (so two tabs never race two connections), over the peer's
+   * relayed WebRTC address; each attempt is cut off after DIAL_TIMEOUT_MS and retried.
+   */
+  private async dialDirect(peer: PeerId, addrs: readonly Multiaddr[]): Promise<void> {
+    const id = peer.toString();
+    if (this.stopped || this.dialing.has(id) || id === this.node.peerId.toString() || this.node.peerId.toString() > id) return;
+    if (this.relayPeer?.equals(peer)) return;
+    if (this.node.getConnections(peer).some((c) => connectionTransport(c) === 'webrtc')) return;
+    const targets = addrs.filter((a) => a.toString().includes('/p2p-circuit/webrtc'));
+    if (targets.length === 0) return;
+    this.dialing.add(id);
+    try {
+      for (let attempt = 0; attempt < DIAL_ATTEMPTS && !this.stopped; attempt++) {
+        try {
+          await this.node.dial(targets, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) });
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
+        }
+      }
+    } finally {
+      this.dialing.delete(id);
+      this.listeners.notify();
+    }
+  }
+
+  join(context: ContextId, secret: Uint8Array): void {
+    const ch = new ContextChannel(context, secret);
+    if (this.channels.has(ch.topic)) return;
+    this.channels.set(ch.topic, ch);
+    this.pubsub.subscribe(ch.topic);
+    // Peers already on the topic count as joined too: catch them up.
+    for (const p of this.pubsub.getSubscribers(ch.topic)) this.peerJoinedHandler(context, p.toString());
+  }
+
+  async publish(context: ContextId, facts: readonly Uint8Array[]): Promise<void> {
+    const ch = [...this.channels.values()].find((c) => c.context === context);
+    if (!ch || this.stopped) return;
+    for (const payload of ch.seal(facts, this.opts.random)) {
+      await this.pubsub.publish(ch.topic, payload);
+      this.published++;
+    }
+    this.listeners.notify();
+  }
+
+  onDelivery(handler: (d: Delivery) => void): void {
+    this.deliveryHandler = handler;
+  }
+
+  onPeerJoined(handler: (context: ContextId, peer: DeviceId) => void): void {
+    this.peerJoinedHandler = handler;
+  }
+
+  countDrop(reason: string): void {
+    this.drops.count(reason);
+    this.listeners.notify();
+  }
+
+  status(): NetStatus {
+    const peers: PeerStatus[] = [];
+    for (const peer of this.node.getPeers()) {
+      if (this.relayPeer?.equals(peer)) continue;
+      const c = bestConnection(this.node.getConnections(peer));
+      if (c) peers.push({ deviceId: peer.toString(), transport: connectionTransport(c), address: c.remoteAddr.toString() });
+    }
+    peers.sort((a, b) => (a.deviceId < b.deviceId ? -1 : 1));
+    return { relay: this.relayState, peers, dropped: this.drops.snapshot(), published: this.published, received: this.received };
+  }
+
+  subscribe(listener: () => void): () => void {
+    return this.listeners.add(listener);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    await this.node.stop();
+  }
+}
+

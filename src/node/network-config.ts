@@ -1,0 +1,17 @@
+/** Where the relay is, and whether local (ws://, loopback) addresses may be dialled. */
+export interface NetworkConfig {
+  readonly relay: string;
+  readonly allowLocal: boolean;
+}
+
+export const DEFAULT_RELAY = '/ip4/127.0.0.1/tcp/9090/ws';
+
+/**
+ * `?relay=<multiaddr>` (tests run relays on their own ports) › VITE_AURA_RELAY (set by `npm run dev`) ›
+ * the default local relay. Local addresses are allowed in development and in builds made for tests
+ * (VITE_AURA_ALLOW_LOCAL=1); a production build keeps libp2p's default gater.
+ */
+export function networkConfig(url: URL, env: { readonly DEV?: boolean; readonly VITE_AURA_RELAY?: string; readonly VITE_AURA_ALLOW_LOCAL?: string }): NetworkConfig {
+  const relay = url.searchParams.get('relay') ?? env.VITE_AURA_RELAY ?? DEFAULT_RELAY;
+  return { relay, allowLocal: env.DEV === true || env.VITE_AURA_ALLOW_LOCAL === '1' };
+}
