@@ -23,7 +23,8 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: 'npm run build && npm run preview -- --port 4173 --strictPort',
+    // A test build may dial the local relay over ws:// on loopback; production builds may not.
+    command: 'VITE_AURA_ALLOW_LOCAL=1 npm run build && npm run preview -- --port 4173 --strictPort',
     url: 'http://127.0.0.1:4173',
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,

@@ -50,6 +50,8 @@ export async function createBrowserNode(opts: BrowserNodeOptions) {
         emitSelf: false,
         // A sealed payload is at most 64 KiB; anything larger is not ours.
         maxInboundDataLength: MAX_SEALED_BYTES + 4096,
+        // Many tabs of one machine share an IP; gossipsub must not score them down for it.
+        scoreParams: { IPColocationFactorWeight: 0 },
       }),
     },
   });

@@ -16,6 +16,8 @@ export interface Libp2pTransportOptions {
   readonly relay: string;
   readonly allowLocal: boolean;
   readonly random: (n: number) => Uint8Array;
+  /** Lab: raw topics to observe as a non-member. */
+  readonly observe?: readonly string[];
 }
 
 /** One WebRTC dial attempt may stall after ICE connects; give up on it after this long and retry. */
@@ -37,6 +39,7 @@ export class Libp2pTransport implements Transport {
   private relayState: NetStatus['relay'] = 'connecting';
   private relayAttempt = 0;
   private readonly dialing = new Set<string>();
+  private readonly observed = new Map<string, number>();
   private published = 0;
   private received = 0;
   private stopped = false;
@@ -51,6 +54,7 @@ export class Libp2pTransport implements Transport {
     const node = await createBrowserNode({ key: opts.key, allowLocal: opts.allowLocal });
     const t = new Libp2pTransport(node, opts);
     t.wire();
+    for (const topic of opts.observe ?? []) t.observe(topic);
     void t.connectRelay();
     return t;
   }
@@ -62,6 +66,10 @@ export class Libp2pTransport implements Transport {
   private wire(): void {
     this.pubsub.addEventListener('message', (evt) => {
       const msg = evt.detail;
+      if (this.observed.has(msg.topic)) {
+        this.observed.set(msg.topic, this.observed.get(msg.topic)! + 1);
+        this.listeners.notify();
+      }
       const ch = this.channels.get(msg.topic);
       if (!ch) return;
       const opened = ch.open(msg.data);
@@ -152,6 +160,16 @@ export class Libp2pTransport implements Transport {
     for (const p of this.pubsub.getSubscribers(ch.topic)) this.peerJoinedHandler(context, p.toString());
   }
 
+  /**
+   * Lab: subscribes to a raw topic without its secret, to show what a non-member sees: sealed payloads
+   * it can count but never open.
+   */
+  observe(topic: string): void {
+    if (this.observed.has(topic)) return;
+    this.observed.set(topic, 0);
+    this.pubsub.subscribe(topic);
+  }
+
   async publish(context: ContextId, facts: readonly Uint8Array[]): Promise<void> {
     const ch = [...this.channels.values()].find((c) => c.context === context);
     if (!ch || this.stopped) return;
@@ -183,7 +201,7 @@ export class Libp2pTransport implements Transport {
       if (c) peers.push({ deviceId: peer.toString(), transport: connectionTransport(c), address: c.remoteAddr.toString() });
     }
     peers.sort((a, b) => (a.deviceId < b.deviceId ? -1 : 1));
-    return { relay: this.relayState, peers, dropped: this.drops.snapshot(), published: this.published, received: this.received };
+    return { relay: this.relayState, peers, dropped: this.drops.snapshot(), published: this.published, received: this.received, observed: Object.fromEntries(this.observed) };
   }
 
   subscribe(listener: () => void): () => void {

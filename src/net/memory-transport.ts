@@ -121,7 +121,7 @@ export class MemoryTransport implements Transport {
     const peers = [...this.bus.members]
       .filter((o) => o !== this && this.bus.linked(this.device, o.device))
       .map((o) => ({ deviceId: o.device, transport: 'memory' as const, address: `/memory/${o.device}` }));
-    return { relay: 'connected', peers, dropped: this.drops.snapshot(), published: this.published, received: this.received };
+    return { relay: 'connected', peers, dropped: this.drops.snapshot(), published: this.published, received: this.received, observed: {} };
   }
 
   subscribe(listener: () => void): () => void {

@@ -17,6 +17,8 @@ export interface NetStatus {
   readonly dropped: Readonly<Record<string, number>>;
   readonly published: number;
   readonly received: number;
+  /** Lab: payloads seen on topics observed without membership (they stay sealed), by topic. */
+  readonly observed: Readonly<Record<string, number>>;
 }
 
 /** A sealed batch of fact bytes for one context, as it arrived from a peer. */

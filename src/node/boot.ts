@@ -83,9 +83,9 @@ export function startBoot(): Booter {
 
 /** The node works without a network (offline-first): a transport that cannot start is reported, not fatal. */
 async function startTransport(key: DeviceKey): Promise<Transport | undefined> {
-  const { relay, allowLocal } = networkConfig(new URL(location.href), import.meta.env);
+  const { relay, allowLocal, observe } = networkConfig(new URL(location.href), import.meta.env);
   try {
-    return await Libp2pTransport.start({ key, relay, allowLocal, random: browserRandom });
+    return await Libp2pTransport.start({ key, relay, allowLocal, observe, random: browserRandom });
   } catch (e) {
     console.error('network unavailable', e);
     return undefined;

@@ -2,6 +2,8 @@
 export interface NetworkConfig {
   readonly relay: string;
   readonly allowLocal: boolean;
+  /** Lab (local builds only): raw topics to watch as a non-member, from `?observe=<topic>`. */
+  readonly observe: readonly string[];
 }
 
 export const DEFAULT_RELAY = '/ip4/127.0.0.1/tcp/9090/ws';
@@ -13,5 +15,6 @@ export const DEFAULT_RELAY = '/ip4/127.0.0.1/tcp/9090/ws';
  */
 export function networkConfig(url: URL, env: { readonly DEV?: boolean; readonly VITE_AURA_RELAY?: string; readonly VITE_AURA_ALLOW_LOCAL?: string }): NetworkConfig {
   const relay = url.searchParams.get('relay') ?? env.VITE_AURA_RELAY ?? DEFAULT_RELAY;
-  return { relay, allowLocal: env.DEV === true || env.VITE_AURA_ALLOW_LOCAL === '1' };
+  const allowLocal = env.DEV === true || env.VITE_AURA_ALLOW_LOCAL === '1';
+  return { relay, allowLocal, observe: allowLocal ? url.searchParams.getAll('observe') : [] };
 }
