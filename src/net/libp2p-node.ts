@@ -23,6 +23,8 @@ export interface BrowserNodeOptions {
    */
   readonly allowLocal: boolean;
   readonly discoveryIntervalMs?: number;
+  /** Lab: gossip over relayed (limited) connections too, to compare the relayed path with the direct one. */
+  readonly gossipOverRelay?: boolean;
 }
 
 /** The device's libp2p identity is its device key: PeerId = DeviceId. */
@@ -52,6 +54,7 @@ export async function createBrowserNode(opts: BrowserNodeOptions) {
         maxInboundDataLength: MAX_SEALED_BYTES + 4096,
         // Many tabs of one machine share an IP; gossipsub must not score them down for it.
         scoreParams: { IPColocationFactorWeight: 0 },
+        runOnLimitedConnection: opts.gossipOverRelay === true,
       }),
     },
   });

@@ -18,6 +18,8 @@ export interface Libp2pTransportOptions {
   readonly random: (n: number) => Uint8Array;
   /** Lab: raw topics to observe as a non-member. */
   readonly observe?: readonly string[];
+  /** Lab: 'relayed' keeps peers on the relayed circuit instead of going direct (for comparison only). */
+  readonly path?: 'direct' | 'relayed';
 }
 
 /** One WebRTC dial attempt may stall after ICE connects; give up on it after this long and retry. */
@@ -51,7 +53,7 @@ export class Libp2pTransport implements Transport {
   ) {}
 
   static async start(opts: Libp2pTransportOptions): Promise<Libp2pTransport> {
-    const node = await createBrowserNode({ key: opts.key, allowLocal: opts.allowLocal });
+    const node = await createBrowserNode({ key: opts.key, allowLocal: opts.allowLocal, gossipOverRelay: opts.path === 'relayed' });
     const t = new Libp2pTransport(node, opts);
     t.wire();
     for (const topic of opts.observe ?? []) t.observe(topic);
@@ -133,7 +135,8 @@ export class Libp2pTransport implements Transport {
     if (this.stopped || this.dialing.has(id) || id === this.node.peerId.toString() || this.node.peerId.toString() > id) return;
     if (this.relayPeer?.equals(peer)) return;
     if (this.node.getConnections(peer).some((c) => connectionTransport(c) === 'webrtc')) return;
-    const targets = addrs.filter((a) => a.toString().includes('/p2p-circuit/webrtc'));
+    const relayed = this.opts.path === 'relayed';
+    const targets = addrs.filter((a) => (relayed ? /\/p2p-circuit\/p2p\/[^/]+$/ : /\/p2p-circuit\/webrtc/).test(a.toString()));
     if (targets.length === 0) return;
     this.dialing.add(id);
     try {

@@ -7,6 +7,7 @@ import { Libp2pTransport } from '../net/libp2p-transport.ts';
 import type { Transport } from '../net/transport.ts';
 import { browserDeps, browserRandom } from './deps.ts';
 import { deviceSeed } from './device-seed.ts';
+import './lab.ts';
 import { networkConfig } from './network-config.ts';
 import { databaseName, lockName, resolveProfile } from './profile.ts';
 
@@ -33,6 +34,8 @@ export function startBoot(): Booter {
       const key = deviceKeyFromSeed(await deviceSeed(store, browserRandom));
       node = await AuraNode.open(browserDeps(profile, store, await startTransport(key)));
       set({ status: 'ready', profile, node });
+      // Lab handle for local builds (benchmarks drive the node without the UI's latency); never in production.
+      if (networkConfig(new URL(location.href), import.meta.env).allowLocal) window.auraLab = { node };
     } catch (e) {
       set({ status: 'failed', profile, error: describe(e) });
       return;
@@ -83,9 +86,9 @@ export function startBoot(): Booter {
 
 /** The node works without a network (offline-first): a transport that cannot start is reported, not fatal. */
 async function startTransport(key: DeviceKey): Promise<Transport | undefined> {
-  const { relay, allowLocal, observe } = networkConfig(new URL(location.href), import.meta.env);
+  const { relay, allowLocal, observe, path } = networkConfig(new URL(location.href), import.meta.env);
   try {
-    return await Libp2pTransport.start({ key, relay, allowLocal, observe, random: browserRandom });
+    return await Libp2pTransport.start({ key, relay, allowLocal, observe, path, random: browserRandom });
   } catch (e) {
     console.error('network unavailable', e);
     return undefined;

@@ -4,6 +4,8 @@ export interface NetworkConfig {
   readonly allowLocal: boolean;
   /** Lab (local builds only): raw topics to watch as a non-member, from `?observe=<topic>`. */
   readonly observe: readonly string[];
+  /** Lab (local builds only): `?path=relayed` keeps peers on the relayed circuit, for comparison. */
+  readonly path: 'direct' | 'relayed';
 }
 
 export const DEFAULT_RELAY = '/ip4/127.0.0.1/tcp/9090/ws';
@@ -16,5 +18,10 @@ export const DEFAULT_RELAY = '/ip4/127.0.0.1/tcp/9090/ws';
 export function networkConfig(url: URL, env: { readonly DEV?: boolean; readonly VITE_AURA_RELAY?: string; readonly VITE_AURA_ALLOW_LOCAL?: string }): NetworkConfig {
   const relay = url.searchParams.get('relay') ?? env.VITE_AURA_RELAY ?? DEFAULT_RELAY;
   const allowLocal = env.DEV === true || env.VITE_AURA_ALLOW_LOCAL === '1';
-  return { relay, allowLocal, observe: allowLocal ? url.searchParams.getAll('observe') : [] };
+  return {
+    relay,
+    allowLocal,
+    observe: allowLocal ? url.searchParams.getAll('observe') : [],
+    path: allowLocal && url.searchParams.get('path') === 'relayed' ? 'relayed' : 'direct',
+  };
 }

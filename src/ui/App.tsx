@@ -4,6 +4,7 @@ import { NodeContext, useNode, useNodeQuery } from '../node/hooks.ts';
 import { AppHeader } from './AppHeader.tsx';
 import { DevicePanel } from './DevicePanel.tsx';
 import { MainLayout } from './MainLayout.tsx';
+import { NetworkStatus } from './NetworkStatus.tsx';
 import { Onboarding } from './Onboarding.tsx';
 
 /** The app of a ready node: provides the node to every view below. */
@@ -24,6 +25,7 @@ function Workspace() {
       <AppHeader
         profile={profile}
         displayName={identity?.displayName ?? null}
+        network={<NetworkStatus />}
         actions={
           <button
             type="button"

@@ -4,12 +4,14 @@ import { NewDeviceTabButton } from './NewDeviceTabButton.tsx';
 interface Props {
   readonly profile: string;
   readonly displayName?: string | null;
+  /** The ready app's network summary; its own slot so it can wrap to a line of its own on narrow screens. */
+  readonly network?: ReactNode;
   /** Extra header actions of the ready app (e.g. the device panel button). */
   readonly actions?: ReactNode;
 }
 
 /** App name, which profile this tab is, who you are in it, and the way to a new device tab — in every state. */
-export function AppHeader({ profile, displayName, actions }: Props) {
+export function AppHeader({ profile, displayName, network, actions }: Props) {
   return (
     <header className="app-header">
       <h1 className="app-title">Aura Web</h1>
@@ -25,6 +27,7 @@ export function AppHeader({ profile, displayName, actions }: Props) {
           </span>
         ) : null}
       </p>
+      {network}
       <div className="app-actions">
         {actions}
         <NewDeviceTabButton />

@@ -2,6 +2,7 @@ import type { ChannelSummary } from '../node/api.ts';
 import type { ChannelId } from '../core/ids.ts';
 import { ChannelList } from './ChannelList.tsx';
 import { CreateChannelForm } from './CreateChannelForm.tsx';
+import { JoinChannelForm } from './JoinChannelForm.tsx';
 
 interface Props {
   readonly id: string;
@@ -16,6 +17,7 @@ export function ChannelSidebar({ id, channels, selected, onSelect }: Props) {
       <h2 className="sidebar-title">Channels</h2>
       <ChannelList channels={channels} selected={selected} onSelect={onSelect} />
       <CreateChannelForm onCreated={onSelect} />
+      <JoinChannelForm channels={channels} />
     </nav>
   );
 }

@@ -1,28 +1,17 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { DeviceInfo } from '../node/api.ts';
 import { useNode, useNodeQuery } from '../node/hooks.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { formatStorage } from './format.ts';
+import { useModalDialog } from './use-modal-dialog.ts';
 
-/**
- * This device as the node sees it. A modal <dialog> gives Escape, focus containment and inertness of the
- * page for free; focus goes back to whatever opened it.
- */
+/** This device as the node sees it, in a modal <dialog> (Escape closes it, focus returns to the opener). */
 export function DevicePanel({ onClose }: { readonly onClose: () => void }) {
   const node = useNode();
   const version = useNodeQuery((n) => n.version);
-  const dialog = useRef<HTMLDialogElement>(null);
+  const { dialog, close } = useModalDialog();
   const [info, setInfo] = useState<DeviceInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
-
-  // Captured at first render, before showModal moves focus into the dialog.
-  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
-
-  useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal();
-    return () => opener?.focus();
-  }, [opener]);
 
   // deviceInfo() is async (storage estimate); refresh on every node change, ignoring answers that arrive late.
   useEffect(() => {
@@ -53,7 +42,7 @@ export function DevicePanel({ onClose }: { readonly onClose: () => void }) {
     >
       <div className="device-panel-head">
         <h2 id="device-panel-title">This device</h2>
-        <button type="button" className="button" onClick={() => dialog.current?.close()} autoFocus>
+        <button type="button" className="button" onClick={close} autoFocus>
           Close
         </button>
       </div>

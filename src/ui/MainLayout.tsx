@@ -43,7 +43,7 @@ export function MainLayout() {
         <MessagePane key={current.id} channel={current} />
       ) : (
         <section className="pane pane-empty" aria-label="Messages">
-          <p>No channels yet. Create one to start a conversation.</p>
+          <p>No channels yet. Create one, or join one with a code, to start a conversation.</p>
         </section>
       )}
     </main>

@@ -1,0 +1,138 @@
+import '../../relay/polyfill.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { build, preview } from 'vite';
+import playwrightConfig from '../../playwright.config.ts';
+import type {} from '../../src/node/lab.ts';
+import { startRelay } from '../../relay/relay.ts';
+import { median, percentile, report } from '../report.ts';
+
+/**
+ * `npm run bench:net`: two tabs (two devices) in headless Chromium, connected through a local relay,
+ * measured twice in the same run — directly over WebRTC, then over the relayed circuit (lab `?path=relayed`).
+ * Latency is send (node.sendMessage called in tab A) → message rendered in tab B's DOM, one message at a
+ * time; throughput is a burst sent back to back until B has rendered all of it. Tabs share one clock
+ * (performance.timeOrigin + now), so cross-tab times are comparable.
+ */
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const LATENCY_MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
+const BURST = Number(process.env.BENCH_BURST ?? 300);
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createNetServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr !== null ? res(addr.port) : rej(new Error('no port'))));
+    });
+  });
+}
+
+/** Records, in tab B, when each message text first appears in the DOM. */
+const WATCH_ARRIVALS = `
+  window.__arrivals = new Map();
+  const seen = (root) => {
+    for (const el of root.querySelectorAll ? root.querySelectorAll('[data-testid="message-text"]') : []) {
+      const t = el.textContent;
+      if (!window.__arrivals.has(t)) window.__arrivals.set(t, performance.timeOrigin + performance.now());
+    }
+  };
+  new MutationObserver((records) => { for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) { seen(n.parentElement ?? n); } }).observe(document.body, { childList: true, subtree: true });
+`;
+
+async function openDevice(browser: Browser, base: string, profile: string, relay: string, path: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (e) => console.error(`[${profile}] ${e.message}`));
+  await page.goto(`${base}/?profile=${profile}&relay=${encodeURIComponent(relay)}&path=${path}`);
+  await page.waitForFunction(() => window.auraLab !== undefined, undefined, { timeout: 30_000 });
+  return page;
+}
+
+async function measure(browser: Browser, base: string, relay: string, path: 'direct' | 'relayed'): Promise<void> {
+  const tag = `${path}-${Date.now()}`;
+  const a = await openDevice(browser, base, `bench-a-${tag}`, relay, path);
+  const b = await openDevice(browser, base, `bench-b-${tag}`, relay, path);
+  const { channel, code } = await a.evaluate(async () => {
+    const n = window.auraLab!.node;
+    await n.createIdentity('Bench A');
+    const ch = await n.createChannel('bench');
+    return { channel: ch, code: n.joinCode(ch) };
+  });
+  await b.evaluate(async (c) => {
+    const n = window.auraLab!.node;
+    await n.createIdentity('Bench B');
+    await n.joinChannel(c);
+  }, code);
+  const want = path === 'direct' ? 'webrtc' : 'relayed';
+  await a.waitForFunction((t) => window.auraLab!.node.network().peers.some((p) => p.transport === t), want, { timeout: 60_000 });
+  await a.waitForFunction((ch) => (window.auraLab!.node.statusDetails(ch)?.expected.length ?? 0) === 1, channel, { timeout: 60_000 });
+  await b.getByTestId('channel-item').first().waitFor({ timeout: 60_000 });
+  await b.getByTestId('channel-item').first().click();
+  await b.evaluate(WATCH_ARRIVALS);
+
+  const send = (text: string) => a.evaluate(async ([ch, t]) => {
+    const at = performance.timeOrigin + performance.now();
+    await window.auraLab!.node.sendMessage(ch!, t!);
+    return at;
+  }, [channel, text]);
+  const arrived = (text: string) => b.waitForFunction((t) => (window as unknown as { __arrivals: Map<string, number> }).__arrivals.get(t), text, { timeout: 30_000, polling: 'raf' }).then((h) => h.jsonValue() as Promise<number>);
+
+  for (let i = 0; i < 10; i++) {
+    const t = `warm-${i}`;
+    await send(t);
+    await arrived(t);
+  }
+  const latencies: number[] = [];
+  for (let i = 0; i < LATENCY_MESSAGES; i++) {
+    const t = `lat-${i}`;
+    const sentAt = await send(t);
+    latencies.push((await arrived(t)) - sentAt);
+  }
+  report(`net.latency.p50.${path}`, median(latencies), 'ms');
+  report(`net.latency.p95.${path}`, percentile(latencies, 95), 'ms');
+
+  const start = await a.evaluate(async ([ch, n]) => {
+    const at = performance.timeOrigin + performance.now();
+    for (let i = 0; i < Number(n); i++) await window.auraLab!.node.sendMessage(ch!, `burst-${i}`);
+    return at;
+  }, [channel, String(BURST)]);
+  const end = await arrived(`burst-${BURST - 1}`);
+  report(`net.throughput.${path}`, (BURST / (end - start)) * 1000, 'msgs/s');
+  const transport = await a.evaluate(() => window.auraLab!.node.network().peers.map((p) => p.transport).join(','));
+  console.error(`${path}: A's peer connection(s): ${transport}`);
+  await a.context().close();
+  await b.context().close();
+}
+
+async function main(): Promise<void> {
+  const relay = await startRelay({ port: 0 });
+  const outDir = await mkdtemp(join(tmpdir(), 'aura-bench-net-'));
+  const port = await freePort();
+  process.env.VITE_AURA_ALLOW_LOCAL = '1';
+  try {
+    await build({ root: ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const server = await preview({ root: ROOT, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true } });
+    const launch = playwrightConfig.use?.launchOptions ?? {};
+    const browser = await chromium.launch({ executablePath: launch.executablePath ?? '/usr/bin/chromium', args: launch.args ?? [] });
+    try {
+      console.error(`Chromium ${browser.version()} · relay ${relay.address} · ${LATENCY_MESSAGES} latency messages, burst of ${BURST}`);
+      for (const path of ['direct', 'relayed'] as const) await measure(browser, `http://127.0.0.1:${port}`, relay.address, path);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  } finally {
+    await relay.stop();
+    await rm(outDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,88 @@
+import { useNodeQuery } from '../node/hooks.ts';
+import { shortId } from './format.ts';
+import { RELAY_GLYPH, RELAY_TEXT, TRANSPORT_TEXT, peerCount } from './net-text.ts';
+import { useModalDialog } from './use-modal-dialog.ts';
+
+/** node.network() in full, live: relay, each peer and how it is reached, traffic and drop counters. */
+export function NetworkPanel({ onClose }: { readonly onClose: () => void }) {
+  const net = useNodeQuery((n) => n.network());
+  const { dialog, close } = useModalDialog();
+  // Sorted so rows keep their place while counts change.
+  const drops = Object.entries(net.dropped).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+  return (
+    <dialog
+      ref={dialog}
+      className="device-panel"
+      data-testid="network-panel"
+      aria-labelledby="network-panel-title"
+      onClose={onClose}
+    >
+      <div className="device-panel-head">
+        <h2 id="network-panel-title">Network</h2>
+        <button type="button" className="button" onClick={close} autoFocus>
+          Close
+        </button>
+      </div>
+      <p className={`net-relay relay-${net.relay}`} data-testid="net-relay" data-relay={net.relay}>
+        <span className="net-glyph" aria-hidden="true">
+          {RELAY_GLYPH[net.relay]}{' '}
+        </span>
+        {RELAY_TEXT[net.relay]}
+      </p>
+
+      <h3 className="panel-subtitle">{peerCount(net.peers.length)}</h3>
+      {net.peers.length === 0 ? (
+        <p className="muted">No peer connected. Peers appear here when another device is online.</p>
+      ) : (
+        <ul className="peer-list" data-testid="peer-list">
+          {net.peers.map((p) => (
+            <li key={`${p.deviceId} ${p.address}`} className="peer-row" data-testid="peer-row" data-transport={p.transport}>
+              <span className="id" title={p.deviceId}>
+                <span className="sr-only">Device </span>
+                {shortId(p.deviceId)}
+              </span>
+              <span className="peer-transport">{TRANSPORT_TEXT[p.transport]}</span>
+              <span className="peer-address id muted" data-testid="peer-address" title={p.address}>
+                {p.address}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h3 className="panel-subtitle">Traffic</h3>
+      <dl className="device-facts">
+        <dt>Published</dt>
+        <dd data-testid="net-published">{net.published}</dd>
+        <dt>Received</dt>
+        <dd data-testid="net-received">{net.received}</dd>
+        <dt>Dropped</dt>
+        <dd>
+          {drops.length === 0 ? <span className="muted">nothing</span> : null}
+          <ul className="drop-list" data-testid="drop-list">
+            {drops.map(([reason, count]) => (
+              <li key={reason} data-reason={reason} data-count={count}>
+                <span className="id">{reason}</span>: {count}
+              </li>
+            ))}
+          </ul>
+        </dd>
+        {Object.keys(net.observed).length > 0 ? (
+          <>
+            <dt>Observed topics (lab)</dt>
+            <dd>
+              <ul className="drop-list" data-testid="observed-list">
+                {Object.entries(net.observed).map(([topic, count]) => (
+                  <li key={topic} data-count={count}>
+                    <span className="id">{topic}</span>: {count} sealed payloads, none readable
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+    </dialog>
+  );
+}

@@ -1,0 +1,31 @@
+import { useState } from 'react';
+import { useNodeQuery } from '../node/hooks.ts';
+import { NetworkPanel } from './NetworkPanel.tsx';
+import { RELAY_GLYPH, RELAY_TEXT, describePeers } from './net-text.ts';
+
+/** Header summary of node.network(): relay reachability and peers by transport; opens the network panel. */
+export function NetworkStatus() {
+  const net = useNodeQuery((n) => n.network());
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className={`net-status relay-${net.relay}`}
+        data-testid="net-status"
+        data-relay={net.relay}
+        data-peers={net.peers.length}
+        data-observed={Object.values(net.observed).reduce((a, b) => a + b, 0)}
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        onClick={() => setOpen(true)}
+      >
+        <span className="net-glyph" aria-hidden="true">
+          {RELAY_GLYPH[net.relay]}
+        </span>{' '}
+        {RELAY_TEXT[net.relay]} · <span className="net-peers">{describePeers(net.peers)}</span>
+      </button>
+      {open ? <NetworkPanel onClose={() => setOpen(false)} /> : null}
+    </>
+  );
+}
