@@ -111,6 +111,9 @@ export interface AuraNodeApi {
   /** Relay reachability, connected peers and by which transport, counted drops. */
   network(): NetStatus;
 
+  /** An authority's display name, as its genesis (carried by its member binding) states it. */
+  nameOf(authority: AuthorityId): string;
+
   deviceInfo(): Promise<DeviceInfo>;
   close(): Promise<void>;
 }

@@ -46,6 +46,14 @@ interface StoredIdentity {
  */
 export class AuraNode implements AuraNodeApi {
   version = 0;
+  private dataVersion = 0;
+  private notifyQueued = false;
+  /** Display names of authorities, from the genesis facts carried by member bindings. */
+  private readonly names = new Map<AuthorityId, string>();
+  /** Last view of each message, reused while unchanged so the UI can skip re-rendering it. */
+  private readonly views = new Map<FactId, MessageView>();
+  private readonly deliveries: Delivery[] = [];
+  private draining: Promise<void> | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly journals = new Journals();
   private readonly evidence = new Evidence();
@@ -56,8 +64,6 @@ export class AuraNode implements AuraNodeApi {
   private readonly cache = new Map<string, { version: number; value: unknown }>();
   private readonly secrets = new Map<ContextId, Uint8Array>();
   private readonly pending = new PendingFacts();
-  /** Deliveries are ingested one at a time so admission sees every earlier commit. */
-  private inbox: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly deps: NodeDeps,
@@ -86,6 +92,7 @@ export class AuraNode implements AuraNodeApi {
     for (const r of records) {
       const f = storedFact(r.id, r.bytes);
       this.journals.apply(f);
+      this.noteName(f);
       if (compareHlc(f.fact.time, this.clock) > 0) this.clock = f.fact.time;
     }
     for (const [k, b] of budgets) this.budgets.set(k, b);
@@ -96,7 +103,7 @@ export class AuraNode implements AuraNodeApi {
     if (t) {
       t.onDelivery((d) => void this.receive(d));
       t.onPeerJoined((context) => void this.catchUp(context));
-      t.subscribe(() => this.changed());
+      t.subscribe(() => this.changed(false));
       for (const [context, secret] of this.secrets) t.join(context, secret);
     }
   }
@@ -106,9 +113,20 @@ export class AuraNode implements AuraNodeApi {
     return () => this.listeners.delete(listener);
   };
 
-  private changed(): void {
+  /**
+   * A change of reduced data (journal) or only of network status. Either bumps `version` at once; listeners
+   * are told once per microtask, so a burst of changes costs one render. Query caches key on `dataVersion`,
+   * so network chatter never recomputes message views.
+   */
+  private changed(data = true): void {
     this.version++;
-    for (const l of [...this.listeners]) l();
+    if (data) this.dataVersion++;
+    if (this.notifyQueued) return;
+    this.notifyQueued = true;
+    queueMicrotask(() => {
+      this.notifyQueued = false;
+      for (const l of [...this.listeners]) l();
+    });
   }
 
   identity(): Identity | null {
@@ -201,7 +219,7 @@ export class AuraNode implements AuraNodeApi {
         const c = this.consistencyOf(ns, m.id, m.ack);
         entries.push([m.id, c]);
         const expected = members.filter((a) => a !== m.author);
-        return {
+        return this.reuseView({
           id: m.id,
           channel,
           author: m.author,
@@ -211,7 +229,7 @@ export class AuraNode implements AuraNodeApi {
           own: m.author === this.me?.authorityId,
           indicator: optimisticIndicator(c, expected),
           expected,
-        };
+        });
       });
       return { data, consistency: ConsistencyMap.of(entries) };
     });
@@ -281,10 +299,22 @@ export class AuraNode implements AuraNodeApi {
     return st ? contextMembership(context, st) : { view: { context, rights: new Map() }, devices: new Map() };
   }
 
-  /** Deliveries are serialised: each sees the commits of the ones before it. */
+  /**
+   * Deliveries are queued and drained in order, each drain taking everything queued so far: admission
+   * sees every earlier commit, and a burst becomes a few batched commits instead of one per payload.
+   */
   private receive(d: Delivery): Promise<void> {
-    this.inbox = this.inbox.then(() => this.ingest(d)).catch(() => undefined);
-    return this.inbox;
+    this.deliveries.push(d);
+    this.draining ??= (async () => {
+      while (this.deliveries.length > 0) {
+        const batch = this.deliveries.splice(0);
+        const byContext = new Map<ContextId, Uint8Array[]>();
+        for (const x of batch) byContext.set(x.context, [...(byContext.get(x.context) ?? []), ...x.facts]);
+        for (const [context, facts] of byContext) await this.ingest({ context, facts, from: '' }).catch(() => undefined);
+      }
+      this.draining = null;
+    })();
+    return this.draining;
   }
 
   /**
@@ -380,7 +410,26 @@ export class AuraNode implements AuraNodeApi {
       if (e instanceof StoreError && e.code === 'QuotaExceeded') throw new NodeError('StorageQuotaExceeded', 'The browser refused to store more data for this app.');
       throw new NodeError('StorageFailed', `Could not save: ${(e as Error).message}`);
     }
-    for (const f of facts) this.journals.apply(f);
+    for (const f of facts) if (this.journals.apply(f)) this.noteName(f);
+  }
+
+  /** Member bindings carry their author's genesis, whose body holds the chosen display name. */
+  private noteName(f: ValidatedFact): void {
+    if (f.fact.kind === 'authority.genesis') {
+      const name = (f.fact.body as { name?: string }).name;
+      if (name) this.names.set(f.fact.author, name);
+    } else if (f.fact.kind === 'rel.binding') {
+      const data = (f.fact.body as { data?: Uint8Array }).data;
+      if (data && !this.names.has(f.fact.author)) {
+        const g = storedFact('', data).fact;
+        const name = (g.body as { name?: string }).name;
+        if (g.kind === 'authority.genesis' && g.author === f.fact.author && name) this.names.set(f.fact.author, name);
+      }
+    }
+  }
+
+  nameOf(authority: AuthorityId): string {
+    return this.names.get(authority) ?? `…${authority.slice(-6)}`;
   }
 
   private consistencyOf(ns: Namespace, id: FactId, tracksAcks: boolean): Consistency {
@@ -397,15 +446,19 @@ export class AuraNode implements AuraNodeApi {
     return f?.fact.kind === 'chat.channel' ? f.fact.ns : undefined;
   }
 
-  private nameOf(author: AuthorityId): string {
-    return author === this.me?.authorityId ? this.me.displayName : `…${author.slice(-6)}`;
+
+  private reuseView(v: MessageView): MessageView {
+    const prev = this.views.get(v.id);
+    if (prev && prev.indicator === v.indicator && prev.authorName === v.authorName && prev.expected.join() === v.expected.join()) return prev;
+    this.views.set(v.id, v);
+    return v;
   }
 
   private cached<T>(key: string, compute: () => T): T {
     const hit = this.cache.get(key);
-    if (hit && hit.version === this.version) return hit.value as T;
+    if (hit && hit.version === this.dataVersion) return hit.value as T;
     const value = compute();
-    this.cache.set(key, { version: this.version, value });
+    this.cache.set(key, { version: this.dataVersion, value });
     return value;
   }
 

@@ -1,14 +1,14 @@
-import type { AuthorityId } from '../core/ids.ts';
+import { memo } from 'react';
 import type { MessageView } from '../node/api.ts';
 import { formatDateTime, formatTime } from './format.ts';
 import { StatusIndicator } from './StatusIndicator.tsx';
 
 interface Props {
   readonly message: MessageView;
-  readonly names: ReadonlyMap<AuthorityId, string>;
 }
 
-export function MessageItem({ message: m, names }: Props) {
+/** Memoised: the node reuses an unchanged message's view object, so only changed messages re-render. */
+export const MessageItem = memo(function MessageItem({ message: m }: Props) {
   return (
     <li className={m.own ? 'message own' : 'message'} data-testid="message" data-message-id={m.id}>
       <div className="message-meta">
@@ -16,11 +16,11 @@ export function MessageItem({ message: m, names }: Props) {
         <time className="message-time" dateTime={new Date(m.sentAt).toISOString()} title={formatDateTime(m.sentAt)}>
           {formatTime(m.sentAt)}
         </time>
-        {m.own ? <StatusIndicator messageId={m.id} indicator={m.indicator} names={names} /> : null}
+        {m.own ? <StatusIndicator messageId={m.id} indicator={m.indicator} /> : null}
       </div>
       <p className="message-text" data-testid="message-text">
         {m.text}
       </p>
     </li>
   );
-}
+});

@@ -1,5 +1,4 @@
-import { useLayoutEffect, useMemo, useRef } from 'react';
-import type { AuthorityId } from '../core/ids.ts';
+import { useLayoutEffect, useRef } from 'react';
 import type { MessageView } from '../node/api.ts';
 import { MessageItem } from './MessageItem.tsx';
 
@@ -14,12 +13,6 @@ const STICK_THRESHOLD = 48;
 export function MessageList({ channelName, messages }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
-  // The contract names only authors; the channel's own messages are where this UI learns peers' names.
-  const names = useMemo(() => {
-    const m = new Map<AuthorityId, string>();
-    for (const msg of messages) m.set(msg.author, msg.authorName);
-    return m;
-  }, [messages]);
   const last = messages[messages.length - 1];
 
   // Follow new messages only when the reader was already at the bottom or wrote the newest one.
@@ -40,7 +33,7 @@ export function MessageList({ channelName, messages }: Props) {
       {messages.length === 0 ? <p className="muted empty">No messages yet. Say hello.</p> : null}
       <ol className="message-list" data-testid="message-list" role="log" aria-label={`Messages in ${channelName}`}>
         {messages.map((m) => (
-          <MessageItem key={m.id} message={m} names={names} />
+          <MessageItem key={m.id} message={m} />
         ))}
       </ol>
     </div>

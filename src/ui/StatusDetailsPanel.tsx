@@ -2,14 +2,13 @@ import type { Agreement } from '../core/consistency/agreement.ts';
 import type { OptimisticIndicator } from '../core/consistency/optimistic-status.ts';
 import { progress } from '../core/consistency/propagation.ts';
 import type { AuthorityId, FactId } from '../core/ids.ts';
-import { useNodeQuery } from '../node/hooks.ts';
-import { formatDateTime, shortId } from './format.ts';
+import { useNode, useNodeQuery } from '../node/hooks.ts';
+import { formatDateTime } from './format.ts';
 import { describePropagation } from './status-text.ts';
 
 interface Props {
   readonly messageId: FactId;
   readonly indicator: OptimisticIndicator;
-  readonly names: ReadonlyMap<AuthorityId, string>;
 }
 
 const AGREEMENT_NOTE: Record<Agreement['level'], string> = {
@@ -19,9 +18,10 @@ const AGREEMENT_NOTE: Record<Agreement['level'], string> = {
 };
 
 /** Reads exactly node.statusDetails(messageId), live: the popover updates while it is open. */
-export function StatusDetailsPanel({ messageId, indicator, names }: Props) {
+export function StatusDetailsPanel({ messageId, indicator }: Props) {
+  const node = useNode();
   const details = useNodeQuery((n) => n.statusDetails(messageId), [messageId]);
-  const nameOf = (a: AuthorityId) => names.get(a) ?? shortId(a);
+  const nameOf = (a: AuthorityId) => node.nameOf(a);
 
   if (details === null) {
     return <p className="muted">{indicator}: no further details on this device.</p>;

@@ -1,6 +1,6 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { OptimisticIndicator } from '../core/consistency/optimistic-status.ts';
-import type { AuthorityId, FactId } from '../core/ids.ts';
+import type { FactId } from '../core/ids.ts';
 import { StatusDetailsPanel } from './StatusDetailsPanel.tsx';
 import { INDICATOR_GLYPH } from './status-text.ts';
 
@@ -8,7 +8,6 @@ interface Props {
   readonly messageId: FactId;
   /** MessageView.indicator, i.e. derived from the message's OptimisticStatus only — never recomputed here. */
   readonly indicator: OptimisticIndicator;
-  readonly names: ReadonlyMap<AuthorityId, string>;
 }
 
 /** Grace period for the pointer to cross from the indicator into the popover. */
@@ -20,7 +19,7 @@ const MARGIN = 8;
  * ◐ ✓ ✓✓ ◆ with its word for screen readers. Details show on hover or focus and stay pinned after a click,
  * Enter or Space; Escape closes them (WCAG 1.4.13: dismissible without moving pointer or focus away).
  */
-export function StatusIndicator({ messageId, indicator, names }: Props) {
+export function StatusIndicator({ messageId, indicator }: Props) {
   const popoverId = useId();
   const wrapper = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -149,7 +148,7 @@ export function StatusIndicator({ messageId, indicator, names }: Props) {
       </button>
       {open ? (
         <div ref={popover} id={popoverId} className="status-popover" data-testid="status-details" role="group" aria-label="Message status details">
-          <StatusDetailsPanel messageId={messageId} indicator={indicator} names={names} />
+          <StatusDetailsPanel messageId={messageId} indicator={indicator} />
         </div>
       ) : null}
     </div>

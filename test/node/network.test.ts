@@ -26,6 +26,9 @@ describe('nodes on a network', () => {
     expect(texts(a!, ch)).toEqual(texts(b!, ch));
     expect(texts(b!, ch)).toEqual(texts(c!, ch));
     expect(new Set(texts(a!, ch))).toEqual(new Set(['hello from alice', 'hi, bob here', 'carol too']));
+    // Names travel with the genesis inside each member binding.
+    expect(a!.node.nameOf(b!.node.identity()!.authorityId)).toBe('bob');
+    expect(c!.node.messages(ch).data.find((m) => m.text === 'hi, bob here')?.authorName).toBe('bob');
     // Every member now expects the others' acks for its messages.
     const own = a!.node.messages(ch).data.find((m) => m.own)!;
     expect(own.expected).toHaveLength(2);
