@@ -1,12 +1,12 @@
 import '../../relay/polyfill.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
 import playwrightConfig from '../../playwright.config.ts';
+import { freePort } from '../free-port.ts';
 import type {} from '../../src/node/lab.ts';
 import { startRelay } from '../../relay/relay.ts';
 import { median, percentile, report } from '../report.ts';
@@ -22,16 +22,6 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LATENCY_MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
 const BURST = Number(process.env.BENCH_BURST ?? 300);
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createNetServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr !== null ? res(addr.port) : rej(new Error('no port'))));
-    });
-  });
-}
 
 /** Records, in tab B, when each message text first appears in the DOM. */
 const WATCH_ARRIVALS = `

@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
 import { build, preview } from 'vite';
 import playwrightConfig from '../../playwright.config.ts';
+import { freePort } from '../free-port.ts';
 import { median, report } from '../report.ts';
 import { DEFAULT_OPTIONS, toQuery, type StoreBenchOptions } from './options.ts';
 
@@ -27,16 +27,6 @@ function envInt(name: string, fallback: number): number {
   return raw === undefined ? fallback : Number(raw);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createNetServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr !== null ? res(addr.port) : rej(new Error('no port'))));
-    });
-  });
-}
 
 function isFigureLine(text: string): boolean {
   try {

@@ -1,14 +1,13 @@
 import type { PeerId } from '@libp2p/interface';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { DeviceKey } from '../core/crypto/ed25519.ts';
-import type { ContextId, DeviceId } from '../core/ids.ts';
+import type { ContextId } from '../core/ids.ts';
 import { backoffDelay } from './backoff.ts';
 import { ContextChannel } from './context-channel.ts';
-import { DropCounter } from './drop-counter.ts';
 import { createBrowserNode, type BrowserNode } from './libp2p-node.ts';
-import { Listeners } from './listeners.ts';
 import { bestConnection, connectionTransport } from './peer-transport.ts';
-import type { Delivery, NetStatus, PeerStatus, Transport } from './transport.ts';
+import type { NetStatus, PeerStatus, Transport } from './transport.ts';
+import { TransportBase } from './transport-base.ts';
 
 export interface Libp2pTransportOptions {
   readonly key: DeviceKey;
@@ -31,26 +30,21 @@ const DIAL_ATTEMPTS = 4;
  * discovers peers through it, connects to them directly over WebRTC, and gossips sealed payloads on one
  * topic per joined context.
  */
-export class Libp2pTransport implements Transport {
-  private readonly channels = new Map<string, ContextChannel>();
-  private readonly drops = new DropCounter();
-  private readonly listeners = new Listeners();
-  private deliveryHandler: (d: Delivery) => void = () => {};
-  private peerJoinedHandler: (c: ContextId, p: DeviceId) => void = () => {};
+export class Libp2pTransport extends TransportBase implements Transport {
   private relayPeer: PeerId | null = null;
   private relayState: NetStatus['relay'] = 'connecting';
   private relayAttempt = 0;
   private readonly dialing = new Set<string>();
   private readonly observed = new Map<string, number>();
-  private published = 0;
-  private received = 0;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   private constructor(
     private readonly node: BrowserNode,
     private readonly opts: Libp2pTransportOptions,
-  ) {}
+  ) {
+    super();
+  }
 
   static async start(opts: Libp2pTransportOptions): Promise<Libp2pTransport> {
     const node = await createBrowserNode({ key: opts.key, allowLocal: opts.allowLocal, gossipOverRelay: opts.path === 'relayed' });
@@ -72,14 +66,7 @@ export class Libp2pTransport implements Transport {
         this.observed.set(msg.topic, this.observed.get(msg.topic)! + 1);
         this.listeners.notify();
       }
-      const ch = this.channels.get(msg.topic);
-      if (!ch) return;
-      const opened = ch.open(msg.data);
-      if ('drop' in opened) return this.countDrop(opened.drop);
-      this.received++;
-      const from = msg.type === 'signed' ? msg.from.toString() : 'unknown';
-      this.deliveryHandler({ context: ch.context, facts: opened, from });
-      this.listeners.notify();
+      this.receivePayload(msg.topic, msg.data, msg.type === 'signed' ? msg.from.toString() : 'unknown');
     });
     this.pubsub.addEventListener('subscription-change', (evt) => {
       for (const s of evt.detail.subscriptions) {
@@ -174,25 +161,12 @@ export class Libp2pTransport implements Transport {
   }
 
   async publish(context: ContextId, facts: readonly Uint8Array[]): Promise<void> {
-    const ch = [...this.channels.values()].find((c) => c.context === context);
+    const ch = this.channelOf(context);
     if (!ch || this.stopped) return;
     for (const payload of ch.seal(facts, this.opts.random)) {
       await this.pubsub.publish(ch.topic, payload);
       this.published++;
     }
-    this.listeners.notify();
-  }
-
-  onDelivery(handler: (d: Delivery) => void): void {
-    this.deliveryHandler = handler;
-  }
-
-  onPeerJoined(handler: (context: ContextId, peer: DeviceId) => void): void {
-    this.peerJoinedHandler = handler;
-  }
-
-  countDrop(reason: string): void {
-    this.drops.count(reason);
     this.listeners.notify();
   }
 
@@ -205,10 +179,6 @@ export class Libp2pTransport implements Transport {
     }
     peers.sort((a, b) => (a.deviceId < b.deviceId ? -1 : 1));
     return { relay: this.relayState, peers, dropped: this.drops.snapshot(), published: this.published, received: this.received, observed: Object.fromEntries(this.observed) };
-  }
-
-  subscribe(listener: () => void): () => void {
-    return this.listeners.add(listener);
   }
 
   async stop(): Promise<void> {

@@ -1,8 +1,7 @@
 import type { ContextId, DeviceId } from '../core/ids.ts';
 import { ContextChannel } from './context-channel.ts';
-import { DropCounter } from './drop-counter.ts';
-import { Listeners } from './listeners.ts';
-import type { Delivery, NetStatus, Transport } from './transport.ts';
+import type { NetStatus, Transport } from './transport.ts';
+import { TransportBase } from './transport-base.ts';
 
 /**
  * An in-process network for several nodes in one process: topics, sealed payloads and partitions, with
@@ -40,21 +39,16 @@ export class MemoryBus {
   }
 }
 
-export class MemoryTransport implements Transport {
-  private readonly channels = new Map<string, ContextChannel>();
-  private readonly drops = new DropCounter();
-  private readonly listeners = new Listeners();
-  private deliveryHandler: (d: Delivery) => void = () => {};
-  private peerJoinedHandler: (c: ContextId, p: DeviceId) => void = () => {};
-  private published = 0;
-  private received = 0;
+export class MemoryTransport extends TransportBase implements Transport {
   private stopped = false;
 
   constructor(
     private readonly bus: MemoryBus,
     readonly device: DeviceId,
     private readonly random: (n: number) => Uint8Array,
-  ) {}
+  ) {
+    super();
+  }
 
   topics(): Set<string> {
     return new Set(this.channels.keys());
@@ -72,7 +66,7 @@ export class MemoryTransport implements Transport {
   }
 
   async publish(context: ContextId, facts: readonly Uint8Array[]): Promise<void> {
-    const ch = [...this.channels.values()].find((c) => c.context === context);
+    const ch = this.channelOf(context);
     if (!ch || this.stopped) return;
     for (const payload of ch.seal(facts, this.random)) {
       this.published++;
@@ -87,16 +81,7 @@ export class MemoryTransport implements Transport {
   }
 
   deliverRaw(topic: string, payload: Uint8Array, from: DeviceId): void {
-    const ch = this.channels.get(topic);
-    if (!ch || this.stopped) return;
-    const opened = ch.open(payload);
-    if ('drop' in opened) {
-      this.countDrop(opened.drop);
-      return;
-    }
-    this.received++;
-    this.deliveryHandler({ context: ch.context, facts: opened, from });
-    this.listeners.notify();
+    if (!this.stopped) this.receivePayload(topic, payload, from);
   }
 
   peerJoined(topic: string, peer: DeviceId): void {
@@ -104,28 +89,11 @@ export class MemoryTransport implements Transport {
     if (ch && !this.stopped) this.peerJoinedHandler(ch.context, peer);
   }
 
-  onDelivery(handler: (d: Delivery) => void): void {
-    this.deliveryHandler = handler;
-  }
-
-  onPeerJoined(handler: (context: ContextId, peer: DeviceId) => void): void {
-    this.peerJoinedHandler = handler;
-  }
-
-  countDrop(reason: string): void {
-    this.drops.count(reason);
-    this.listeners.notify();
-  }
-
   status(): NetStatus {
     const peers = [...this.bus.members]
       .filter((o) => o !== this && this.bus.linked(this.device, o.device))
       .map((o) => ({ deviceId: o.device, transport: 'memory' as const, address: `/memory/${o.device}` }));
     return { relay: 'connected', peers, dropped: this.drops.snapshot(), published: this.published, received: this.received, observed: {} };
-  }
-
-  subscribe(listener: () => void): () => void {
-    return this.listeners.add(listener);
   }
 
   async stop(): Promise<void> {
