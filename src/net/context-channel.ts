@@ -2,7 +2,8 @@ import { contextKey, contextTopic } from '../core/crypto/context-keys.ts';
 import { open, seal, SEAL_NONCE_BYTES, SealError } from '../core/crypto/seal.ts';
 import { utf8 } from '../core/encoding/bytes.ts';
 import type { ContextId } from '../core/ids.ts';
-import { decodeEnvelope, encodeEnvelope, EnvelopeError, packEnvelopes } from '../core/net/gossip-envelope.ts';
+import { decodePayload, encodeAckEnvelope, packAcks, type GossipPayload } from '../core/net/ack-envelope.ts';
+import { encodeEnvelope, EnvelopeError, packEnvelopes } from '../core/net/gossip-envelope.ts';
 
 /** One joined context on the wire: its topic, its key, and the sealing of fact batches for it. */
 export class ContextChannel {
@@ -24,10 +25,14 @@ export class ContextChannel {
     return packEnvelopes(facts).map((group) => seal(this.key, random(SEAL_NONCE_BYTES), encodeEnvelope(group), this.aad));
   }
 
-  /** The fact bytes inside a payload, or the reason it was dropped (the caller counts it). */
-  open(payload: Uint8Array): Uint8Array[] | { drop: string } {
+  sealAcks(acks: readonly Uint8Array[], random: (n: number) => Uint8Array): Uint8Array[] {
+    return packAcks(acks).map((group) => seal(this.key, random(SEAL_NONCE_BYTES), encodeAckEnvelope(group), this.aad));
+  }
+
+  /** The facts or acks inside a payload, or the reason it was dropped (the caller counts it). */
+  open(payload: Uint8Array): GossipPayload | { drop: string } {
     try {
-      return decodeEnvelope(open(this.key, payload, this.aad));
+      return decodePayload(open(this.key, payload, this.aad));
     } catch (e) {
       if (e instanceof SealError) return { drop: `sealed:${e.code}` };
       if (e instanceof EnvelopeError) return { drop: `envelope:${e.code}` };

@@ -161,13 +161,15 @@ export class Libp2pTransport extends TransportBase implements Transport {
   }
 
   async publish(context: ContextId, facts: readonly Uint8Array[]): Promise<void> {
-    const ch = this.channelOf(context);
-    if (!ch || this.stopped) return;
-    for (const payload of ch.seal(facts, this.opts.random)) {
-      await this.pubsub.publish(ch.topic, payload);
-      this.published++;
-    }
-    this.listeners.notify();
+    if (!this.stopped) await this.sealAndSend(context, 'facts', facts, this.opts.random, (topic, p) => this.send(topic, p));
+  }
+
+  async publishAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void> {
+    if (!this.stopped) await this.sealAndSend(context, 'acks', acks, this.opts.random, (topic, p) => this.send(topic, p));
+  }
+
+  private async send(topic: string, payload: Uint8Array): Promise<void> {
+    await this.pubsub.publish(topic, payload);
   }
 
   status(): NetStatus {

@@ -66,13 +66,15 @@ export class MemoryTransport extends TransportBase implements Transport {
   }
 
   async publish(context: ContextId, facts: readonly Uint8Array[]): Promise<void> {
-    const ch = this.channelOf(context);
-    if (!ch || this.stopped) return;
-    for (const payload of ch.seal(facts, this.random)) {
-      this.published++;
-      for (const peer of this.bus.topicPeers(this, ch.topic)) queueMicrotask(() => peer.deliverRaw(ch.topic, payload, this.device));
-    }
-    this.listeners.notify();
+    if (!this.stopped) await this.sealAndSend(context, 'facts', facts, this.random, (topic, p) => this.broadcast(topic, p));
+  }
+
+  async publishAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void> {
+    if (!this.stopped) await this.sealAndSend(context, 'acks', acks, this.random, (topic, p) => this.broadcast(topic, p));
+  }
+
+  private broadcast(topic: string, payload: Uint8Array): void {
+    for (const peer of this.bus.topicPeers(this, topic)) queueMicrotask(() => peer.deliverRaw(topic, payload, this.device));
   }
 
   /** Heals a partition from this side: peers sharing topics meet again. */

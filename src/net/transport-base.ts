@@ -45,7 +45,19 @@ export abstract class TransportBase {
     const opened = ch.open(payload);
     if ('drop' in opened) return this.countDrop(opened.drop);
     this.received++;
-    this.deliveryHandler({ context: ch.context, facts: opened, from });
+    this.deliveryHandler({ context: ch.context, facts: opened.facts, acks: opened.acks, from });
+    this.listeners.notify();
+  }
+
+  /** Seals with the context key and hands each payload to `send`; counts what went out. */
+  protected async sealAndSend(context: ContextId, kind: 'facts' | 'acks', items: readonly Uint8Array[], random: (n: number) => Uint8Array, send: (topic: string, payload: Uint8Array) => Promise<void> | void): Promise<void> {
+    const ch = this.channelOf(context);
+    if (!ch || items.length === 0) return;
+    const payloads = kind === 'facts' ? ch.seal(items, random) : ch.sealAcks(items, random);
+    for (const p of payloads) {
+      await send(ch.topic, p);
+      this.published++;
+    }
     this.listeners.notify();
   }
 }

@@ -25,6 +25,8 @@ export interface NetStatus {
 export interface Delivery {
   readonly context: ContextId;
   readonly facts: readonly Uint8Array[];
+  /** Signed FactAcks (core/facts/fact-ack.ts), verified by the node. */
+  readonly acks: readonly Uint8Array[];
   readonly from: DeviceId;
 }
 
@@ -38,6 +40,8 @@ export interface Transport {
   join(context: ContextId, secret: Uint8Array): void;
   /** Seals and publishes fact bytes to the context's topic. Call only after the guard chain allowed it. */
   publish(context: ContextId, facts: readonly Uint8Array[]): Promise<void>;
+  /** Seals and publishes acks of received facts to the context's topic. */
+  publishAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void>;
   /** Deliveries that opened with the context key; everything else was dropped and counted. */
   onDelivery(handler: (d: Delivery) => void): void;
   /** A peer newly shares a context with us (subscribed to its topic): a chance to catch it up. */

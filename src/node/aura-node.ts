@@ -17,7 +17,8 @@ import type { MembershipView } from '../core/flow/capabilities.ts';
 import { authorityNamespace, contextNamespace, namespaceId, type AuthorityId, type ChannelId, type ContextId, type FactId, type Namespace } from '../core/ids.ts';
 import { agreementOf } from '../core/reduce/agreement.ts';
 import { channelMessages, listChannels } from '../core/reduce/chat.ts';
-import { contextMembership, MEMBER_BINDING, memberList, type ContextMembers } from '../core/reduce/membership.ts';
+import { contextMembership, mayWrite, MEMBER_BINDING, memberList, type ContextMembers } from '../core/reduce/membership.ts';
+import { AckError, createAck, verifyAck, type FactAck } from '../core/facts/fact-ack.ts';
 import { validateFact, validateFactWith } from '../core/facts/validate.ts';
 import { FactValidationError } from '../core/facts/errors.ts';
 import { decodeJoinCode, encodeJoinCode } from '../core/facts/join-code.ts';
@@ -308,9 +309,17 @@ export class AuraNode implements AuraNodeApi {
     this.draining ??= (async () => {
       while (this.deliveries.length > 0) {
         const batch = this.deliveries.splice(0);
-        const byContext = new Map<ContextId, Uint8Array[]>();
-        for (const x of batch) byContext.set(x.context, [...(byContext.get(x.context) ?? []), ...x.facts]);
-        for (const [context, facts] of byContext) await this.ingest({ context, facts, from: '' }).catch(() => undefined);
+        const byContext = new Map<ContextId, { facts: Uint8Array[]; acks: Uint8Array[] }>();
+        for (const x of batch) {
+          const acc = byContext.get(x.context) ?? { facts: [], acks: [] };
+          acc.facts.push(...x.facts);
+          acc.acks.push(...x.acks);
+          byContext.set(x.context, acc);
+        }
+        for (const [context, { facts, acks }] of byContext) {
+          await this.ingest({ context, facts, acks, from: '' }).catch(() => undefined);
+          await this.receiveAcks(context, acks).catch(() => undefined);
+        }
       }
       this.draining = null;
     })();
@@ -337,16 +346,62 @@ export class AuraNode implements AuraNodeApi {
       }
     }
     this.pending.add(d.context, valid, (reason) => t.countDrop(reason));
-    let admitted = 0;
+    const admitted: ValidatedFact[] = [];
     for (;;) {
       const m = this.membersOf(d.context);
       const batch = this.pending.take(d.context, (f) => admissible(f, m));
       if (batch.length === 0) break;
       for (const f of batch) if (compareHlc(f.fact.time, this.clock) > 0) this.clock = f.fact.time;
       await this.commit(batch, {});
-      admitted += batch.length;
+      admitted.push(...batch);
     }
-    if (admitted > 0) this.changed();
+    if (admitted.length === 0) return;
+    this.changed();
+    await this.acknowledge(d.context, admitted);
+  }
+
+  /** Facts that asked for acks and are not ours get a signed FactAck, gossiped to the context. */
+  private async acknowledge(context: ContextId, admitted: readonly ValidatedFact[]): Promise<void> {
+    const me = this.me;
+    if (!me || !this.deps.transport) return;
+    const ns = contextNamespace(context);
+    const at = this.deps.now();
+    const acks = admitted
+      .filter((f) => f.fact.author !== me.authorityId && (f.fact.body as { ack?: boolean }).ack === true)
+      .map((f) => createAck(this.key, { ns, fact: f.id, by: me.authorityId, at }));
+    if (acks.length > 0) await this.deps.transport.publishAcks(context, acks).catch(() => undefined);
+  }
+
+  /**
+   * Acks are evidence only for facts this device tracks (its own ack-requesting facts), and only from a
+   * member's proven device; anything else is dropped and counted.
+   */
+  private async receiveAcks(context: ContextId, raw: readonly Uint8Array[]): Promise<void> {
+    if (raw.length === 0 || !this.me) return;
+    const t = this.deps.transport!;
+    const ns = contextNamespace(context);
+    const m = this.membersOf(context);
+    const records: { factId: FactId; peer: AuthorityId; ackedAt: number }[] = [];
+    for (const bytes of raw) {
+      let ack: FactAck;
+      try {
+        ack = verifyAck(bytes, ns);
+      } catch (e) {
+        if (!(e instanceof AckError)) throw e;
+        t.countDrop(`invalid-ack:${e.code}`);
+        continue;
+      }
+      if (!mayWrite(m, ack.by, ack.device)) {
+        t.countDrop('ack-not-member');
+        continue;
+      }
+      if (this.journals.fact(ack.fact)?.fact.author !== this.me.authorityId) continue;
+      records.push({ factId: ack.fact, peer: ack.by, ackedAt: ack.at });
+    }
+    if (records.length === 0) return;
+    const changed = await this.deps.store.putAcks(records);
+    for (const r of records) if (changed.includes(r.factId)) this.evidence.observeAcks(r.factId, [{ peer: r.peer, ackedAt: r.ackedAt }]);
+    if (changed.length > 0) this.changed();
   }
 
   /** A peer newly shares this context: send it what we hold. Anti-entropy (next issue) replaces this resend. */

@@ -89,3 +89,38 @@ describe('nodes on a network', () => {
     expect(texts(b, ch)).toEqual(['one', 'two']);
   });
 });
+
+describe('acknowledgments', () => {
+  it("a receiver acks an ack-requesting message; the author stores the ack and shows Delivered", async () => {
+    const bus = new MemoryBus();
+    const [a, b] = await Promise.all([peerOn(bus, 'alice'), peerOn(bus, 'bob')]);
+    const ch = await a.node.createChannel('general');
+    await b.node.joinChannel(a.node.joinCode(ch));
+    await until(() => a.node.statusDetails(ch)?.expected.length === 1, 'alice admits bob');
+    const id = await a.node.sendMessage(ch, 'please ack');
+    await until(() => a.node.messages(ch).data.find((m) => m.id === id)?.indicator === 'Delivered', 'Delivered');
+    const details = a.node.statusDetails(id)!;
+    expect(details.acks.map((x) => x.peer)).toEqual([b.node.identity()!.authorityId]);
+    expect(details.expected).toEqual([b.node.identity()!.authorityId]);
+    // Bob's own view of Alice's message carries no status of his: only authors track delivery.
+    expect(b.node.messages(ch).data.find((m) => m.id === id)?.own).toBe(false);
+  });
+
+  it('a forged ack, or one from a non-member device, is dropped and counted', async () => {
+    const bus = new MemoryBus();
+    const [a, b] = await Promise.all([peerOn(bus, 'alice'), peerOn(bus, 'bob')]);
+    const ch = await a.node.createChannel('general');
+    await b.node.joinChannel(a.node.joinCode(ch));
+    await until(() => a.node.statusDetails(ch)?.expected.length === 1, 'alice admits bob');
+    const id = await a.node.sendMessage(ch, 'ack me');
+    const { context, secret } = decodeJoinCode(a.node.joinCode(ch));
+    const ns = contextNamespace(context);
+    const { createAck } = await import('../../src/core/facts/fact-ack.ts');
+    const outsider = createAck(deviceKey('outsider'), { ns, fact: id, by: b.node.identity()!.authorityId, at: 1 });
+    const forged = createAck(deviceKey('outsider'), { ns, fact: id, by: 'x', at: 1 });
+    forged[forged.length - 2]! ^= 1;
+    const sealer = new ContextChannel(context, secret);
+    bus.inject(sealer.topic, sealer.sealAcks([outsider, forged], seededRandom('acks'))[0]!, 'intruder');
+    await until(() => (a.node.network().dropped['ack-not-member'] ?? 0) === 1 && (a.node.network().dropped['invalid-ack:BadSignature'] ?? 0) === 1, 'drops counted');
+  });
+});
