@@ -9,6 +9,8 @@ import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery';
 import { webRTC } from '@libp2p/webrtc';
 import { webSockets } from '@libp2p/websockets';
 import { createLibp2p } from 'libp2p';
+import type { Libp2p } from '@libp2p/interface';
+import type { GossipSub } from '@libp2p/gossipsub';
 import type { DeviceKey } from '../core/crypto/ed25519.ts';
 import { MAX_SEALED_BYTES } from '../core/crypto/seal.ts';
 
@@ -28,11 +30,24 @@ export interface BrowserNodeOptions {
 }
 
 /** The device's libp2p identity is its device key: PeerId = DeviceId. */
-function libp2pKey(key: DeviceKey) {
+export function libp2pKey(key: DeviceKey) {
   const raw = new Uint8Array(64);
   raw.set(key.secretKey);
   raw.set(key.publicKey, 32);
   return privateKeyFromRaw(raw);
+}
+
+/** Gossipsub as every Aura node runs it. */
+export function auraGossipsub(gossipOverRelay = false) {
+  return gossipsub({
+    allowPublishToZeroTopicPeers: true,
+    emitSelf: false,
+    // A sealed payload is at most 64 KiB; anything larger is not ours.
+    maxInboundDataLength: MAX_SEALED_BYTES + 4096,
+    // Many tabs of one machine share an IP; gossipsub must not score them down for it.
+    scoreParams: { IPColocationFactorWeight: 0 },
+    runOnLimitedConnection: gossipOverRelay,
+  });
 }
 
 export async function createBrowserNode(opts: BrowserNodeOptions) {
@@ -47,17 +62,10 @@ export async function createBrowserNode(opts: BrowserNodeOptions) {
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub({
-        allowPublishToZeroTopicPeers: true,
-        emitSelf: false,
-        // A sealed payload is at most 64 KiB; anything larger is not ours.
-        maxInboundDataLength: MAX_SEALED_BYTES + 4096,
-        // Many tabs of one machine share an IP; gossipsub must not score them down for it.
-        scoreParams: { IPColocationFactorWeight: 0 },
-        runOnLimitedConnection: opts.gossipOverRelay === true,
-      }),
+      pubsub: auraGossipsub(opts.gossipOverRelay === true),
     },
   });
 }
 
-export type BrowserNode = Awaited<ReturnType<typeof createBrowserNode>>;
+/** What the transport needs of a libp2p node: the browser node, or a Node one in tests. */
+export type BrowserNode = Libp2p<{ pubsub: GossipSub }>;

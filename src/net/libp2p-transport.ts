@@ -1,7 +1,10 @@
 import type { PeerId } from '@libp2p/interface';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { DeviceKey } from '../core/crypto/ed25519.ts';
-import type { ContextId } from '../core/ids.ts';
+import { peerIdFromString } from '@libp2p/peer-id';
+import type { ContextId, DeviceId } from '../core/ids.ts';
+import { SYNC_PROTOCOL, type FrameChannel } from './frame-channel.ts';
+import { streamFrames } from './stream-frames.ts';
 import { backoffDelay } from './backoff.ts';
 import { ContextChannel } from './context-channel.ts';
 import { createBrowserNode, type BrowserNode } from './libp2p-node.ts';
@@ -11,8 +14,8 @@ import { TransportBase } from './transport-base.ts';
 
 export interface Libp2pTransportOptions {
   readonly key: DeviceKey;
-  /** The relay's websocket multiaddr, e.g. /ip4/127.0.0.1/tcp/9090/ws (its PeerId is learnt on dial). */
-  readonly relay: string;
+  /** The relay's websocket multiaddr, e.g. /ip4/127.0.0.1/tcp/9090/ws (its PeerId is learnt on dial); none in tests. */
+  readonly relay: string | null;
   readonly allowLocal: boolean;
   readonly random: (n: number) => Uint8Array;
   /** Lab: raw topics to observe as a non-member. */
@@ -37,6 +40,8 @@ export class Libp2pTransport extends TransportBase implements Transport {
   private readonly dialing = new Set<string>();
   private readonly observed = new Map<string, number>();
   private stopped = false;
+  /** The browser says it is offline: no connections, no dials, until it is online again. */
+  private offline = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   private constructor(
@@ -47,11 +52,20 @@ export class Libp2pTransport extends TransportBase implements Transport {
   }
 
   static async start(opts: Libp2pTransportOptions): Promise<Libp2pTransport> {
-    const node = await createBrowserNode({ key: opts.key, allowLocal: opts.allowLocal, gossipOverRelay: opts.path === 'relayed' });
+    return Libp2pTransport.over(await createBrowserNode({ key: opts.key, allowLocal: opts.allowLocal, gossipOverRelay: opts.path === 'relayed' }), opts);
+  }
+
+  /** Wraps a started libp2p node (the browser's, or a Node one over an in-memory transport in tests). */
+  static over(node: BrowserNode, opts: Libp2pTransportOptions): Libp2pTransport {
     const t = new Libp2pTransport(node, opts);
     t.wire();
+    if (typeof window !== 'undefined') {
+      window.addEventListener('offline', () => void t.setOffline(true));
+      window.addEventListener('online', () => void t.setOffline(false));
+    }
     for (const topic of opts.observe ?? []) t.observe(topic);
-    void t.connectRelay();
+    if (opts.relay !== null) void t.connectRelay();
+    else t.relayState = 'disconnected';
     return t;
   }
 
@@ -85,14 +99,20 @@ export class Libp2pTransport extends TransportBase implements Transport {
       }
     });
     this.node.addEventListener('self:peer:update', changed);
+    this.node.addEventListener('peer:connect', (evt) => {
+      if (!this.relayPeer?.equals(evt.detail)) this.connectedHandler(evt.detail.toString());
+    });
+    void this.node.handle(SYNC_PROTOCOL, (stream, connection) => this.syncHandler(streamFrames(stream), connection.remotePeer.toString()), {
+      runOnLimitedConnection: this.opts.path === 'relayed',
+    });
   }
 
   private async connectRelay(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.offline) return;
     this.relayState = 'connecting';
     this.listeners.notify();
     try {
-      const conn = await this.node.dial(multiaddr(this.opts.relay), { signal: AbortSignal.timeout(5_000) });
+      const conn = await this.node.dial(multiaddr(this.opts.relay!), { signal: AbortSignal.timeout(5_000) });
       this.relayPeer = conn.remotePeer;
       this.relayState = 'connected';
       this.relayAttempt = 0;
@@ -104,7 +124,7 @@ export class Libp2pTransport extends TransportBase implements Transport {
   }
 
   private scheduleRelay(): void {
-    if (this.stopped || this.timer !== null) return;
+    if (this.stopped || this.offline || this.timer !== null) return;
     const delay = backoffDelay(this.relayAttempt++, () => this.opts.random(1)[0]! / 256);
     this.listeners.notify();
     this.timer = setTimeout(() => {
@@ -119,7 +139,7 @@ export class Libp2pTransport extends TransportBase implements Transport {
    */
   private async dialDirect(peer: PeerId, addrs: readonly Multiaddr[]): Promise<void> {
     const id = peer.toString();
-    if (this.stopped || this.dialing.has(id) || id === this.node.peerId.toString() || this.node.peerId.toString() > id) return;
+    if (this.stopped || this.offline || this.dialing.has(id) || id === this.node.peerId.toString() || this.node.peerId.toString() > id) return;
     if (this.relayPeer?.equals(peer)) return;
     if (this.node.getConnections(peer).some((c) => connectionTransport(c) === 'webrtc')) return;
     const relayed = this.opts.path === 'relayed';
@@ -148,6 +168,25 @@ export class Libp2pTransport extends TransportBase implements Transport {
     this.pubsub.subscribe(ch.topic);
     // Peers already on the topic count as joined too: catch them up.
     for (const p of this.pubsub.getSubscribers(ch.topic)) this.peerJoinedHandler(context, p.toString());
+  }
+
+  /**
+   * Going offline drops every connection (a device without network hears nothing); coming back reconnects to
+   * the relay at once, after which discovery, direct dials and the sync service's reconnect round follow.
+   */
+  async setOffline(offline: boolean): Promise<void> {
+    if (this.offline === offline || this.stopped) return;
+    this.offline = offline;
+    if (offline) {
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+      this.relayState = 'disconnected';
+      await Promise.all(this.node.getConnections().map((c) => c.close().catch(() => c.abort(new Error('offline')))));
+    } else {
+      this.relayAttempt = 0;
+      void this.connectRelay();
+    }
+    this.listeners.notify();
   }
 
   /**
@@ -181,6 +220,29 @@ export class Libp2pTransport extends TransportBase implements Transport {
     }
     peers.sort((a, b) => (a.deviceId < b.deviceId ? -1 : 1));
     return { relay: this.relayState, peers, dropped: this.drops.snapshot(), published: this.published, received: this.received, observed: Object.fromEntries(this.observed) };
+  }
+
+  private syncHandler: (ch: FrameChannel, peer: DeviceId) => void = () => {};
+  private connectedHandler: (peer: DeviceId) => void = () => {};
+
+  connectedPeers(): DeviceId[] {
+    return this.status().peers.map((p) => p.deviceId);
+  }
+
+  async openSync(peer: DeviceId): Promise<FrameChannel> {
+    const stream = await this.node.dialProtocol(peerIdFromString(peer), SYNC_PROTOCOL, {
+      signal: AbortSignal.timeout(5_000),
+      runOnLimitedConnection: this.opts.path === 'relayed',
+    });
+    return streamFrames(stream);
+  }
+
+  onSyncChannel(handler: (ch: FrameChannel, peer: DeviceId) => void): void {
+    this.syncHandler = handler;
+  }
+
+  onPeerConnected(handler: (peer: DeviceId) => void): void {
+    this.connectedHandler = handler;
   }
 
   async stop(): Promise<void> {

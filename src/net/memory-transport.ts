@@ -1,5 +1,7 @@
 import type { ContextId, DeviceId } from '../core/ids.ts';
 import { ContextChannel } from './context-channel.ts';
+import type { FrameChannel } from './frame-channel.ts';
+import { memoryChannelPair } from './memory-frames.ts';
 import type { NetStatus, Transport } from './transport.ts';
 import { TransportBase } from './transport-base.ts';
 
@@ -18,11 +20,11 @@ export class MemoryBus {
     return t;
   }
 
-  /** Cuts or heals the link between two devices. */
+  /** Cuts or heals the link between two devices; healing tells both ends they are connected again. */
   partition(a: DeviceId, b: DeviceId, cut = true): void {
     const k = [a, b].sort().join('|');
     if (cut) this.cut.add(k);
-    else this.cut.delete(k);
+    else if (this.cut.delete(k)) for (const t of this.members) if (t.device === a || t.device === b) t.connected(t.device === a ? b : a);
   }
 
   linked(a: DeviceId, b: DeviceId): boolean {
@@ -101,5 +103,33 @@ export class MemoryTransport extends TransportBase implements Transport {
   async stop(): Promise<void> {
     this.stopped = true;
     this.bus.members.delete(this);
+  }
+
+  private syncHandler: (ch: FrameChannel, peer: DeviceId) => void = () => {};
+  private connectedHandler: (peer: DeviceId) => void = () => {};
+
+  connectedPeers(): DeviceId[] {
+    return [...this.bus.members].filter((o) => o !== this && this.bus.linked(this.device, o.device)).map((o) => o.device).sort();
+  }
+
+  async openSync(peer: DeviceId): Promise<FrameChannel> {
+    const other = [...this.bus.members].find((o) => o.device === peer);
+    if (!other || !this.bus.linked(this.device, peer) || this.stopped) throw new Error(`not connected to ${peer}`);
+    const [mine, theirs] = memoryChannelPair();
+    queueMicrotask(() => other.syncHandler(theirs, this.device));
+    return mine;
+  }
+
+  onSyncChannel(handler: (ch: FrameChannel, peer: DeviceId) => void): void {
+    this.syncHandler = handler;
+  }
+
+  onPeerConnected(handler: (peer: DeviceId) => void): void {
+    this.connectedHandler = handler;
+  }
+
+  /** A healed link: both ends see a (re)connection, as after a libp2p reconnect. */
+  connected(peer: DeviceId): void {
+    if (!this.stopped) queueMicrotask(() => this.connectedHandler(peer));
   }
 }

@@ -1,4 +1,5 @@
 import type { ContextId, DeviceId } from '../core/ids.ts';
+import type { FrameChannel } from './frame-channel.ts';
 
 /** How this device reaches another, as the UI shows it. */
 export type PeerTransport = 'webrtc' | 'relayed' | 'websocket' | 'memory';
@@ -51,4 +52,13 @@ export interface Transport {
   status(): NetStatus;
   subscribe(listener: () => void): () => void;
   stop(): Promise<void>;
+
+  /** Devices with an open connection (the relay excluded). */
+  connectedPeers(): DeviceId[];
+  /** A new `/aura/sync/1.0.0` channel to a connected peer. */
+  openSync(peer: DeviceId): Promise<FrameChannel>;
+  /** Channels peers opened to us. */
+  onSyncChannel(handler: (ch: FrameChannel, peer: DeviceId) => void): void;
+  /** A peer connected (first time or again): a moment to reconcile. */
+  onPeerConnected(handler: (peer: DeviceId) => void): void;
 }

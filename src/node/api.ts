@@ -5,6 +5,7 @@ import type { Propagation } from '../core/consistency/propagation.ts';
 import type { Agreement } from '../core/consistency/agreement.ts';
 import type { AckRecord } from '../core/consistency/acknowledgment.ts';
 import type { NetStatus } from '../net/transport.ts';
+import type { SyncMetrics } from '../protocols/sync/sync-service.ts';
 
 /** Every query answers with its data and the consistency of each item in it (spec 002). */
 export interface QueryResult<T> {
@@ -110,6 +111,10 @@ export interface AuraNodeApi {
   joinChannel(code: string): Promise<ContextId>;
   /** Relay reachability, connected peers and by which transport, counted drops. */
   network(): NetStatus;
+  /** Anti-entropy: peers with score and success rate, recent syncs, sessions running (null offline). */
+  syncMetrics(): SyncMetrics | null;
+  /** Reconciles with every connected peer now. */
+  syncNow(): Promise<void>;
 
   /** An authority's display name, as its genesis (carried by its member binding) states it. */
   nameOf(authority: AuthorityId): string;

@@ -2,6 +2,7 @@ import { base32 } from 'multiformats/bases/base32';
 import { ConsistencyMap } from '../core/consistency/consistency-map.ts';
 import type { Consistency } from '../core/consistency/consistency.ts';
 import { OPTIMISTIC } from '../core/consistency/operation-category.ts';
+import { LOCAL, type Propagation } from '../core/consistency/propagation.ts';
 import { optimisticIndicator } from '../core/consistency/optimistic-status.ts';
 import { deviceKeyFromSeed, type DeviceKey } from '../core/crypto/ed25519.ts';
 import { createFact } from '../core/facts/create.ts';
@@ -29,12 +30,16 @@ import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, Qu
 import { NodeError } from './api.ts';
 import type { NodeDeps } from './deps.ts';
 import { deviceSeed } from './device-seed.ts';
-import { Evidence } from './evidence.ts';
+import { Evidence, type ReachedRecord } from './evidence.ts';
+import { JournalSyncHost } from './journal-sync-host.ts';
+import { SyncService, type SyncMetrics } from '../protocols/sync/sync-service.ts';
+import type { SyncOutcome } from '../protocols/sync/session.ts';
 import { DEFAULT_FLOW_LIMIT, FLOW_EPOCH_MS, flowEpoch, MESSAGE_COST } from './flow-policy.ts';
 import { OFFLINE_STATUS } from './offline-status.ts';
 import { Journals } from './journals.ts';
 
 const IDENTITY_META = 'identity';
+const REACHED_META = 'sync-reached';
 
 interface StoredIdentity {
   readonly authorityId: AuthorityId;
@@ -54,6 +59,8 @@ export class AuraNode implements AuraNodeApi {
   /** Last view of each message, reused while unchanged so the UI can skip re-rendering it. */
   private readonly views = new Map<FactId, MessageView>();
   private readonly deliveries: Delivery[] = [];
+  private readonly syncHost: JournalSyncHost;
+  private sync: SyncService | null = null;
   private draining: Promise<void> | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly journals = new Journals();
@@ -69,7 +76,14 @@ export class AuraNode implements AuraNodeApi {
   private constructor(
     private readonly deps: NodeDeps,
     private readonly key: DeviceKey,
-  ) {}
+  ) {
+    this.syncHost = new JournalSyncHost({
+      journals: this.journals,
+      secrets: () => this.secrets,
+      membersOf: (c) => this.membersOf(c),
+      ingest: (context, facts) => this.receive({ context, facts, acks: [], from: '' }),
+    });
+  }
 
   get profile(): string {
     return this.deps.profile;
@@ -106,6 +120,15 @@ export class AuraNode implements AuraNodeApi {
       t.onPeerJoined((context) => void this.catchUp(context));
       t.subscribe(() => this.changed(false));
       for (const [context, secret] of this.secrets) t.join(context, secret);
+      this.evidence.restoreReached((await store.getMeta<ReachedRecord>(REACHED_META)) ?? {});
+      this.sync = new SyncService(
+        this.syncHost,
+        t,
+        { now: this.deps.now, random: () => this.deps.random(1)[0]! / 256, intervalMs: this.deps.syncIntervalMs ?? [3_000, 5_000] },
+        (o) => void this.syncFinished(o),
+        () => this.changed(false),
+      );
+      this.sync.start();
     }
   }
 
@@ -208,6 +231,26 @@ export class AuraNode implements AuraNodeApi {
     return this.deps.transport?.status() ?? OFFLINE_STATUS;
   }
 
+  syncMetrics(): SyncMetrics | null {
+    return this.sync?.metrics() ?? null;
+  }
+
+  /** Runs anti-entropy with every connected peer now (tests, and the network panel's "Sync now"). */
+  async syncNow(): Promise<void> {
+    await this.sync?.syncAll();
+  }
+
+  /** A finished reconciliation is evidence: the peer's authority now holds what we had when it began. */
+  private async syncFinished(o: SyncOutcome): Promise<void> {
+    if (o.ok) {
+      const m = this.membersOf(o.context);
+      const member = [...m.devices.keys()].find((a) => mayWrite(m, a, o.peer));
+      if (member) this.evidence.observeSync(o.context, member, o.startedAt);
+      await this.deps.store.setMeta(REACHED_META, this.evidence.reachedRecord()).catch(() => undefined);
+    } else this.evidence.observeFailure(o.context, this.deps.now(), o.error ?? 'sync failed');
+    this.changed();
+  }
+
   messages(channel: ChannelId, limit = Number.MAX_SAFE_INTEGER): QueryResult<readonly MessageView[]> {
     return this.cached(`messages:${channel}:${limit}`, () => {
       const ns = this.namespaceOfChannel(channel);
@@ -255,7 +298,7 @@ export class AuraNode implements AuraNodeApi {
     const members = f.fact.ns.startsWith('context:') ? memberList(contextMembership(namespaceId(f.fact.ns), st).view) : [];
     return {
       agreement: agreementOf(st.agreement, id),
-      propagation: this.evidence.propagationOf(id),
+      propagation: this.propagationOf(f),
       acks: this.evidence.acknowledgmentOf(id).ackedBy,
       expected: members.filter((a) => a !== f.fact.author),
     };
@@ -275,6 +318,7 @@ export class AuraNode implements AuraNodeApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.sync?.stop();
     await this.deps.transport?.stop();
     this.deps.store.close();
     this.changed();
@@ -465,7 +509,11 @@ export class AuraNode implements AuraNodeApi {
       if (e instanceof StoreError && e.code === 'QuotaExceeded') throw new NodeError('StorageQuotaExceeded', 'The browser refused to store more data for this app.');
       throw new NodeError('StorageFailed', `Could not save: ${(e as Error).message}`);
     }
-    for (const f of facts) if (this.journals.apply(f)) this.noteName(f);
+    for (const f of facts) {
+      if (!this.journals.apply(f)) continue;
+      this.noteName(f);
+      if (f.fact.ns.startsWith('context:')) this.syncHost.noteApplied(namespaceId(f.fact.ns), f);
+    }
   }
 
   /** Member bindings carry their author's genesis, whose body holds the chosen display name. */
@@ -487,11 +535,19 @@ export class AuraNode implements AuraNodeApi {
     return this.names.get(authority) ?? `…${authority.slice(-6)}`;
   }
 
+  /** Who, besides us and the author, should hold a context fact; and what the evidence says they do. */
+  private propagationOf(f: ValidatedFact): Propagation {
+    if (!f.fact.ns.startsWith('context:')) return LOCAL;
+    const context = namespaceId(f.fact.ns);
+    const others = memberList(this.membersOf(context).view).filter((a) => a !== this.me?.authorityId && a !== f.fact.author);
+    return this.evidence.propagation(context, f.id, f.fact.time.wall, others);
+  }
+
   private consistencyOf(ns: Namespace, id: FactId, tracksAcks: boolean): Consistency {
     return {
       category: OPTIMISTIC,
       agreement: agreementOf(this.journals.get(ns)!.state.agreement, id),
-      propagation: this.evidence.propagationOf(id),
+      propagation: this.propagationOf(this.journals.get(ns)!.facts.get(id)!),
       acknowledgment: tracksAcks ? this.evidence.acknowledgmentOf(id) : null,
     };
   }

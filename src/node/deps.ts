@@ -13,6 +13,8 @@ export interface NodeDeps {
   readonly random: (n: number) => Uint8Array;
   /** The network; absent, the node works alone (offline, or in single-node tests). */
   readonly transport?: Transport;
+  /** Anti-entropy period range in ms (jittered); default 3–5 s. */
+  readonly syncIntervalMs?: readonly [number, number];
   /** Messages per peer per context per flow epoch; default DEFAULT_FLOW_LIMIT. */
   readonly flowLimit?: number;
   /** Signature check for received facts; absent, the pure-JS verifier. */

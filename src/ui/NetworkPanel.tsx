@@ -1,12 +1,21 @@
+import type { ScoredPeer } from '../protocols/sync/peer-manager.ts';
 import { useNodeQuery } from '../node/hooks.ts';
+import { AntiEntropySection } from './AntiEntropySection.tsx';
 import { shortId } from './format.ts';
-import { RELAY_GLYPH, RELAY_TEXT, TRANSPORT_TEXT, peerCount } from './net-text.ts';
+import { RELAY_GLYPH, RELAY_TEXT, SYNC_OFF_TEXT, TRANSPORT_TEXT, peerCount, successPercent, syncCount } from './net-text.ts';
 import { useModalDialog } from './use-modal-dialog.ts';
 
-/** node.network() in full, live: relay, each peer and how it is reached, traffic and drop counters. */
+/**
+ * node.network() and node.syncMetrics() in full, live: relay, each peer with how it is reached and its sync
+ * score, peers the sync manager knows that are not connected, anti-entropy sessions, traffic and drops.
+ */
 export function NetworkPanel({ onClose }: { readonly onClose: () => void }) {
   const net = useNodeQuery((n) => n.network());
+  const sync = useNodeQuery((n) => n.syncMetrics());
   const { dialog, close } = useModalDialog();
+  const scored = new Map((sync?.peers ?? []).map((p) => [p.deviceId, p]));
+  const connected = new Set(net.peers.map((p) => p.deviceId));
+  const notConnected = (sync?.peers ?? []).filter((p) => !connected.has(p.deviceId));
   // Sorted so rows keep their place while counts change.
   const drops = Object.entries(net.dropped).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
@@ -31,8 +40,11 @@ export function NetworkPanel({ onClose }: { readonly onClose: () => void }) {
         {RELAY_TEXT[net.relay]}
       </p>
 
-      <h3 className="panel-subtitle">{peerCount(net.peers.length)}</h3>
-      {net.peers.length === 0 ? (
+      <h3 className="panel-subtitle">
+        {peerCount(net.peers.length)}
+        {notConnected.length > 0 ? <span className="muted"> · {notConnected.length} more known, not connected</span> : null}
+      </h3>
+      {net.peers.length === 0 && notConnected.length === 0 ? (
         <p className="muted">No peer connected. Peers appear here when another device is online.</p>
       ) : (
         <ul className="peer-list" data-testid="peer-list">
@@ -43,12 +55,31 @@ export function NetworkPanel({ onClose }: { readonly onClose: () => void }) {
                 {shortId(p.deviceId)}
               </span>
               <span className="peer-transport">{TRANSPORT_TEXT[p.transport]}</span>
+              {sync !== null ? <PeerSync peer={scored.get(p.deviceId)} /> : null}
               <span className="peer-address id muted" data-testid="peer-address" title={p.address}>
                 {p.address}
               </span>
             </li>
           ))}
+          {notConnected.map((p) => (
+            <li key={p.deviceId} className="peer-row not-connected" data-testid="known-peer-row" data-connected="false">
+              <span className="id" title={p.deviceId}>
+                <span className="sr-only">Device </span>
+                {shortId(p.deviceId)}
+              </span>
+              <span className="peer-transport muted">not connected</span>
+              <PeerSync peer={p} />
+            </li>
+          ))}
         </ul>
+      )}
+
+      {sync === null ? (
+        <p className="muted" data-testid="sync-off">
+          {SYNC_OFF_TEXT}
+        </p>
+      ) : (
+        <AntiEntropySection sync={sync} />
       )}
 
       <h3 className="panel-subtitle">Traffic</h3>
@@ -84,5 +115,29 @@ export function NetworkPanel({ onClose }: { readonly onClose: () => void }) {
         ) : null}
       </dl>
     </dialog>
+  );
+}
+
+/** A peer's sync score (0–100) and success rate as the node's peer manager reports them. */
+function PeerSync({ peer }: { readonly peer: ScoredPeer | undefined }) {
+  if (peer === undefined) {
+    return (
+      <span className="peer-sync muted">
+        Score <span data-testid="peer-score">—</span> · <span data-testid="peer-success">—</span> (not scored yet)
+      </span>
+    );
+  }
+  return (
+    <span className="peer-sync">
+      Score{' '}
+      <span data-testid="peer-score" data-score={peer.score}>
+        {peer.score}
+      </span>
+      <span className="muted">/100</span> ·{' '}
+      <span data-testid="peer-success" data-rate={Math.round(peer.successRate * 100)}>
+        {successPercent(peer.successRate)}
+      </span>{' '}
+      success <span className="muted">({syncCount(peer)})</span>
+    </span>
   );
 }

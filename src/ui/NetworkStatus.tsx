@@ -3,9 +3,13 @@ import { useNodeQuery } from '../node/hooks.ts';
 import { NetworkPanel } from './NetworkPanel.tsx';
 import { RELAY_GLYPH, RELAY_TEXT, describePeers } from './net-text.ts';
 
-/** Header summary of node.network(): relay reachability and peers by transport; opens the network panel. */
+/**
+ * Header summary of node.network(): relay reachability and peers by transport, and "syncing" while the node
+ * runs an anti-entropy session; opens the network panel.
+ */
 export function NetworkStatus() {
   const net = useNodeQuery((n) => n.network());
+  const syncing = useNodeQuery((n) => (n.syncMetrics()?.running.length ?? 0) > 0);
   const [open, setOpen] = useState(false);
   return (
     <>
@@ -15,6 +19,7 @@ export function NetworkStatus() {
         data-testid="net-status"
         data-relay={net.relay}
         data-peers={net.peers.length}
+        data-syncing={String(syncing)}
         data-observed={Object.values(net.observed).reduce((a, b) => a + b, 0)}
         aria-haspopup="dialog"
         aria-expanded={open}
@@ -24,6 +29,7 @@ export function NetworkStatus() {
           {RELAY_GLYPH[net.relay]}
         </span>{' '}
         {RELAY_TEXT[net.relay]} · <span className="net-peers">{describePeers(net.peers)}</span>
+        {syncing ? <span className="net-syncing"> · syncing</span> : null}
       </button>
       {open ? <NetworkPanel onClose={() => setOpen(false)} /> : null}
     </>

@@ -1,4 +1,7 @@
 import type { NetStatus, PeerTransport } from '../net/transport.ts';
+import type { ScoredPeer } from '../protocols/sync/peer-manager.ts';
+import type { SyncOutcome } from '../protocols/sync/session.ts';
+import { formatBytes } from './format.ts';
 
 type RelayState = NetStatus['relay'];
 
@@ -46,4 +49,37 @@ export function describePeers(peers: NetStatus['peers']): string {
     if (n > 0) parts.push(`${n} ${TRANSPORT_WORD[t]}`);
   }
   return parts.join(' · ');
+}
+
+/** Shown in place of everything anti-entropy when the node has no sync service (syncMetrics() is null). */
+export const SYNC_OFF_TEXT = 'Anti-entropy is off: this tab has no network.';
+
+/** The node's success rate (0..1) as a whole percent. */
+export function successPercent(rate: number): string {
+  return `${Math.round(rate * 100)}%`;
+}
+
+/** What the rate rests on: the node rates a peer it never synced with at 100%, which alone would mislead. */
+export function syncCount(p: ScoredPeer): string {
+  const total = p.successfulSyncs + p.failedSyncs;
+  return total === 0 ? 'no syncs yet' : `${p.successfulSyncs} of ${total} ok`;
+}
+
+/** "3 in · 1 out". */
+export function inOut(into: string | number, out: string | number): string {
+  return `${into} in · ${out} out`;
+}
+
+export function bytesInOut(o: SyncOutcome): string {
+  return inOut(formatBytes(o.bytesIn), formatBytes(o.bytesOut));
+}
+
+/** "ok", or the node's error text verbatim. */
+export function outcomeText(o: SyncOutcome): string {
+  return o.ok ? 'ok' : (o.error ?? 'failed');
+}
+
+/** Total 0 means the difference is still being worked out, so there is nothing to count yet. */
+export function progressText(done: number, total: number): string {
+  return total === 0 ? 'Reconciling…' : `${done} of ${total} facts`;
 }

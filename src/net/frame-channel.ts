@@ -1,0 +1,13 @@
+/** Protocol id of anti-entropy sessions, and the most a frame may carry (its length prefix excluded). */
+export const SYNC_PROTOCOL = '/aura/sync/1.0.0';
+export const MAX_FRAME_BYTES = 16 * 1024;
+
+/** A bidirectional, ordered channel of frames between two devices (a libp2p stream, or memory in tests). */
+export interface FrameChannel {
+  send(frame: Uint8Array): Promise<void>;
+  /** The next frame, or null once the other side closed. Oversized frames throw. */
+  receive(): Promise<Uint8Array | null>;
+  close(): Promise<void>;
+  /** Bytes sent and received so far, for metrics. */
+  readonly stats: { bytesIn: number; bytesOut: number };
+}

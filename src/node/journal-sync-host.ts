@@ -1,0 +1,80 @@
+import { contextTopic } from '../core/crypto/context-keys.ts';
+import { toHex } from '../core/encoding/bytes.ts';
+import type { ValidatedFact } from '../core/facts/fact.ts';
+import { contextNamespace, type ContextId, type DeviceId } from '../core/ids.ts';
+import { mayWrite, type ContextMembers } from '../core/reduce/membership.ts';
+import { factIdOf, ItemSet, syncItemOf } from '../core/sync/index.ts';
+import type { SyncHost } from '../protocols/sync/sync-host.ts';
+import type { Journals } from './journals.ts';
+
+export interface JournalAccess {
+  readonly journals: Journals;
+  secrets(): ReadonlyMap<ContextId, Uint8Array>;
+  membersOf(context: ContextId): ContextMembers;
+  ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<void>;
+}
+
+/**
+ * The node's journals as the sync protocol sees them: per-context item sets kept up to date as facts are
+ * applied (built on first use), topics, membership checks, and fact bytes by id digest.
+ */
+export class JournalSyncHost implements SyncHost {
+  private readonly sets = new Map<ContextId, ItemSet>();
+  private topics = new Map<string, ContextId>();
+
+  constructor(private readonly access: JournalAccess) {}
+
+  /** Keeps a built item set current; called for every fact applied to a context journal. */
+  noteApplied(context: ContextId, f: ValidatedFact): void {
+    this.sets.get(context)?.insert(syncItemOf(f.id, f.fact.time.wall));
+  }
+
+  contextOfTopic(topic: string): ContextId | undefined {
+    if (!this.topics.has(topic)) this.topics = new Map([...this.access.secrets()].map(([c, s]) => [contextTopic(s), c]));
+    return this.topics.get(topic);
+  }
+
+  topicOf(context: ContextId): string | undefined {
+    const s = this.access.secrets().get(context);
+    return s && contextTopic(s);
+  }
+
+  isMemberDevice(context: ContextId, device: DeviceId): boolean {
+    const m = this.access.membersOf(context);
+    for (const a of m.devices.keys()) if (mayWrite(m, a, device)) return true;
+    return false;
+  }
+
+  sharedContexts(device: DeviceId): ContextId[] {
+    return [...this.access.secrets().keys()].filter((c) => this.isMemberDevice(c, device)).sort();
+  }
+
+  items(context: ContextId): ItemSet {
+    let set = this.sets.get(context);
+    if (!set) {
+      const facts = this.access.journals.get(contextNamespace(context))?.facts.values() ?? [];
+      set = ItemSet.from([...facts].map((f) => syncItemOf(f.id, f.fact.time.wall)));
+      this.sets.set(context, set);
+    }
+    return set;
+  }
+
+  factBytes(context: ContextId, digests: readonly Uint8Array[]): Uint8Array[] {
+    const j = this.access.journals.get(contextNamespace(context));
+    if (!j) return [];
+    const out: Uint8Array[] = [];
+    const seen = new Set<string>();
+    for (const d of digests) {
+      const hex = toHex(d);
+      if (seen.has(hex)) continue;
+      seen.add(hex);
+      const f = j.facts.get(factIdOf(d));
+      if (f) out.push(f.bytes);
+    }
+    return out;
+  }
+
+  ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<void> {
+    return this.access.ingest(context, facts);
+  }
+}

@@ -1,0 +1,90 @@
+import { DecodeError, decodeCanonical, encodeCanonical } from '../../core/encoding/cbor.ts';
+
+import { MAX_FRAME_BYTES } from '../../net/frame-channel.ts';
+
+/**
+ * The frames of one sync session, canonical DAG-CBOR. The initiator names the context by its topic (a hash
+ * of the secret), reconciles, fetches what it lacks and pushes what the responder lacks.
+ */
+export type SyncFrame =
+  | { readonly t: 'open'; readonly topic: string }
+  | { readonly t: 'ok' }
+  | { readonly t: 'deny' }
+  | { readonly t: 'rec'; readonly m: Uint8Array }
+  | { readonly t: 'get'; readonly ids: readonly Uint8Array[] }
+  | { readonly t: 'facts'; readonly f: readonly Uint8Array[]; readonly more: boolean }
+  | { readonly t: 'put'; readonly f: readonly Uint8Array[] }
+  | { readonly t: 'bye' };
+
+export class SyncFrameError extends Error {
+  constructor(
+    readonly code: 'Malformed' | 'TooLarge' | 'Unexpected',
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = 'SyncFrameError';
+  }
+}
+
+export function encodeFrame(f: SyncFrame): Uint8Array {
+  const bytes = encodeCanonical(f).slice();
+  if (bytes.length > MAX_FRAME_BYTES) throw new SyncFrameError('TooLarge', `${bytes.length} > ${MAX_FRAME_BYTES}`);
+  return bytes;
+}
+
+const isBytesList = (v: unknown): v is Uint8Array[] => Array.isArray(v) && v.every((x) => x instanceof Uint8Array);
+
+export function decodeFrame(bytes: Uint8Array): SyncFrame {
+  if (bytes.length > MAX_FRAME_BYTES) throw new SyncFrameError('TooLarge', `${bytes.length} > ${MAX_FRAME_BYTES}`);
+  let v: Record<string, unknown>;
+  try {
+    v = decodeCanonical<Record<string, unknown>>(bytes);
+  } catch (e) {
+    if (e instanceof DecodeError) throw new SyncFrameError('Malformed', e.message);
+    throw e;
+  }
+  if (v === null || typeof v !== 'object') throw new SyncFrameError('Malformed', 'not a map');
+  const keys = Object.keys(v).sort().join(',');
+  switch (v.t) {
+    case 'open':
+      if (keys === 't,topic' && typeof v.topic === 'string' && v.topic.length <= 128) return v as SyncFrame;
+      break;
+    case 'ok':
+    case 'deny':
+    case 'bye':
+      if (keys === 't') return v as SyncFrame;
+      break;
+    case 'rec':
+      if (keys === 'm,t' && v.m instanceof Uint8Array) return v as SyncFrame;
+      break;
+    case 'get':
+      if (keys === 'ids,t' && isBytesList(v.ids)) return v as SyncFrame;
+      break;
+    case 'facts':
+      if (keys === 'f,more,t' && isBytesList(v.f) && typeof v.more === 'boolean') return v as SyncFrame;
+      break;
+    case 'put':
+      if (keys === 'f,t' && isBytesList(v.f)) return v as SyncFrame;
+      break;
+  }
+  throw new SyncFrameError('Malformed', `bad frame ${String(v.t)}`);
+}
+
+/** Groups byte strings so each group's frame stays under the limit (room kept for the frame's own fields). */
+export function packBytes(items: readonly Uint8Array[], budget = MAX_FRAME_BYTES - 64): Uint8Array[][] {
+  const out: Uint8Array[][] = [];
+  let group: Uint8Array[] = [];
+  let size = 0;
+  for (const it of items) {
+    const cost = it.length + 5;
+    if (group.length > 0 && size + cost > budget) {
+      out.push(group);
+      group = [];
+      size = 0;
+    }
+    group.push(it);
+    size += cost;
+  }
+  if (group.length > 0) out.push(group);
+  return out;
+}

@@ -1,0 +1,153 @@
+import type { ContextId, DeviceId } from '../../core/ids.ts';
+import { Reconciler, respond } from '../../core/sync/index.ts';
+import type { FrameChannel } from '../../net/frame-channel.ts';
+import { decodeFrame, encodeFrame, packBytes, SyncFrameError, type SyncFrame } from './frames.ts';
+import type { SyncHost } from './sync-host.ts';
+
+export interface SyncOutcome {
+  readonly context: ContextId;
+  readonly peer: DeviceId;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly factsIn: number;
+  readonly factsOut: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly rounds: number;
+  readonly ms: number;
+  /** When the session began: a success proves the peer holds everything we had at that moment. */
+  readonly startedAt: number;
+}
+
+/** Ends a session that goes nowhere: a misbehaving peer cannot keep us reconciling forever. */
+const MAX_ROUNDS = 64;
+
+async function next(ch: FrameChannel): Promise<SyncFrame> {
+  const bytes = await ch.receive();
+  if (bytes === null) throw new SyncFrameError('Unexpected', 'the peer closed the session');
+  return decodeFrame(bytes);
+}
+
+const send = (ch: FrameChannel, f: SyncFrame) => ch.send(encodeFrame(f));
+
+/**
+ * One reconciliation with a peer for one context, as initiator: range-based set reconciliation until both
+ * sides know the difference, then the missing facts both ways in bounded frames. `onProgress` reports
+ * (done, total) of the fact transfer for the UI's progress bar.
+ */
+export async function initiateSync(
+  host: SyncHost,
+  ch: FrameChannel,
+  context: ContextId,
+  peer: DeviceId,
+  now: () => number,
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<SyncOutcome> {
+  const started = now();
+  let rounds = 0;
+  let factsIn = 0;
+  let factsOut = 0;
+  const outcome = (ok: boolean, error?: string): SyncOutcome => ({
+    context,
+    peer,
+    ok,
+    ...(error === undefined ? {} : { error }),
+    factsIn,
+    factsOut,
+    bytesIn: ch.stats.bytesIn,
+    bytesOut: ch.stats.bytesOut,
+    rounds,
+    ms: now() - started,
+    startedAt: started,
+  });
+  try {
+    const topic = host.topicOf(context);
+    if (!topic) return outcome(false, 'unknown context');
+    await send(ch, { t: 'open', topic });
+    const opened = await next(ch);
+    if (opened.t !== 'ok') return outcome(false, 'denied');
+    const rec = new Reconciler(host.items(context));
+    const have: Uint8Array[] = [];
+    const need: Uint8Array[] = [];
+    let msg: Uint8Array | null = rec.initiate();
+    while (msg !== null) {
+      if (++rounds > MAX_ROUNDS) throw new SyncFrameError('Unexpected', 'too many rounds');
+      await send(ch, { t: 'rec', m: msg });
+      const reply = await next(ch);
+      if (reply.t !== 'rec') throw new SyncFrameError('Unexpected', `expected rec, got ${reply.t}`);
+      const r = rec.reconcile(reply.m);
+      have.push(...r.have);
+      need.push(...r.need);
+      msg = r.next;
+    }
+    const total = have.length + need.length;
+    for (const ids of packBytes(need)) {
+      await send(ch, { t: 'get', ids });
+      for (;;) {
+        const got = await next(ch);
+        if (got.t !== 'facts') throw new SyncFrameError('Unexpected', `expected facts, got ${got.t}`);
+        await host.ingest(context, got.f);
+        factsIn += got.f.length;
+        onProgress(factsIn + factsOut, total);
+        if (!got.more) break;
+      }
+    }
+    for (const f of packBytes(host.factBytes(context, have))) {
+      await send(ch, { t: 'put', f });
+      const ack = await next(ch);
+      if (ack.t !== 'ok') throw new SyncFrameError('Unexpected', `expected ok, got ${ack.t}`);
+      factsOut += f.length;
+      onProgress(factsIn + factsOut, total);
+    }
+    await send(ch, { t: 'bye' });
+    return outcome(true);
+  } catch (e) {
+    return outcome(false, e instanceof Error ? e.message : String(e));
+  } finally {
+    await ch.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Serves one session as responder. Stateless between frames: every reply follows from the frame and the
+ * journal. Only member devices of the context are served; any malformed or unexpected frame ends it.
+ */
+export async function serveSync(host: SyncHost, ch: FrameChannel, peer: DeviceId): Promise<{ ok: boolean; error?: string }> {
+  try {
+    const open = await next(ch);
+    if (open.t !== 'open') throw new SyncFrameError('Unexpected', `expected open, got ${open.t}`);
+    const context = host.contextOfTopic(open.topic);
+    if (context === undefined || !host.isMemberDevice(context, peer)) {
+      await send(ch, { t: 'deny' });
+      return { ok: false, error: 'denied' };
+    }
+    await send(ch, { t: 'ok' });
+    for (let frames = 0; ; frames++) {
+      if (frames > 4 * MAX_ROUNDS + 10_000) throw new SyncFrameError('Unexpected', 'session too long');
+      const f = await next(ch);
+      switch (f.t) {
+        case 'rec':
+          await send(ch, { t: 'rec', m: respond(host.items(context), f.m) });
+          break;
+        case 'get': {
+          const groups = packBytes(host.factBytes(context, f.ids));
+          if (groups.length === 0) await send(ch, { t: 'facts', f: [], more: false });
+          for (let i = 0; i < groups.length; i++) await send(ch, { t: 'facts', f: groups[i]!, more: i < groups.length - 1 });
+          break;
+        }
+        case 'put':
+          await host.ingest(context, f.f);
+          await send(ch, { t: 'ok' });
+          break;
+        case 'bye':
+          return { ok: true };
+        default:
+          throw new SyncFrameError('Unexpected', `unexpected ${f.t}`);
+      }
+    }
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    await ch.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { encodeCanonical } from '../../src/core/encoding/cbor.ts';
+import { decodeFrame, encodeFrame, packBytes, SyncFrameError, type SyncFrame } from '../../src/protocols/sync/frames.ts';
+
+describe('sync frames', () => {
+  it('round-trip', () => {
+    const frames: SyncFrame[] = [
+      { t: 'open', topic: 'aura/ctx/1/abc' },
+      { t: 'ok' },
+      { t: 'deny' },
+      { t: 'rec', m: new Uint8Array([1, 2, 3]) },
+      { t: 'get', ids: [new Uint8Array(32)] },
+      { t: 'facts', f: [new Uint8Array([9])], more: false },
+      { t: 'put', f: [] },
+      { t: 'bye' },
+    ];
+    for (const f of frames) expect(decodeFrame(encodeFrame(f))).toEqual(f);
+  });
+
+  it('anything else is a typed error, never a crash', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        try {
+          decodeFrame(bytes);
+        } catch (e) {
+          expect(e).toBeInstanceOf(SyncFrameError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect(() => decodeFrame(encodeCanonical({ t: 'rec', m: 'not bytes' }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(encodeCanonical({ t: 'bye', extra: 1 }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(new Uint8Array(17 * 1024))).toThrow(expect.objectContaining({ code: 'TooLarge' }));
+    expect(() => encodeFrame({ t: 'put', f: [new Uint8Array(17 * 1024)] })).toThrow(expect.objectContaining({ code: 'TooLarge' }));
+  });
+
+  it('packs byte strings into frames under the limit, in order', () => {
+    const items = Array.from({ length: 100 }, (_, i) => new Uint8Array(400 + i).fill(i));
+    const groups = packBytes(items);
+    expect(groups.flat()).toEqual(items);
+    for (const g of groups) expect(encodeFrame({ t: 'put', f: g }).length).toBeLessThanOrEqual(16 * 1024);
+  });
+});
