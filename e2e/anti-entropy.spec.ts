@@ -28,9 +28,12 @@ async function device(browser: Browser, name: string): Promise<{ ctx: BrowserCon
 
 const statusOf = (page: Page, text: string) => page.getByTestId('message').filter({ hasText: text }).getByTestId('status-indicator');
 
+/** Sends and waits until the composer cleared, i.e. the node committed the message. */
 async function send(page: Page, text: string): Promise<void> {
-  await page.getByTestId('composer-input').fill(text);
-  await page.getByTestId('composer-input').press('Enter');
+  const input = page.getByTestId('composer-input');
+  await input.fill(text);
+  await input.press('Enter');
+  await expect(input).toHaveValue('');
 }
 
 test('an offline device converges by anti-entropy; statuses move ◐ → ✓ → ✓✓ with the evidence; reloads lose nothing', async ({ browser }) => {
