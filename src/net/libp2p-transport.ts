@@ -27,6 +27,10 @@ export interface Libp2pTransportOptions {
 /** One WebRTC dial attempt may stall after ICE connects; give up on it after this long and retry. */
 const DIAL_TIMEOUT_MS = 3_000;
 const DIAL_ATTEMPTS = 4;
+/** How often known peers we are not directly connected to are dialled again. */
+const MAINTAIN_MS = 5_000;
+/** How long the higher PeerId waits for the lower one to dial before dialling itself. */
+const FALLBACK_DIAL_MS = 4_000;
 
 /**
  * The browser's network: a libp2p node that keeps a connection to the relay (reconnecting with backoff),
@@ -43,6 +47,7 @@ export class Libp2pTransport extends TransportBase implements Transport {
   /** The browser says it is offline: no connections, no dials, until it is online again. */
   private offline = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private maintainTimer: ReturnType<typeof setTimeout> | null = null;
 
   private constructor(
     private readonly node: BrowserNode,
@@ -66,6 +71,7 @@ export class Libp2pTransport extends TransportBase implements Transport {
     for (const topic of opts.observe ?? []) t.observe(topic);
     if (opts.relay !== null) void t.connectRelay();
     else t.relayState = 'disconnected';
+    t.maintain();
     return t;
   }
 
@@ -123,6 +129,21 @@ export class Libp2pTransport extends TransportBase implements Transport {
     }
   }
 
+  /**
+   * Discovery events come once per peer; a peer that vanished and came back, or whose stale connection we
+   * still hold, needs dialling again. Every few seconds, every known peer with a relayed WebRTC address
+   * that we are not directly connected to gets the usual dial.
+   */
+  private maintain(): void {
+    if (this.stopped) return;
+    this.maintainTimer = setTimeout(async () => {
+      if (!this.offline && this.relayState === 'connected') {
+        for (const p of await this.node.peerStore.all().catch(() => [])) void this.dialDirect(p.id, p.addresses.map((a) => a.multiaddr));
+      }
+      this.maintain();
+    }, MAINTAIN_MS);
+  }
+
   private scheduleRelay(): void {
     if (this.stopped || this.offline || this.timer !== null) return;
     const delay = backoffDelay(this.relayAttempt++, () => this.opts.random(1)[0]! / 256);
@@ -134,26 +155,47 @@ export class Libp2pTransport extends TransportBase implements Transport {
   }
 
   /**
-   * Goes direct: only the lower PeerId dials (so two tabs never race two connections), over the peer's
-   * relayed WebRTC address; each attempt is cut off after DIAL_TIMEOUT_MS and retried.
+   * Goes direct over the peer's relayed WebRTC address; each attempt is cut off after DIAL_TIMEOUT_MS and
+   * retried. The lower PeerId dials at once, so two tabs do not race two connections; the higher one dials
+   * only if, after a grace period, it is still not connected — the other side may hold a stale connection
+   * to us (a WebRTC peer that vanished is noticed late) and would never dial.
    */
   private async dialDirect(peer: PeerId, addrs: readonly Multiaddr[]): Promise<void> {
     const id = peer.toString();
-    if (this.stopped || this.offline || this.dialing.has(id) || id === this.node.peerId.toString() || this.node.peerId.toString() > id) return;
+    if (this.stopped || this.offline || this.dialing.has(id) || id === this.node.peerId.toString()) return;
     if (this.relayPeer?.equals(peer)) return;
-    if (this.node.getConnections(peer).some((c) => connectionTransport(c) === 'webrtc')) return;
+    const direct = () => this.node.getConnections(peer).some((c) => connectionTransport(c) === (this.opts.path === 'relayed' ? 'relayed' : 'webrtc'));
+    if (direct()) return;
+    if (this.node.peerId.toString() > id) {
+      this.dialing.add(id);
+      await new Promise((r) => setTimeout(r, FALLBACK_DIAL_MS));
+      this.dialing.delete(id);
+      if (this.stopped || this.offline || direct()) return;
+    }
     const relayed = this.opts.path === 'relayed';
-    const targets = addrs.filter((a) => (relayed ? /\/p2p-circuit\/p2p\/[^/]+$/ : /\/p2p-circuit\/webrtc/).test(a.toString()));
+    // Peer-store addresses lack the final /p2p/<peer> (their last PeerId is the relay's): add it, and dial
+    // each address on its own, since one dial must not mix addresses naming different peers.
+    const targets = [
+      ...new Set(
+        addrs
+          .map((a) => a.toString().replace(new RegExp(`/p2p/${id}$`), ''))
+          .filter((a) => (relayed ? /\/p2p-circuit$/ : /\/p2p-circuit\/webrtc$/).test(a))
+          .map((a) => `${a}/p2p/${id}`),
+      ),
+    ].map((a) => multiaddr(a));
     if (targets.length === 0) return;
     this.dialing.add(id);
     try {
       for (let attempt = 0; attempt < DIAL_ATTEMPTS && !this.stopped; attempt++) {
-        try {
-          await this.node.dial(targets, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) });
-          return;
-        } catch {
-          await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
+        for (const target of targets) {
+          try {
+            await this.node.dial(target, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) });
+            return;
+          } catch {
+            // Next address, then the next attempt.
+          }
         }
+        await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
       }
     } finally {
       this.dialing.delete(id);
@@ -248,6 +290,7 @@ export class Libp2pTransport extends TransportBase implements Transport {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
+    if (this.maintainTimer !== null) clearTimeout(this.maintainTimer);
     await this.node.stop();
   }
 }
