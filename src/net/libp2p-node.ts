@@ -47,6 +47,8 @@ export function auraGossipsub(gossipOverRelay = false) {
     // Many tabs of one machine share an IP; gossipsub must not score them down for it.
     scoreParams: { IPColocationFactorWeight: 0 },
     runOnLimitedConnection: gossipOverRelay,
+    // Spec 000 §4: gossip every 250–500 ms.
+    heartbeatInterval: 400,
   });
 }
 

@@ -17,6 +17,7 @@ import type { FlowBudget } from '../core/flow/flow-budget.ts';
 import type { MembershipView } from '../core/flow/capabilities.ts';
 import { authorityNamespace, contextNamespace, namespaceId, type AuthorityId, type ChannelId, type ContextId, type FactId, type Namespace } from '../core/ids.ts';
 import { agreementOf } from '../core/reduce/agreement.ts';
+import { currentTree } from '../core/reduce/tree/tree-reducer.ts';
 import { channelMessages, listChannels } from '../core/reduce/chat.ts';
 import { contextMembership, mayWrite, MEMBER_BINDING, memberList, type ContextMembers } from '../core/reduce/membership.ts';
 import { AckError, createAck, verifyAck, type FactAck } from '../core/facts/fact-ack.ts';
@@ -124,7 +125,12 @@ export class AuraNode implements AuraNodeApi {
       this.sync = new SyncService(
         this.syncHost,
         t,
-        { now: this.deps.now, random: () => this.deps.random(1)[0]! / 256, intervalMs: this.deps.syncIntervalMs ?? [3_000, 5_000] },
+        {
+          now: this.deps.now,
+          random: () => this.deps.random(1)[0]! / 256,
+          intervalMs: this.deps.syncIntervalMs ?? [3_000, 5_000],
+          epoch: () => this.identityEpoch(),
+        },
         (o) => void this.syncFinished(o),
         () => this.changed(false),
       );
@@ -238,6 +244,13 @@ export class AuraNode implements AuraNodeApi {
   /** Runs anti-entropy with every connected peer now (tests, and the network panel's "Sync now"). */
   async syncNow(): Promise<void> {
     await this.sync?.syncAll();
+  }
+
+  /** The epoch of this authority's commitment tree: sync sessions begun under an older one are aborted. */
+  private identityEpoch(): number {
+    const me = this.me;
+    const st = me && this.journals.get(authorityNamespace(me.authorityId))?.state;
+    return (st && currentTree(st.tree)?.epoch) ?? 0;
   }
 
   /** A finished reconciliation is evidence: the peer's authority now holds what we had when it began. */
