@@ -243,7 +243,7 @@ export class AuraNode implements AuraNodeApi {
 
   /** Runs anti-entropy with every connected peer now (tests, and the network panel's "Sync now"). */
   async syncNow(): Promise<void> {
-    await this.sync?.syncAll();
+    await this.sync?.syncAll(true);
   }
 
   /** The epoch of this authority's commitment tree: sync sessions begun under an older one are aborted. */

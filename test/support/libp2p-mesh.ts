@@ -50,8 +50,7 @@ export class Mesh {
     const transport = Libp2pTransport.over(libp2p, { key, relay: null, allowLocal: true, random });
     const store = await openStore(`aura-${name}`, { factory: new IDBFactory() });
     await store.putDeviceSeed(seed);
-    let t = 1_700_000_000_000;
-    const node = await AuraNode.open({ profile: name, store, now: () => (t += 3), random, transport, syncIntervalMs: [3_600_000, 3_600_001] });
+    const node = await AuraNode.open({ profile: name, store, now: () => Date.now(), random, transport, syncIntervalMs: [3_600_000, 3_600_001] });
     await node.createIdentity(name);
     const peer = { node, libp2p, addr };
     this.peers.push(peer);

@@ -24,20 +24,23 @@ export interface TestPeer {
 export async function peerOn(bus: MemoryBus, name: string, extra: Partial<NodeDeps> = {}): Promise<TestPeer> {
   const random = seededRandom(name);
   const store = await openStore(`aura-${name}`, { factory: new IDBFactory() });
-  // Each device's clock runs on its own; ordering relies on HLCs, not on synchronised clocks.
-  let t = 1_700_000_000_000 + name.length * 13;
+  // Real time plus a per-device skew: rate limits need time to pass; ordering relies on HLCs, not on
+  // synchronised clocks.
+  const skew = name.length * 13;
   const seed = random(32);
   await store.putDeviceSeed(seed);
   const { deviceKeyFromSeed } = await import('../../src/core/crypto/ed25519.ts');
   const transport = bus.connect(deviceKeyFromSeed(seed).deviceId, random);
-  const node = await AuraNode.open({ profile: name, store, now: () => (t += 5), random, transport, ...extra });
+  const node = await AuraNode.open({ profile: name, store, now: () => Date.now() + skew, random, transport, ...extra });
   await node.createIdentity(name);
   return { node, transport };
 }
 
 /** Waits until a condition holds, letting queued deliveries run. */
-export async function until(cond: () => boolean, what = 'condition', tries = 200): Promise<void> {
-  for (let i = 0; i < tries; i++) {
+export async function until(cond: () => boolean, what = 'condition', ms = 15_000): Promise<void> {
+  // Generous: CI runs test files in parallel on two cores, and a timing flake would make fast-check shrink.
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
     if (cond()) return;
     await new Promise((r) => setTimeout(r, 5));
   }

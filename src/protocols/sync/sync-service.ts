@@ -64,18 +64,21 @@ export class SyncService {
     for (const s of this.sessions.list()) s.abort.abort(new Error('stopped'));
   }
 
-  /** A round now, with every connected peer (used after reconnects and by tests). */
-  async syncAll(): Promise<SyncOutcome[]> {
+  /**
+   * A round with every connected peer, best first. `explicit` (the person pressed "Sync now") skips our own
+   * outbound rate limit; the responder's inbound limit still applies.
+   */
+  async syncAll(explicit = false): Promise<SyncOutcome[]> {
     this.checkEpoch();
     const out: SyncOutcome[] = [];
-    for (const p of this.peers.rank(this.net.connectedPeers())) out.push(...(await this.syncWith(p.deviceId)));
+    for (const p of this.peers.rank(this.net.connectedPeers())) out.push(...(await this.syncWith(p.deviceId, explicit)));
     return out;
   }
 
-  async syncWith(peer: DeviceId): Promise<SyncOutcome[]> {
+  async syncWith(peer: DeviceId, explicit = false): Promise<SyncOutcome[]> {
     const out: SyncOutcome[] = [];
     for (const context of this.host.sharedContexts(peer)) {
-      if (this.stopped || !this.outbound.allow(`${peer}/${context}`, this.opts.now())) continue;
+      if (this.stopped || (!explicit && !this.outbound.allow(`${peer}/${context}`, this.opts.now()))) continue;
       const s = this.sessions.tryStart(peer, context, this.opts.epoch?.() ?? 0);
       if (!s) continue;
       this.peers.get(peer).activeSessions++;
