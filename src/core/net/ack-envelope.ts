@@ -1,6 +1,6 @@
-import { DecodeError, decodeCanonical, encodeCanonical } from '../encoding/cbor.ts';
+import { encodeCanonical } from '../encoding/cbor.ts';
 import { MAX_ACK_BYTES } from '../facts/fact-ack.ts';
-import { decodeEnvelope, ENVELOPE_VERSION, EnvelopeError, MAX_ENVELOPE_BYTES } from './gossip-envelope.ts';
+import { decodeEnvelopeMap, ENVELOPE_VERSION, EnvelopeError, factsOf } from './gossip-envelope.ts';
 
 /** Acks ride the context's topic too, in their own envelope `{v: 1, acks: [bytes…]}`. */
 export const MAX_ENVELOPE_ACKS = 64;
@@ -24,17 +24,8 @@ export interface GossipPayload {
 
 /** Either envelope kind; anything else is a typed EnvelopeError, as for fact envelopes. */
 export function decodePayload(bytes: Uint8Array): GossipPayload {
-  if (bytes.length > MAX_ENVELOPE_BYTES) throw new EnvelopeError('TooLarge', `${bytes.length} > ${MAX_ENVELOPE_BYTES} bytes`);
-  let value: unknown;
-  try {
-    value = decodeCanonical<unknown>(bytes);
-  } catch (e) {
-    if (e instanceof DecodeError) throw new EnvelopeError(e.code, e.message);
-    throw e;
-  }
-  const rec = value as Record<string, unknown> | null;
-  if (rec === null || typeof rec !== 'object' || !('acks' in rec)) return { facts: decodeEnvelope(bytes), acks: [] };
-  if (rec.v !== ENVELOPE_VERSION) throw new EnvelopeError(typeof rec.v === 'number' ? 'UnsupportedVersion' : 'Malformed', 'bad version');
+  const rec = decodeEnvelopeMap(bytes);
+  if (!('acks' in rec)) return { facts: factsOf(rec), acks: [] };
   const acks = rec.acks;
   if (Object.keys(rec).length !== 2 || !Array.isArray(acks) || acks.length === 0) throw new EnvelopeError('Malformed', 'expected {v, acks}');
   if (acks.length > MAX_ENVELOPE_ACKS) throw new EnvelopeError('TooLarge', `${acks.length} acks`);

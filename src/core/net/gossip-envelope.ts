@@ -56,8 +56,8 @@ export function encodeEnvelope(facts: readonly Uint8Array[]): Uint8Array {
   return encodeCanonical({ v: ENVELOPE_VERSION, facts }).slice();
 }
 
-/** Checks cheapest first: size, CBOR, canonical form, version, then the fact list. */
-export function decodeEnvelope(bytes: Uint8Array): Uint8Array[] {
+/** Size, CBOR, canonical form, a map, and the version: what every envelope kind checks first. */
+export function decodeEnvelopeMap(bytes: Uint8Array): Record<string, unknown> {
   if (bytes.length > MAX_ENVELOPE_BYTES) throw new EnvelopeError('TooLarge', `${bytes.length} > ${MAX_ENVELOPE_BYTES} bytes`);
   let value: unknown;
   try {
@@ -72,6 +72,16 @@ export function decodeEnvelope(bytes: Uint8Array): Uint8Array[] {
   const rec = value as Record<string, unknown>;
   if (typeof rec.v !== 'number' || !Number.isSafeInteger(rec.v)) throw new EnvelopeError('Malformed', 'v is not an integer');
   if (rec.v !== ENVELOPE_VERSION) throw new EnvelopeError('UnsupportedVersion', `v = ${rec.v}`);
+  return rec;
+}
+
+/** Checks cheapest first: size, CBOR, canonical form, version, then the fact list. */
+export function decodeEnvelope(bytes: Uint8Array): Uint8Array[] {
+  return factsOf(decodeEnvelopeMap(bytes));
+}
+
+/** The fact list of an already decoded envelope map. */
+export function factsOf(rec: Record<string, unknown>): Uint8Array[] {
   const keys = Object.keys(rec);
   if (keys.length !== 2 || !('facts' in rec)) throw new EnvelopeError('Malformed', 'expected exactly {v, facts}');
   checkFacts(rec.facts);
