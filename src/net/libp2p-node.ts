@@ -53,10 +53,14 @@ export function auraGossipsub(gossipOverRelay = false) {
 }
 
 export async function createBrowserNode(opts: BrowserNodeOptions) {
+  const relayedOnly = opts.gossipOverRelay === true;
   return createLibp2p({
     privateKey: libp2pKey(opts.key),
-    addresses: { listen: ['/p2p-circuit', '/webrtc'] },
-    transports: [webSockets(), webRTC({ rtcConfiguration: { iceServers: [] } }), circuitRelayTransport()],
+    // The relayed lab path has no WebRTC at all, so nothing can upgrade it to a direct connection.
+    addresses: { listen: relayedOnly ? ['/p2p-circuit'] : ['/p2p-circuit', '/webrtc'] },
+    transports: relayedOnly
+      ? [webSockets(), circuitRelayTransport()]
+      : [webSockets(), webRTC({ rtcConfiguration: { iceServers: [] } }), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     ...(opts.allowLocal ? { connectionGater: { denyDialMultiaddr: async () => false } } : {}),
