@@ -273,7 +273,7 @@ export class AuraNode implements AuraNodeApi {
       const entries: [string, Consistency][] = [];
       const all = channelMessages(st.chat, channel);
       const data = all.slice(Math.max(0, all.length - limit)).map((m): MessageView => {
-        const c = this.consistencyOf(ns, m.id, m.ack);
+        const c = this.consistencyOf(ns, m.id, m.ack, members);
         entries.push([m.id, c]);
         const expected = members.filter((a) => a !== m.author);
         return this.reuseView({
@@ -549,18 +549,20 @@ export class AuraNode implements AuraNodeApi {
   }
 
   /** Who, besides us and the author, should hold a context fact; and what the evidence says they do. */
-  private propagationOf(f: ValidatedFact): Propagation {
+  private propagationOf(f: ValidatedFact, members?: readonly AuthorityId[]): Propagation {
     if (!f.fact.ns.startsWith('context:')) return LOCAL;
     const context = namespaceId(f.fact.ns);
-    const others = memberList(this.membersOf(context).view).filter((a) => a !== this.me?.authorityId && a !== f.fact.author);
+    const all = members ?? memberList(this.membersOf(context).view);
+    const others = all.filter((a) => a !== this.me?.authorityId && a !== f.fact.author);
     return this.evidence.propagation(context, f.id, f.fact.time.wall, others);
   }
 
-  private consistencyOf(ns: Namespace, id: FactId, tracksAcks: boolean): Consistency {
+  /** `members`, when the caller already has them, saves recomputing membership for every item of a list. */
+  private consistencyOf(ns: Namespace, id: FactId, tracksAcks: boolean, members?: readonly AuthorityId[]): Consistency {
     return {
       category: OPTIMISTIC,
       agreement: agreementOf(this.journals.get(ns)!.state.agreement, id),
-      propagation: this.propagationOf(this.journals.get(ns)!.facts.get(id)!),
+      propagation: this.propagationOf(this.journals.get(ns)!.facts.get(id)!, members),
       acknowledgment: tracksAcks ? this.evidence.acknowledgmentOf(id) : null,
     };
   }
