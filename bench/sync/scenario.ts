@@ -1,5 +1,5 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { ItemSet, Reconciler, respond, type SyncItem, type SyncOptions } from '../../src/core/sync/index.ts';
+import { ItemSet, KEY_BYTES, Reconciler, respond, type SyncItem, type SyncOptions } from '../../src/core/sync/index.ts';
 
 /** A deterministic PRNG (mulberry32), so every run measures the same replicas. */
 export function prng(seed: number): () => number {
@@ -53,31 +53,40 @@ export interface Exchange {
   readonly roundTrips: number;
   readonly bytesUp: number;
   readonly bytesDown: number;
+  readonly messages: number;
   readonly largestMessage: number;
   readonly have: Uint8Array[];
   readonly need: Uint8Array[];
 }
 
-/** Runs a whole reconciliation through serialised bytes, initiator holding `a`, responder holding `b`. */
+const total = (round: readonly Uint8Array[]): number => round.reduce((n, m) => n + m.length, 0);
+
+/**
+ * Runs a whole reconciliation through serialised bytes, initiator holding `a`, responder holding `b`. Bytes up
+ * include the fetch that names each needed fact by its 8-byte key, as the session sends it.
+ */
 export function exchange(a: ItemSet, b: ItemSet, opts?: SyncOptions): Exchange {
   const r = new Reconciler(a, opts);
-  let msg: Uint8Array | null = r.initiate();
+  let round: Uint8Array[] | null = r.initiate();
   let roundTrips = 0;
   let bytesUp = 0;
   let bytesDown = 0;
+  let messages = 0;
   let largestMessage = 0;
   const have: Uint8Array[] = [];
   const need: Uint8Array[] = [];
-  while (msg) {
-    const reply = respond(b, msg, opts);
+  while (round) {
+    const reply = respond(b, round, opts);
     roundTrips++;
-    bytesUp += msg.length;
-    bytesDown += reply.length;
-    largestMessage = Math.max(largestMessage, msg.length, reply.length);
+    bytesUp += total(round);
+    bytesDown += total(reply);
+    messages += round.length + reply.length;
+    largestMessage = Math.max(largestMessage, ...round.map((m) => m.length), ...reply.map((m) => m.length));
     const res = r.reconcile(reply);
     have.push(...res.have);
     need.push(...res.need);
-    msg = res.next;
+    round = res.next;
   }
-  return { roundTrips, bytesUp, bytesDown, largestMessage, have, need };
+  bytesUp += need.length * KEY_BYTES;
+  return { roundTrips, bytesUp, bytesDown, messages, largestMessage, have, need };
 }

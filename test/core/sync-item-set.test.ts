@@ -18,22 +18,17 @@ const itemsArb = fc
   })
   .map((ks) => ks.map(([k, t]) => item(k, t)));
 
-/** The definition, computed independently with BigInt: SHA-256(Σ ids mod 2^256 LE ‖ varint(count))[0..16]. */
-function referenceFingerprint(items: readonly SyncItem[]): Uint8Array {
+/** The definition, computed independently with BigInt: count, and Σ keys (ids' first 8 bytes, LE) mod 2^64. */
+function referenceCell(items: readonly SyncItem[]): { count: number; sum: Uint8Array } {
   let sum = 0n;
   for (const { id } of items) {
     let v = 0n;
-    for (let b = 31; b >= 0; b--) v = (v << 8n) | BigInt(id[b]!);
-    sum = (sum + v) % (1n << 256n);
+    for (let b = 7; b >= 0; b--) v = (v << 8n) | BigInt(id[b]!);
+    sum = (sum + v) % (1n << 64n);
   }
   const bytes: number[] = [];
-  for (let b = 0; b < 32; b++) bytes.push(Number((sum >> BigInt(8 * b)) & 0xffn));
-  let n = items.length;
-  do {
-    bytes.push(n >= 0x80 ? (n % 0x80) | 0x80 : n);
-    n = Math.floor(n / 0x80);
-  } while (n > 0);
-  return sha256(Uint8Array.from(bytes)).slice(0, 16);
+  for (let b = 0; b < 8; b++) bytes.push(Number((sum >> BigInt(8 * b)) & 0xffn));
+  return { count: items.length, sum: Uint8Array.from(bytes) };
 }
 
 function model(items: readonly SyncItem[]): SyncItem[] {
@@ -41,7 +36,7 @@ function model(items: readonly SyncItem[]): SyncItem[] {
 }
 
 describe('ItemSet', () => {
-  it('matches a sorted-array model: size, order, rank, fingerprints of ranges (built at once or item by item)', () => {
+  it('matches a sorted-array model: size, order, rank, cells of ranges (built at once or item by item)', () => {
     fc.assert(
       fc.property(itemsArb, fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 20 }), (items, cuts) => {
         const sorted = model(items);
@@ -56,7 +51,7 @@ describe('ItemSet', () => {
           for (const [x, y] of cuts) {
             const i = sorted.length === 0 ? 0 : x % (sorted.length + 1);
             const j = sorted.length === 0 ? 0 : i + (y % (sorted.length - i + 1));
-            expect(set.fingerprint(i, j)).toEqual(referenceFingerprint(sorted.slice(i, j)));
+            expect(set.cell(i, j)).toEqual(referenceCell(sorted.slice(i, j)));
             if (i > 0 && i < sorted.length && compareItems(sorted[i - 1]!, sorted[i]!) < 0) {
               const b = boundBetween(sorted[i - 1]!, sorted[i]!);
               expect(set.rank(b)).toBe(i);
@@ -122,14 +117,30 @@ describe('ItemSet', () => {
     expect(set.has(absent)).toBe(false);
   });
 
-  it('keeps fingerprints right across chunk splits when items arrive one by one', () => {
+  it('keeps cells right across chunk splits when items arrive one by one', () => {
     const items = Array.from({ length: 3000 }, (_, k) => item(k, 1000 + ((k * 7919) % 1500)));
     const set = new ItemSet();
     items.forEach((x) => set.insert(x));
     const sorted = model(items);
     for (const [i, j] of [[0, 3000], [0, 1], [257, 1999], [1500, 1500], [2999, 3000]] as const) {
-      expect(set.fingerprint(i, j)).toEqual(referenceFingerprint(sorted.slice(i, j)));
+      expect(set.cell(i, j)).toEqual(referenceCell(sorted.slice(i, j)));
     }
+  });
+
+  it('finds ids by key, in a range and anywhere, including ids that share a key', () => {
+    const items = Array.from({ length: 2000 }, (_, k) => item(k, 1000 + (k % 300)));
+    const twin = { time: 1100, id: items[5]!.id.slice() };
+    twin.id[31]! ^= 0xff; // same key (first 8 bytes), another id
+    const set = ItemSet.from([...items, twin]);
+    const key = items[5]!.id.subarray(0, 8);
+    const hex = (ids: Uint8Array[]) => ids.map((id) => Buffer.from(id).toString('hex')).sort();
+    expect(hex(set.idsWithKey(key))).toEqual(hex([items[5]!.id, twin.id]));
+    expect(hex(set.idsWithKeyIn(0, set.size, key))).toEqual(hex([items[5]!.id, twin.id]));
+    const at = set.rank({ time: items[5]!.time, prefix: new Uint8Array(0) });
+    expect(hex(set.idsWithKeyIn(at, set.rank({ time: items[5]!.time + 1, prefix: new Uint8Array(0) }), key))).toEqual(hex([items[5]!.id]));
+    expect(set.idsWithKeyIn(0, at, key)).toEqual([]);
+    expect(set.idsWithKey(new Uint8Array(8))).toEqual([]);
+    expect(set.idsWithKey(new Uint8Array(7))).toEqual([]);
   });
 
   it('refuses items that are not (safe integer time, 32-byte id)', () => {

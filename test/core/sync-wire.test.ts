@@ -8,17 +8,17 @@ const A = ItemSet.from(Array.from({ length: 3000 }, (_, k) => item(k, 1_000 + (k
 const B = ItemSet.from(Array.from({ length: 3000 }, (_, k) => item(k, 1_000 + (k >> 1))).filter((_, k) => k % 89 !== 0));
 const SMALL: SyncOptions = { frameLimit: 512 };
 
-/** Real traffic of one session: the initiator's messages and the responder's replies, in order. */
-function traffic(opts?: SyncOptions): { queries: Uint8Array[]; replies: Uint8Array[] } {
+/** Real traffic of one session: the initiator's rounds and the responder's replies, in order. */
+function traffic(opts?: SyncOptions): { queries: Uint8Array[][]; replies: Uint8Array[][] } {
   const r = new Reconciler(A, opts);
-  const queries: Uint8Array[] = [];
-  const replies: Uint8Array[] = [];
-  let msg: Uint8Array | null = r.initiate();
-  while (msg) {
-    queries.push(msg);
-    const reply = respond(B, msg, opts);
+  const queries: Uint8Array[][] = [];
+  const replies: Uint8Array[][] = [];
+  let round: Uint8Array[] | null = r.initiate();
+  while (round) {
+    queries.push(round);
+    const reply = respond(B, round, opts);
     replies.push(reply);
-    msg = r.reconcile(reply).next;
+    round = r.reconcile(reply).next;
   }
   return { queries, replies };
 }
@@ -53,7 +53,7 @@ function initiator(opts?: SyncOptions): Reconciler {
 }
 
 /** Runs an initiator on from a (possibly corrupted) reply with an honest responder, to the end. */
-function finish(r: Reconciler, reply: Uint8Array, opts?: SyncOptions): void {
+function finish(r: Reconciler, reply: readonly Uint8Array[], opts?: SyncOptions): void {
   let next = r.reconcile(reply).next;
   while (next) next = r.reconcile(respond(B, next, opts)).next;
 }
@@ -80,9 +80,9 @@ describe('bad input is refused with a typed SyncProtocolError, never a crash or 
   it('random bytes, to the responder and to the initiator', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), fc.boolean(), (bytes, versioned) => {
-        const m = versioned && bytes.length > 0 ? Uint8Array.from([1, ...bytes.subarray(1)]) : bytes;
-        typedOrOk(() => respond(B, m));
-        typedOrOk(() => finish(initiator(), m));
+        const m = versioned && bytes.length > 0 ? Uint8Array.from([2, ...bytes.subarray(1)]) : bytes;
+        typedOrOk(() => respond(B, [m]));
+        typedOrOk(() => finish(initiator(), [m]));
       }),
       { numRuns: 1000 },
     );
@@ -90,59 +90,69 @@ describe('bad input is refused with a typed SyncProtocolError, never a crash or 
 
   it('mutations of real messages (flipped bits, truncation, inserted and deleted bytes)', () => {
     fc.assert(
-      fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), (pick, ms, small) => {
+      fc.property(fc.nat(), fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), (pick, at, ms, small) => {
         const { queries, replies } = small ? REAL_SMALL : REAL;
         const opts = small ? SMALL : undefined;
-        const q = mutate(queries[pick % queries.length]!, ms);
+        const round = queries[pick % queries.length]!.slice();
+        round[at % round.length] = mutate(round[at % round.length]!, ms);
         typedOrOk(() => {
-          const out = respond(B, q, opts);
-          expect(out.length).toBeLessThanOrEqual(opts?.frameLimit ?? 16384);
+          for (const m of respond(B, round, opts)) expect(m.length).toBeLessThanOrEqual(opts?.frameLimit ?? 16384);
         });
-        typedOrOk(() => finish(initiator(opts), mutate(replies[0]!, ms), opts));
+        const reply = replies[0]!.slice();
+        reply[at % reply.length] = mutate(reply[at % reply.length]!, ms);
+        typedOrOk(() => finish(initiator(opts), reply, opts));
       }),
       { numRuns: 500 },
     );
   });
 
   it('says which rule was broken', () => {
-    const fp = new Array(16).fill(7);
-    const id = (k: number) => [...item(k, 0).id];
-    const [lo, hi] = [id(1), id(2)].sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!) as [number[], number[]];
-    expect(code(() => respond(B, new Uint8Array(0)))).toBe('Malformed');
-    expect(code(() => respond(B, Uint8Array.of(2)))).toBe('UnsupportedVersion');
-    expect(code(() => respond(B, new Uint8Array(16385).fill(1)))).toBe('TooLarge');
-    expect(code(() => respond(B, new Uint8Array(600).fill(1), SMALL))).toBe('TooLarge');
-    expect(code(() => respond(B, Uint8Array.of(1)))).toBeUndefined(); // nothing to do is a valid message
-    expect(code(() => respond(B, Uint8Array.of(1, 0, 1, ...fp)))).toBeUndefined(); // Fingerprint of everything
-    expect(code(() => respond(B, Uint8Array.of(1, 0, 1, ...fp.slice(1))))).toBe('Malformed'); // truncated
-    expect(code(() => respond(B, Uint8Array.of(1, 0x80, 0, 1, ...fp)))).toBe('Malformed'); // non-minimal varint
-    expect(code(() => respond(B, Uint8Array.of(1, 0, 1 + 8, 5, ...fp)))).toBe('Malformed'); // prefix at infinity
-    expect(code(() => respond(B, Uint8Array.of(1, 9, 1 + 8 * 2, 5, 0, ...fp)))).toBe('Malformed'); // prefix ends in 0
-    expect(code(() => respond(B, Uint8Array.of(1, 9, 1 + 8 * 33, 2, ...new Array(33).fill(1), ...fp)))).toBe('Malformed'); // prefix > 32
-    expect(code(() => respond(B, Uint8Array.of(1, 9, 0, 1, 0, 0, 1, ...fp)))).toBe('Malformed'); // two Skips
-    expect(code(() => respond(B, Uint8Array.of(1, 9, 1, ...fp, 1, 0)))).toBe('Malformed'); // ends with a Skip
-    expect(code(() => respond(B, Uint8Array.of(1, 9, 1, ...fp, 1, 1, ...fp)))).toBe('Malformed'); // time 8, then 8 again: not increasing
-    expect(code(() => respond(B, Uint8Array.of(1, 9, 1, ...fp, 9, 1, ...fp, 0, 1, ...fp)))).toBeUndefined();
-    expect(code(() => respond(B, Uint8Array.of(1, 0, 1, ...fp, 0, 1, ...fp)))).toBe('Malformed'); // range after infinity
-    expect(code(() => respond(B, Uint8Array.of(1, 9, 4, ...fp)))).toBe('Malformed'); // Continue below infinity
-    expect(code(() => respond(B, Uint8Array.of(1, 0, 3, 0, 0)))).toBe('Malformed'); // IdListReply from the initiator
-    expect(code(() => respond(B, Uint8Array.of(1, 0, 6, ...id(1))))).toBe('Malformed'); // Mine from the initiator
-    expect(code(() => respond(B, Uint8Array.of(1, 0, 2, 2, ...hi, ...lo)))).toBe('Malformed'); // ids out of order
-    expect(code(() => respond(B, Uint8Array.of(1, 0, 2, 2, ...lo, ...lo)))).toBe('Malformed'); // repeated id
-    expect(code(() => respond(B, Uint8Array.of(1, 0, 2, 2, ...lo, ...hi)))).toBeUndefined();
-    expect(code(() => respond(B, Uint8Array.of(1, 0, 2, 0x80, 0x80, 0x80, 0x01)))).toBe('Malformed'); // list longer than message
+    const sum = new Array(8).fill(7);
+    const cell = [0, ...sum]; // count 0, then the key sum
+    const key = (k: number) => [...item(k, 0).id.subarray(0, 8)];
+    const [lo, hi] = [key(1), key(2)].sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!) as [number[], number[]];
+    const resp = (...m: number[][]) => code(() => respond(B, m.map((x) => Uint8Array.from(x))));
+    const init = (...m: number[][]) => code(() => initiator().reconcile(m.map((x) => Uint8Array.from(x))));
+    expect(code(() => respond(B, []))).toBe('Malformed'); // a round of no messages
+    expect(resp([])).toBe('Malformed');
+    expect(resp([1])).toBe('UnsupportedVersion');
+    expect(code(() => respond(B, [new Uint8Array(16385).fill(2)]))).toBe('TooLarge');
+    expect(code(() => respond(B, [new Uint8Array(600).fill(2)], SMALL))).toBe('TooLarge');
+    expect(code(() => respond(B, Array.from({ length: 65 }, () => Uint8Array.of(2))))).toBe('TooLarge'); // too many messages
+    expect(resp([2])).toBeUndefined(); // nothing to do is a valid message
+    expect(resp([2, 0, 1, ...cell])).toBeUndefined(); // a Cell of everything
+    expect(resp([2, 0, 1, 0, ...sum.slice(1)])).toBe('Malformed'); // truncated
+    expect(resp([2, 0x80, 0, 1, ...cell])).toBe('Malformed'); // non-minimal varint
+    expect(resp([2, 0, 1 + 8, 5, ...cell])).toBe('Malformed'); // prefix at infinity
+    expect(resp([2, 9, 1 + 8 * 2, 5, 0, ...cell])).toBe('Malformed'); // prefix ends in 0
+    expect(resp([2, 9, 0x89, 0x02, ...new Array(33).fill(1), ...cell])).toBe('Malformed'); // prefix > 32 bytes
+    expect(resp([2, 9, 0, 2, 0, 0, 1, ...cell])).toBe('Malformed'); // two Skips
+    expect(resp([2, 9, 1, ...cell, 2, 0])).toBe('Malformed'); // ends with a Skip
+    expect(resp([2, 9, 1, ...cell, 1, 1, ...cell])).toBe('Malformed'); // time 8, then 8 again: not increasing
+    expect(resp([2, 9, 1, ...cell, 9, 1, ...cell, 0, 1, ...cell])).toBeUndefined();
+    expect(resp([2, 0, 1, ...cell, 0, 1, ...cell])).toBe('Malformed'); // range after infinity
+    expect(resp([2, 9, 1, ...cell], [2, 5, 1, ...cell])).toBe('Malformed'); // the second message overlaps the first
+    expect(resp([2, 9, 1, ...cell], [2, 9, 0, 0, 1, ...cell])).toBeUndefined(); // it starts where the first stopped
+    expect(resp([2, 0, 3, 0, 0])).toBe('Malformed'); // IdListReply from the initiator
+    expect(resp([2, 0, 4, ...key(1)])).toBe('Malformed'); // Mine from the initiator
+    expect(resp([2, 0, 7])).toBe('Malformed'); // Later from the initiator
+    expect(resp([2, 0, 2, 2, ...hi, ...lo])).toBe('Malformed'); // keys out of order
+    expect(resp([2, 0, 2, 2, ...lo, ...lo])).toBe('Malformed'); // repeated key
+    expect(resp([2, 0, 2, 2, ...lo, ...hi])).toBeUndefined();
+    expect(resp([2, 0, 2, 0x80, 0x80, 0x80, 0x01])).toBe('Malformed'); // list longer than message
     const big = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f]; // time code 2^53 − 1
-    expect(code(() => respond(B, Uint8Array.of(1, ...big, 1, ...fp)))).toBeUndefined(); // time 2^53 − 2, the last item time
-    expect(code(() => respond(B, Uint8Array.of(1, 2, 1, ...fp, ...big, 1, ...fp)))).toBe('Malformed'); // 1 + that: past it
-    expect(code(() => respond(B, Uint8Array.of(1, ...big.slice(0, 7), 0x10, 1, ...fp)))).toBe('Malformed'); // varint > 2^53
-    const r = initiator();
-    expect(code(() => r.reconcile(Uint8Array.of(1, 0, 5, 0, ...new Array(32).fill(0))))).toBe('Malformed'); // Sum from the responder
-    expect(code(() => initiator().reconcile(Uint8Array.of(1, 0, 3, 0, 9, 0xff, 0x03)))).toBe('Malformed'); // bitfield padding
-    expect(code(() => initiator().reconcile(Uint8Array.of(1, 0, 3, 0, 9, 0xff, 0x01)))).toBeUndefined();
+    expect(resp([2, ...big, 1, ...cell])).toBeUndefined(); // time 2^53 − 2, the last item time
+    expect(resp([2, 2, 1, ...cell, ...big, 1, ...cell])).toBe('Malformed'); // 1 + that: past it
+    expect(resp([2, ...big.slice(0, 7), 0x10, 1, ...cell])).toBe('Malformed'); // varint > 2^53
+    expect(init([2, 0, 6, ...key(1)])).toBe('Malformed'); // Need from the responder
+    expect(init([2, 9, 7])).toBe('Malformed'); // Later below infinity
+    expect(init([2, 0, 7])).toBeUndefined();
+    expect(init([2, 0, 3, 0, 9, 0xff, 0x03])).toBe('Malformed'); // bitfield padding
+    expect(init([2, 0, 3, 0, 9, 0xff, 0x01])).toBeUndefined();
   });
 
   it('a responder that never lets the session end is cut off with TooManyRounds', () => {
-    const stubborn = Uint8Array.of(1, 0, 1, ...new Array(16).fill(0xab)); // "everything differs", forever
+    const stubborn = [Uint8Array.of(2, 0, 1, 5, ...new Array(8).fill(0xab))]; // "everything differs", forever
     for (const opts of [undefined, SMALL, { maxRounds: 3 }]) {
       const r = new Reconciler(A, opts);
       r.initiate();
@@ -154,11 +164,11 @@ describe('bad input is refused with a typed SyncProtocolError, never a crash or 
         }
       });
       expect(c).toBe('TooManyRounds');
-      expect(rounds).toBeLessThanOrEqual(opts?.maxRounds !== undefined ? 4 : 32 + Math.ceil((A.size * 128) / (opts?.frameLimit ?? 16384)) + 1);
+      expect(rounds).toBeLessThanOrEqual(opts?.maxRounds !== undefined ? 4 : 32 + Math.ceil((A.size * 16 * 2) / (opts?.frameLimit ?? 16384)) + 1);
     }
   });
 
-  it('the responder keeps no state: the same message gets the same reply, whatever came before', () => {
+  it('the responder keeps no state: the same round gets the same reply, whatever came before', () => {
     const { queries } = REAL_SMALL;
     const first = queries.map((q) => respond(B, q, SMALL));
     const again = [...queries].reverse().map((q) => respond(B, q, SMALL)).reverse();

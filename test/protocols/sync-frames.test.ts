@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeCanonical } from '../../src/core/encoding/cbor.ts';
-import { decodeFrame, encodeFrame, packBytes, SyncFrameError, type SyncFrame } from '../../src/protocols/sync/frames.ts';
+import { decodeFrame, encodeFrame, packBytes, REC_FRAME_OVERHEAD, SyncFrameError, type SyncFrame } from '../../src/protocols/sync/frames.ts';
 
 describe('sync frames', () => {
   it('round-trip', () => {
@@ -9,8 +9,9 @@ describe('sync frames', () => {
       { t: 'open', topic: 'aura/ctx/1/abc' },
       { t: 'ok' },
       { t: 'deny' },
-      { t: 'rec', m: new Uint8Array([1, 2, 3]) },
-      { t: 'get', ids: [new Uint8Array(32)] },
+      { t: 'rec', m: new Uint8Array([1, 2, 3]), last: true },
+      { t: 'rec', m: new Uint8Array([1]), last: false },
+      { t: 'get', keys: [new Uint8Array(8)] },
       { t: 'facts', f: [new Uint8Array([9])], more: false },
       { t: 'put', f: [] },
       { t: 'bye' },
@@ -29,10 +30,17 @@ describe('sync frames', () => {
       }),
       { numRuns: 500 },
     );
-    expect(() => decodeFrame(encodeCanonical({ t: 'rec', m: 'not bytes' }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(encodeCanonical({ t: 'rec', m: 'not bytes', last: true }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(encodeCanonical({ t: 'rec', m: new Uint8Array(1) }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(encodeCanonical({ t: 'get', keys: [new Uint8Array(32)] }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(encodeCanonical({ t: 'bye', extra: 1 }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(new Uint8Array(17 * 1024))).toThrow(expect.objectContaining({ code: 'TooLarge' }));
     expect(() => encodeFrame({ t: 'put', f: [new Uint8Array(17 * 1024)] })).toThrow(expect.objectContaining({ code: 'TooLarge' }));
+  });
+
+  it('a rec frame holds a whole reconciliation message', () => {
+    const m = new Uint8Array(16 * 1024 - REC_FRAME_OVERHEAD).fill(2);
+    expect(decodeFrame(encodeFrame({ t: 'rec', m, last: false }))).toEqual({ t: 'rec', m, last: false });
   });
 
   it('packs byte strings into frames under the limit, in order', () => {

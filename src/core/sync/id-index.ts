@@ -25,6 +25,18 @@ export class IdIndex {
     return undefined;
   }
 
+  /** The times of every entry whose id shares the first 4 bytes of `key`, each once. */
+  timesWithKey(key: Uint8Array): number[] {
+    const k = keyOf(key);
+    const mask = this.slots.length - 1;
+    const out = new Set<number>();
+    for (let s = k & mask; this.slots[s] !== 0; s = (s + 1) & mask) {
+      const e = this.slots[s]! - 1;
+      if (this.keys[e] === k) out.add(this.times[e]!);
+    }
+    return [...out].sort((a, b) => a - b);
+  }
+
   /** Records an id known to be absent. */
   add(id: Uint8Array, time: number): void {
     if (this.count === this.keys.length) this.grow();

@@ -1,12 +1,12 @@
 import type { Bound } from './bound.ts';
-import { fingerprintOf } from './fingerprint.ts';
 import { ID_BYTES, checkItem, compareItems, type SyncItem } from './item.ts';
 import { IdIndex } from './id-index.ts';
-import { LIMBS, addId, addLimbs, subLimbs } from './u256.ts';
+import { KEY_BYTES, type Cell } from './key.ts';
+import { LIMBS, addId, addLimbs, limbsToBytes, subLimbs } from './limbs.ts';
 
 /**
- * A sorted run of items, packed: times, ids back to back (32 bytes each), and prefix sums of the ids
- * (sums[k·8..] is the sum of the first k). Packing keeps a 100k-item set near 100 bytes per item.
+ * A sorted run of items, packed: times, ids back to back (32 bytes each), and prefix sums of the keys
+ * (sums[k·2..] is the sum of the first k). Packing keeps a 100k-item set near 60 bytes per item.
  */
 interface Chunk {
   readonly times: number[];
@@ -40,6 +40,11 @@ function belowAt(c: Chunk, k: number, b: Bound): boolean {
   return false;
 }
 
+function startsWith(id: Uint8Array, key: Uint8Array): boolean {
+  for (let x = 0; x < key.length; x++) if (id[x] !== key[x]) return false;
+  return true;
+}
+
 function sameId(ids: Uint8Array, k: number, id: Uint8Array): boolean {
   for (let x = 0; x < ID_BYTES; x++) if (ids[k * ID_BYTES + x] !== id[x]) return false;
   return true;
@@ -64,10 +69,10 @@ function itemAt(c: Chunk, k: number): SyncItem {
 
 /**
  * The items of one journal, sorted by (time, id), answering what reconciliation asks in O(log n): how many
- * items lie below a bound, the item at a position, and the sum and fingerprint of any position range.
+ * items lie below a bound, the item at a position, and the cell (count and key sum) of any position range.
  *
  * Items sit in chunks of at most 256 (an insert costs O(chunk), not O(n)); a Fenwick tree over the chunks
- * holds their counts and id sums, so a prefix sum is O(log chunks) tree nodes plus one chunk-local entry.
+ * holds their counts and key sums, so a prefix sum is O(log chunks) tree nodes plus one chunk-local entry.
  * An id is stored once: inserting a known id is a no-op, whatever time comes with it.
  */
 export class ItemSet {
@@ -177,36 +182,34 @@ export class ItemSet {
     return out;
   }
 
-  /** The id at positions [i, j) that starts with `prefix`, if any. */
-  findPrefix(i: number, j: number, prefix: Uint8Array): Uint8Array | undefined {
-    if (i >= j) return undefined;
-    let [c, o] = this.locate(i);
-    for (let p = i; p < j; p++, o++) {
-      let chunk = this.chunks[c]!;
-      if (o === chunk.times.length) {
-        chunk = this.chunks[++c]!;
-        o = 0;
-      }
-      const at = o * ID_BYTES;
-      let x = 0;
-      while (x < prefix.length && chunk.ids[at + x] === prefix[x]) x++;
-      if (x === prefix.length) return chunk.ids.slice(at, at + ID_BYTES);
-    }
-    return undefined;
+  /** The ids at positions [i, j) whose key is `key`. */
+  idsWithKeyIn(i: number, j: number, key: Uint8Array): Uint8Array[] {
+    return this.slice(i, j)
+      .filter((item) => startsWith(item.id, key))
+      .map((item) => item.id.slice());
   }
 
-  /** Sum mod 2^256 of the ids at positions [i, j), as 8 little-endian limbs. */
-  sum(i: number, j: number): Uint32Array {
+  /** Every id whose key is `key`, wherever it sits: what a peer asks for when it fetches by key. */
+  idsWithKey(key: Uint8Array): Uint8Array[] {
+    if (key.length !== KEY_BYTES) return [];
+    const out: Uint8Array[] = [];
+    for (const time of this.index.timesWithKey(key)) {
+      for (let p = this.rank({ time, prefix: key }); p < this.size; p++) {
+        const item = this.at(p);
+        if (item.time !== time || !startsWith(item.id, key)) break;
+        out.push(item.id.slice());
+      }
+    }
+    return out;
+  }
+
+  /** Count and key sum of the items at positions [i, j). */
+  cell(i: number, j: number): Cell {
     const s = new Uint32Array(2 * LIMBS);
     this.sumBefore(j, s, 0);
     this.sumBefore(i, s, LIMBS);
     subLimbs(s, 0, s, LIMBS);
-    return s.subarray(0, LIMBS);
-  }
-
-  /** Fingerprint of the items at positions [i, j). */
-  fingerprint(i: number, j: number): Uint8Array {
-    return fingerprintOf(this.sum(i, j), j - i);
+    return { count: j - i, sum: limbsToBytes(s, 0) };
   }
 
   /** Whether (time, id) is an item of the set. */
@@ -287,7 +290,7 @@ export class ItemSet {
     return [node, rest];
   }
 
-  /** dst[d..d+8) = sum of the ids at positions [0, p). */
+  /** dst[d..d+2) = sum of the keys at positions [0, p). */
   private sumBefore(p: number, dst: Uint32Array, d: number): void {
     dst.fill(0, d, d + LIMBS);
     if (p === 0) return;

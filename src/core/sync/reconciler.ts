@@ -1,46 +1,52 @@
 import { compareBytes } from '../compare.ts';
-import { bytesEqual, toHex } from '../encoding/bytes.ts';
+import { toHex } from '../encoding/bytes.ts';
 import { INFINITY, LOWEST, compareBounds, type Bound } from './bound.ts';
 import { SyncProtocolError } from './errors.ts';
 import type { ItemSet } from './item-set.ts';
+import { sortedKeys } from './key.ts';
 import { resolveOptions, type ResolvedOptions, type SyncOptions } from './options.ts';
-import { sortedIds, split } from './ranges.ts';
-import { limbsToBytes } from './u256.ts';
-import { MessageWriter, Mode, decodeMessage, type WireRange } from './wire.ts';
+import { planDiffering } from './plan.ts';
+import { split } from './ranges.ts';
+import { compareCells, plausible, typicalDifferences } from './verdict.ts';
+import { Mode, RoundWriter, decodeRound, type WireRange } from './wire.ts';
 
 /** What the initiator means to send for one range; payloads are computed from the set when it is written. */
 interface Step {
+  readonly lower: Bound;
   readonly upper: Bound;
-  readonly kind: 'skip' | 'fingerprint' | 'sum' | 'idlist';
+  readonly kind: 'cell' | 'list' | 'need';
+  readonly key?: Uint8Array;
 }
 
 export interface ReconcileResult {
-  /** The next message for the responder, or null when the sets are reconciled. */
-  readonly next: Uint8Array | null;
+  /** The next round for the responder, or null when the sets are reconciled. */
+  readonly next: Uint8Array[] | null;
   /** Ids we have and the responder lacks (found in this round). */
   readonly have: Uint8Array[];
-  /** Ids the responder has and we lack (found in this round). */
+  /** Keys (first 8 bytes of ids) of items the responder has and we lack (found in this round). */
   readonly need: Uint8Array[];
 }
 
 /**
- * Replies allowed: a base for the depth of the range tree, plus one round per frame's worth of ids on either
- * side (our items and the differences found so far). An honest exchange stays far below it; a responder that
- * keeps answering without making us learn anything is cut off.
+ * Rounds allowed: a base for the depth of the range tree, plus one per message's worth of keys on either side
+ * (our items and the differences found so far). An honest exchange stays far below it; a responder that keeps
+ * answering without making us learn anything is cut off.
  */
 const BASE_ROUNDS = 32;
-const BYTES_PER_ITEM = 128;
+const BYTES_PER_ITEM = 16;
 
-const skip = (upper: Bound): Step => ({ upper, kind: 'skip' });
+const byLower = (a: Step, b: Step): number => compareBounds(a.lower, b.lower);
 
 /**
- * The initiator. It opens with the count and sum of each of a few ranges; the responder answers equal
- * ranges with nothing, ranges one item apart with that item, and splits the rest into fingerprinted
- * sub-ranges, as many as the count gaps suggest differences. Sub-ranges whose fingerprints differ go back as
- * sums (or as id lists once small), until every range is settled.
- *
- * It is the only side with state: what it sent last, and what did not fit the frame, so that a Continue from
- * either side resumes at the fine ranges already found instead of starting over.
+ * The initiator. It opens with its cells (count and key sum) of a few ranges; the responder answers equal
+ * cells with nothing, cells one item apart with that item's key, and the rest with its own keys or its own
+ * cells of sub-ranges. We compare those with ours the same way, and so on, until every range is settled:
+ *   - an item of ours the responder names, or that a reply cell one apart decodes to, is checked against our
+ *     range and reported as `have`;
+ *   - an item of theirs decoded from a reply cell goes back as a Need, and is reported once the responder
+ *     confirms it (a Skip over the Need); one the responder names as Mine, or lists, is reported at once.
+ * It is the only side with state: what it sent last (to re-send what a Later left unanswered) and what did
+ * not fit the round.
  */
 export class Reconciler {
   private readonly o: ResolvedOptions;
@@ -57,143 +63,161 @@ export class Reconciler {
     this.o = resolveOptions(opts);
   }
 
-  initiate(): Uint8Array {
+  initiate(): Uint8Array[] {
     this.rounds = 0;
     this.reported.clear();
+    this.deferred = [];
     const n = this.set.size;
     const steps: Step[] =
       n <= this.o.leafThreshold
-        ? [{ upper: INFINITY, kind: 'idlist' }]
-        : split(this.set, 0, n, INFINITY, this.o.firstBranching).map((p) => ({ upper: p.upper, kind: 'sum' }));
+        ? [{ lower: LOWEST, upper: INFINITY, kind: 'list' }]
+        : split(this.set, 0, n, LOWEST, INFINITY, this.o.firstCells).map((p) => ({ lower: p.lower, upper: p.upper, kind: 'cell' }));
     return this.emit(steps)!;
   }
 
-  reconcile(reply: Uint8Array): ReconcileResult {
-    if (!this.waiting) throw new Error('Reconciler: no message in flight (call initiate(), or the session is over)');
+  reconcile(replies: readonly Uint8Array[]): ReconcileResult {
+    if (!this.waiting) throw new Error('Reconciler: no round in flight (call initiate(), or the session is over)');
     this.rounds++;
     const budget = this.o.maxRounds ?? BASE_ROUNDS + Math.ceil(((this.set.size + this.reported.size) * BYTES_PER_ITEM) / this.o.frameLimit);
     if (this.rounds > budget) throw new SyncProtocolError('TooManyRounds', `no agreement after ${budget} rounds`);
-    const ranges = decodeMessage(reply, this.o.frameLimit, 'responder');
+    const ranges = decodeRound(replies, this.o.frameLimit, this.o.maxMessages, 'responder');
     const found = { have: [] as Uint8Array[], need: [] as Uint8Array[] };
-    const steps: Step[] = [];
-    let lower: Bound = LOWEST;
-    let i = 0;
-    for (const range of ranges) {
-      const j = this.set.rank(range.upper);
-      steps.push(...this.answer({ range, lower, i, j }, found));
-      lower = range.upper;
-      i = j;
-    }
-    return { next: this.emit(steps), ...found };
+    const places = ranges.map((range) => ({ range, i: this.set.rank(range.lower), j: this.set.rank(range.upper) }));
+    const gaps = places.flatMap((p) => (p.range.mode === Mode.Cell ? [p.range.count - (p.j - p.i)] : []));
+    const typical = typicalDifferences(gaps, this.o);
+    const later = ranges.find((r) => r.mode === Mode.Later)?.lower;
+    this.confirmNeeds(ranges, later, found);
+    const steps: Step[] = [...this.deferred];
+    if (later !== undefined) steps.push(...this.unanswered(later));
+    for (const p of places) steps.push(...this.answer(p, typical, found));
+    return { next: this.emit(steps.sort(byLower)), ...found };
   }
 
-  private answer(s: Span, found: Found): Step[] {
-    const { range, i, j } = s;
+  private answer(p: Place, typical: number, found: Found): Step[] {
+    const { range, i, j } = p;
+    const { lower, upper } = range;
+    const differ = (gap: number): Step[] =>
+      planDiffering(this.set, i, j, lower, upper, gap, typical, this.o).map((q) => ({ lower: q.lower, upper: q.upper, kind: q.kind }));
+    const ours = (key: Uint8Array) => this.set.idsWithKeyIn(i, j, key);
     switch (range.mode) {
-      case Mode.Skip:
-        return [skip(range.upper)];
-      case Mode.Fingerprint:
-        // Our sum lets the responder settle the range at once if it is one item apart, and shows it how far
-        // apart we are otherwise, so it can split it as finely as needed.
-        return bytesEqual(this.set.fingerprint(i, j), range.fingerprint) ? [skip(range.upper)] : this.differ(i, j, range.upper, 'sum');
-      case Mode.Continue:
-        return bytesEqual(this.set.fingerprint(i, j), range.fingerprint) ? [skip(range.upper)] : this.resumeFrom(s.lower, i);
+      case Mode.Cell: {
+        // Nothing of theirs here: every item of ours is one they lack.
+        if (range.count === 0) return this.reportAll(this.set.slice(i, j).map((x) => x.id), found.have);
+        const v = compareCells(this.set.cell(i, j), range);
+        if (v.kind === 'equal') return [];
+        if (v.kind === 'mine' && ours(v.key).length > 0) return this.reportAll(ours(v.key), found.have);
+        if (v.kind === 'theirs' && plausible(typical) && ours(v.key).length === 0) return [{ lower, upper, kind: 'need', key: v.key }];
+        return differ(range.count - (j - i));
+      }
       case Mode.IdList:
-        this.compareList(i, j, range.ids, found);
-        return [skip(range.upper)];
+        this.compareList(i, j, range.keys, found);
+        return [];
       case Mode.IdListReply: {
+        const listed = sortedKeys(this.set, i, j);
         // Our items there changed since we listed them, so the bitfield no longer lines up: list them again.
-        if (range.listed !== j - i) return [{ upper: range.upper, kind: 'idlist' }];
-        sortedIds(this.set, i, j).forEach((id, b) => {
-          if ((range.lacking[b >>> 3]! >> (b & 7)) & 1) this.report(id, found.have);
+        if (listed.length !== range.listed) return [{ lower, upper, kind: 'list' }];
+        listed.forEach((key, b) => {
+          if ((range.lacking[b >>> 3]! >> (b & 7)) & 1) this.reportAll(ours(key), found.have);
         });
-        for (const id of range.ids) if (!this.set.has(id)) this.report(id, found.need);
-        return [skip(range.upper)];
+        for (const key of range.keys) if (ours(key).length === 0) this.report(key, found.need);
+        return [];
       }
       case Mode.Mine:
-        if (!this.set.has(range.id)) this.report(range.id, found.need);
-        return [skip(range.upper)];
+        if (ours(range.key).length > 0) return differ(0);
+        this.report(range.key, found.need);
+        return [];
       case Mode.Yours: {
-        // The responder derived this id from sums; only our own range can confirm it is really ours.
-        const ours = this.set.findPrefix(i, j, range.prefix);
-        if (ours === undefined) return this.differ(i, j, range.upper, this.o.branching);
-        this.report(ours, found.have);
-        return [skip(range.upper)];
+        const ids = ours(range.key);
+        return ids.length > 0 ? this.reportAll(ids, found.have) : differ(0);
       }
+      case Mode.Later:
+        return [];
       default:
-        throw new Error('unreachable: decodeMessage refuses initiator modes from a responder');
+        throw new Error('unreachable: decodeRound refuses initiator modes from a responder');
     }
   }
 
-  /** A range known to differ: its id list when small, else its sum, or fingerprints of `next` sub-ranges. */
-  private differ(i: number, j: number, upper: Bound, next: 'sum' | number): Step[] {
-    if (j - i <= this.o.leafThreshold) return [{ upper, kind: 'idlist' }];
-    if (next === 'sum') return [{ upper, kind: 'sum' }];
-    return split(this.set, i, j, upper, next).map((p) => ({ upper: p.upper, kind: 'fingerprint' }));
+  /**
+   * A Need the responder answered with a Skip is confirmed: nothing it sent lies inside it. One it answered
+   * with its keys or cells is settled by those; one beyond a Later is sent again.
+   */
+  private confirmNeeds(ranges: readonly WireRange[], later: Bound | undefined, found: Found): void {
+    let r = 0;
+    for (const s of this.sent) {
+      if (s.kind !== 'need') continue;
+      if (later !== undefined && compareBounds(s.upper, later) > 0) continue;
+      while (r < ranges.length && compareBounds(ranges[r]!.lower, s.lower) < 0) r++;
+      const inside = r < ranges.length && compareBounds(ranges[r]!.lower, s.upper) < 0;
+      if (!inside) this.report(s.key!, found.need);
+    }
   }
 
-  /** After a Continue at `lower`: what we had planned from there on, or a fresh start if that says nothing. */
-  private resumeFrom(lower: Bound, i: number): Step[] {
-    const pending = [...this.sent, ...this.deferred].filter((s) => compareBounds(s.upper, lower) > 0);
-    if (pending.some((s) => s.kind !== 'skip')) return pending;
-    return this.differ(i, this.set.size, INFINITY, this.o.branching);
+  /** What we sent from `later` on, which the responder did not answer: the same ranges, cut at `later`. */
+  private unanswered(later: Bound): Step[] {
+    return this.sent
+      .filter((s) => compareBounds(s.upper, later) > 0)
+      .map((s) => (compareBounds(s.lower, later) < 0 ? { ...s, lower: later, kind: s.kind === 'need' ? 'cell' : s.kind } : s));
   }
 
+  /** The responder's whole list of a range against ours: an exact answer, both ways. */
   private compareList(i: number, j: number, theirs: readonly Uint8Array[], found: Found): void {
-    const ours = sortedIds(this.set, i, j);
+    const ours = sortedKeys(this.set, i, j);
     let a = 0;
     let b = 0;
     while (a < ours.length || b < theirs.length) {
       const c = a === ours.length ? 1 : b === theirs.length ? -1 : compareBytes(ours[a]!, theirs[b]!);
-      if (c < 0) this.report(ours[a++]!, found.have);
-      else if (c > 0) {
-        const id = theirs[b++]!;
-        if (!this.set.has(id)) this.report(id, found.need);
-      } else {
+      if (c < 0) this.reportAll(this.set.idsWithKeyIn(i, j, ours[a++]!), found.have);
+      else if (c > 0) this.report(theirs[b++]!, found.need);
+      else {
         a++;
         b++;
       }
     }
   }
 
-  /** Each id is reported once per session, even if a range is listed again. */
-  private report(id: Uint8Array, into: Uint8Array[]): void {
-    const key = toHex(id);
+  private reportAll(ids: readonly Uint8Array[], into: Uint8Array[]): Step[] {
+    for (const id of ids) this.report(id, into);
+    return [];
+  }
+
+  /** Each id or key is reported once per session, even if a range is compared again. */
+  private report(bytes: Uint8Array, into: Uint8Array[]): void {
+    const key = toHex(bytes);
     if (this.reported.has(key)) return;
     this.reported.add(key);
-    into.push(id);
+    into.push(bytes);
   }
 
-  /** Writes as many steps as fit; the rest waits behind a Continue. Null when there is nothing left to say. */
-  private emit(steps: Step[]): Uint8Array | null {
-    const w = new MessageWriter(this.o.frameLimit);
-    let i = 0;
+  /**
+   * Writes as many steps as the round holds; the rest waits for the next round. Null when nothing is left.
+   * Steps overlapping an earlier one (only a dishonest reply can cause them) are dropped.
+   */
+  private emit(all: Step[]): Uint8Array[] | null {
+    const steps: Step[] = [];
+    for (const s of all) if (steps.length === 0 || compareBounds(s.lower, steps[steps.length - 1]!.upper) >= 0) steps.push(s);
+    const w = new RoundWriter(this.o.frameLimit, this.o.maxMessages);
     let k = 0;
-    for (; k < steps.length; k++) {
-      const step = steps[k]!;
-      const j = this.set.rank(step.upper);
-      if (step.kind === 'skip') w.skip(step.upper);
-      else if (!w.tryGroup(() => this.write(w, step, i, j))) break;
-      i = j;
-    }
-    if (k < steps.length) w.fingerprint(INFINITY, this.set.fingerprint(i, this.set.size), Mode.Continue);
+    for (; k < steps.length; k++) if (!this.write(w, steps[k]!)) break;
     this.sent = steps.slice(0, k);
     this.deferred = steps.slice(k);
-    this.waiting = w.hasRanges;
-    return this.waiting ? w.finish() : null;
+    const out = w.finish();
+    this.waiting = out.length > 0;
+    return this.waiting ? out : null;
   }
 
-  private write(w: MessageWriter, step: Step, i: number, j: number): void {
-    // A list planned earlier may have grown past the leaf size as facts arrived; a sum always fits.
-    if (step.kind === 'idlist' && j - i <= this.o.leafThreshold) w.idList(step.upper, sortedIds(this.set, i, j));
-    else if (step.kind === 'fingerprint') w.fingerprint(step.upper, this.set.fingerprint(i, j));
-    else w.sum(step.upper, j - i, limbsToBytes(this.set.sum(i, j), 0));
+  private write(w: RoundWriter, s: Step): boolean {
+    const i = this.set.rank(s.lower);
+    const j = this.set.rank(s.upper);
+    if (s.kind === 'need') return w.key(Mode.Need, s.lower, s.upper, s.key!);
+    // A list planned earlier may have grown past what a message holds as facts arrived; a cell always fits.
+    if (s.kind === 'list' && j - i <= this.o.maxListKeys) return w.idList(s.lower, s.upper, sortedKeys(this.set, i, j));
+    const c = this.set.cell(i, j);
+    return w.cell(s.lower, s.upper, c.count, c.sum);
   }
 }
 
-interface Span {
+interface Place {
   readonly range: WireRange;
-  readonly lower: Bound;
   readonly i: number;
   readonly j: number;
 }

@@ -1,152 +1,90 @@
 import { compareBytes } from '../compare.ts';
-import { bytesEqual } from '../encoding/bytes.ts';
-import { INFINITY, LOWEST, itemBelow, type Bound } from './bound.ts';
 import type { ItemSet } from './item-set.ts';
-import { ID_BYTES } from './item.ts';
+import { KEY_BYTES, sortedKeys } from './key.ts';
 import { resolveOptions, type ResolvedOptions, type SyncOptions } from './options.ts';
-import { sortedIds, split } from './ranges.ts';
-import { limbsFromBytes, limbsToBytes, subLimbs } from './u256.ts';
-import { CONTINUE_RESERVE, MAX_RANGE_HEAD_BYTES, MessageWriter, Mode, decodeMessage, type WireRange } from './wire.ts';
+import { planDiffering } from './plan.ts';
+import { compareCells, plausible, typicalDifferences } from './verdict.ts';
+import { MAX_RANGE_HEAD_BYTES, MESSAGE_OVERHEAD, Mode, RoundWriter, SYNC_PROTOCOL_VERSION, decodeRound, type WireRange } from './wire.ts';
 
-/** Sub-ranges per expected difference: about half a difference each, so most that differ are one item apart. */
-const SPLIT_PER_DIFFERENCE = 2;
-
-/** One input range, with its bounds and the responder's own positions [i, j) inside it. */
+/** One input range with the responder's own positions [i, j) inside it. */
 interface Place {
   readonly range: WireRange;
-  readonly lower: Bound;
-  readonly upper: Bound;
   readonly i: number;
   readonly j: number;
 }
 
-/** A place and how it compares with ours. */
-interface Span extends Place {
-  readonly verdict: Verdict;
-  /** For a Sum: the initiator's count minus ours, a lower bound on how many items the range is apart. */
-  readonly gap: number;
-}
-
-/** For a Fingerprint, Continue or Sum: equal, one item apart (with the item), or different. */
-type Verdict = 'equal' | 'differs' | { readonly mine: Uint8Array } | { readonly yours: Uint8Array } | undefined;
-
 /**
- * The responder: a pure function of its set and the initiator's message, so it keeps no session state and a
- * peer can answer any number of initiators. Input ranges are answered in order, each answer all or nothing;
- * when the next answer does not fit the frame, the rest of the key space goes back as one Continue.
+ * The responder: a pure function of its set and the initiator's round, so it keeps no session state and a
+ * peer can answer any number of initiators. A cell equal to ours is skipped; one item apart, we name the
+ * item (ours, verified; theirs, for the initiator to verify); otherwise we send our keys or our cells of
+ * sub-ranges. A Need we confirm is skipped. A list gets only the difference back, or, when that would not
+ * fit a message, our own lists. When the round's messages are full, the rest goes back as Later.
  */
-export function respond(set: ItemSet, message: Uint8Array, opts?: SyncOptions): Uint8Array {
+export function respond(set: ItemSet, round: readonly Uint8Array[], opts?: SyncOptions): Uint8Array[] {
   const o = resolveOptions(opts);
-  const spans = compare(set, decodeMessage(message, o.frameLimit, 'initiator'));
-  const sums = spans.filter((s) => s.range.mode === Mode.Sum);
-  // Gaps are capped first: a huge claimed count must not turn the estimate into a float.
-  const squares = sums.reduce((n, s) => n + Math.min(Math.abs(s.gap), o.maxBranching) ** 2, 0);
-  const typicalGap = sums.length === 0 ? 0 : Math.floor(squares / sums.length);
-  const w = new MessageWriter(o.frameLimit);
-  for (const s of spans) {
-    if (!w.tryGroup(() => answer(set, w, s, fanOut(s, typicalGap, o), o))) {
-      w.fingerprint(INFINITY, set.fingerprint(s.i, set.size), Mode.Continue);
+  const places = decodeRound(round, o.frameLimit, o.maxMessages, 'initiator').map((range) => ({
+    range,
+    i: set.rank(range.lower),
+    j: set.rank(range.upper),
+  }));
+  const gaps = places.flatMap((p) => (p.range.mode === Mode.Cell ? [p.range.count - (p.j - p.i)] : []));
+  const typical = typicalDifferences(gaps, o);
+  const w = new RoundWriter(o.frameLimit, o.maxMessages);
+  for (const p of places) {
+    const unanswered = answer(set, w, p, typical, o);
+    if (unanswered !== undefined) {
+      w.later(unanswered);
       break;
     }
   }
-  return w.finish();
+  const out = w.finish();
+  return out.length > 0 ? out : [Uint8Array.of(SYNC_PROTOCOL_VERSION)];
 }
 
-function compare(set: ItemSet, ranges: WireRange[]): Span[] {
-  let lower: Bound = LOWEST;
-  let i = 0;
-  return ranges.map((range) => {
-    const j = set.rank(range.upper);
-    const s = { range, lower, upper: range.upper, i, j };
-    let verdict: Verdict;
-    let gap = 0;
-    if (range.mode === Mode.Fingerprint || range.mode === Mode.Continue) {
-      verdict = bytesEqual(set.fingerprint(i, j), range.fingerprint) ? 'equal' : 'differs';
-    } else if (range.mode === Mode.Sum) {
-      verdict = compareSum(set, s, range.count, range.sum);
-      gap = range.count - (j - i);
+type Unanswered = WireRange['lower'] | undefined;
+
+/** Answers one range; returns the bound from which nothing could be written, if the round filled up. */
+function answer(set: ItemSet, w: RoundWriter, p: Place, typical: number, o: ResolvedOptions): Unanswered {
+  const { range, i, j } = p;
+  const { lower, upper } = range;
+  const holds = (key: Uint8Array) => set.idsWithKeyIn(i, j, key).length > 0;
+  const wrote = (ok: boolean): Unanswered => (ok ? undefined : lower);
+  switch (range.mode) {
+    case Mode.Cell: {
+      const v = compareCells(set.cell(i, j), range);
+      if (v.kind === 'equal') return undefined;
+      if (v.kind === 'mine' && holds(v.key)) return wrote(w.key(Mode.Mine, lower, upper, v.key));
+      if (v.kind === 'theirs' && plausible(typical) && !holds(v.key)) return wrote(w.key(Mode.Yours, lower, upper, v.key));
+      return differ(set, w, p, v.kind === 'differs' ? v.gap : range.count - (j - i), typical, o);
     }
-    lower = range.upper;
-    i = j;
-    return { ...s, verdict, gap };
-  });
-}
-
-/**
- * How many sub-ranges to split a differing range into, aiming at about one difference each. A count gap of g
- * means at least |g| differences; and when differences fall on either side at random, the mean squared gap
- * over a message's sums estimates how many differences a range holds — exactly the number, on average.
- */
-function fanOut(s: Span, typicalGap: number, o: ResolvedOptions): number {
-  const atLeast = s.range.mode === Mode.Sum ? 2 : 1; // a sum that was not one apart is at least two apart
-  const expected = Math.max(atLeast, Math.abs(s.gap), typicalGap);
-  return Math.min(o.maxBranching, Math.max(o.branching, SPLIT_PER_DIFFERENCE * expected));
-}
-
-/**
- * Compares the initiator's count and sum with ours. One item apart, the difference of the sums is that
- * item's id: ours only if it really is in our range; theirs is for the initiator to confirm in its own range.
- */
-function compareSum(set: ItemSet, s: Place, count: number, sum: Uint8Array): Verdict {
-  const own = set.sum(s.i, s.j);
-  const theirs = limbsFromBytes(sum);
-  const ours = s.j - s.i;
-  if (ours === count && bytesEqual(limbsToBytes(own, 0), sum)) return 'equal';
-  if (ours === count + 1) {
-    subLimbs(own, 0, theirs, 0);
-    const id = limbsToBytes(own, 0);
-    if (holds(set, s, id)) return { mine: id };
-  } else if (count === ours + 1) {
-    subLimbs(theirs, 0, own, 0);
-    const id = limbsToBytes(theirs, 0);
-    if (!set.has(id)) return { yours: id };
+    case Mode.Need:
+      return holds(range.key) ? undefined : differ(set, w, p, 0, typical, o);
+    case Mode.IdList:
+      return replyToList(set, w, p, range.keys, typical, o);
+    default:
+      throw new Error('unreachable: decodeRound refuses responder modes from an initiator');
   }
-  return 'differs';
 }
 
-function holds(set: ItemSet, s: Place, id: Uint8Array): boolean {
-  const time = set.timeOf(id);
-  if (time === undefined) return false;
-  const item = { time, id };
-  return !itemBelow(item, s.lower) && itemBelow(item, s.upper);
-}
-
-function answer(set: ItemSet, w: MessageWriter, s: Span, branching: number, o: ResolvedOptions): void {
-  const { range, verdict } = s;
-  if (range.mode === Mode.Skip || verdict === 'equal') w.skip(s.upper);
-  // A Continue only says the initiator has more to send; answering it with a split would be wasted.
-  else if (range.mode === Mode.Continue) w.fingerprint(INFINITY, set.fingerprint(s.i, s.j), Mode.Continue);
-  else if (range.mode === Mode.IdList) replyToList(set, w, s, range.ids, branching, o);
-  else if (typeof verdict === 'object') {
-    if ('mine' in verdict) w.mine(s.upper, verdict.mine);
-    else w.yours(s.upper, verdict.yours);
-  } else differ(set, w, s, branching, o);
-}
-
-/** A range that differs: list it when small, else split it into fingerprinted sub-ranges. */
-function differ(set: ItemSet, w: MessageWriter, s: Span, branching: number, o: ResolvedOptions): void {
-  if (s.j - s.i <= o.leafThreshold) w.idList(s.upper, sortedIds(set, s.i, s.j));
-  else splitAll(set, w, s, branching);
-}
-
-function splitAll(set: ItemSet, w: MessageWriter, s: Span, branching: number): void {
-  for (const part of split(set, s.i, s.j, s.upper, branching)) w.fingerprint(part.upper, set.fingerprint(part.start, part.end));
+/** A range that differs: our keys, or our cells of its sub-ranges (see planDiffering). */
+function differ(set: ItemSet, w: RoundWriter, p: Place, gap: number, typical: number, o: ResolvedOptions): Unanswered {
+  for (const part of planDiffering(set, p.i, p.j, p.range.lower, p.range.upper, gap, typical, o)) {
+    const ok =
+      part.kind === 'list'
+        ? w.idList(part.lower, part.upper, sortedKeys(set, part.start, part.end))
+        : w.cell(part.lower, part.upper, part.end - part.start, set.cell(part.start, part.end).sum);
+    if (!ok) return part.lower;
+  }
+  return undefined;
 }
 
 /**
- * Answers the initiator's full list of a range with only the difference: our ids it lacks, and one bit per
- * listed id we lack. If that answer could not fit even an empty frame, the range is split instead, and the
- * initiator lists the smaller sub-ranges.
+ * Answers the initiator's full list of a range with only the difference: our keys it lacks, and one bit per
+ * listed key we lack. If that could not fit even an empty message, we send our own keys (or cells) instead.
  */
-function replyToList(set: ItemSet, w: MessageWriter, s: Span, theirs: readonly Uint8Array[], branching: number, o: ResolvedOptions): void {
-  const fixed = 1 + CONTINUE_RESERVE + 2 * MAX_RANGE_HEAD_BYTES + 6 + Math.ceil(theirs.length / 8);
-  const fits = (missing: number): boolean => fixed + missing * ID_BYTES <= o.frameLimit;
-  const count = s.j - s.i;
-  if (count > 1 && !fits(count - theirs.length)) {
-    splitAll(set, w, s, branching);
-    return;
-  }
-  const ours = sortedIds(set, s.i, s.j);
+function replyToList(set: ItemSet, w: RoundWriter, p: Place, theirs: readonly Uint8Array[], typical: number, o: ResolvedOptions): Unanswered {
+  const { range, i, j } = p;
+  const ours = sortedKeys(set, i, j);
   const missing: Uint8Array[] = [];
   const lacking = new Uint8Array(Math.ceil(theirs.length / 8));
   let a = 0;
@@ -162,6 +100,7 @@ function replyToList(set: ItemSet, w: MessageWriter, s: Span, theirs: readonly U
       b++;
     }
   }
-  if (count > 1 && !fits(missing.length)) splitAll(set, w, s, branching);
-  else w.idListReply(s.upper, missing, theirs.length, lacking);
+  const size = MESSAGE_OVERHEAD + MAX_RANGE_HEAD_BYTES + 6 + missing.length * KEY_BYTES + lacking.length;
+  if (size > o.frameLimit && j - i > 1) return differ(set, w, p, theirs.length - (j - i), typical, o);
+  return w.idListReply(range.lower, range.upper, missing, theirs.length, lacking) ? undefined : range.lower;
 }

@@ -1,120 +1,115 @@
 import { compareBytes } from '../compare.ts';
 import { INFINITY, LOWEST, compareBounds, isInfinity, type Bound } from './bound.ts';
 import { SyncProtocolError } from './errors.ts';
-import { FINGERPRINT_BYTES } from './fingerprint.ts';
-import { ID_BYTES, MAX_ITEM_TIME } from './item.ts';
+import { MAX_ITEM_TIME } from './item.ts';
+import { KEY_BYTES } from './key.ts';
 import { Reader, writeVarint } from './varint.ts';
 
 /**
- * The wire format. A message is a version byte, then ranges that cover the key space in order. A range is its
- * upper bound (the lower bound is the previous range's upper bound; the first starts below every item), a mode
- * and the mode's payload:
+ * The wire format. A round is one or more messages, each at most one frame. A message is a version byte,
+ * then ranges in key order. A range is its upper bound (its lower bound is the previous range's upper bound;
+ * a message's first range starts below every item), a mode and the mode's payload:
  *
  *   range = varint(timeCode) varint(mode + 8·prefixLength) prefix payload
  *           timeCode 0 = infinity, else 1 + (time − previous bound's time)
  *
- *   Skip        0  —                            nothing to do here
- *   Fingerprint 1  16 bytes                     the sender's fingerprint of the range
- *   IdList      2  varint(n) n × id             all the sender's ids in the range
- *   IdListReply 3  varint(m) m × id             responder, answering an IdList of n ids: its ids the list
- *                  varint(n) ⌈n/8⌉ bytes        lacks, and bit k set when it lacks the list's k-th id
- *   Continue    4  16 bytes                     last, up to infinity: the sender ran out of frame here;
- *                                               its fingerprint of the rest
- *   Sum         5  varint(count) 32 bytes       initiator: its count and sum of ids (mod 2^256, little-endian)
- *   Mine        6  id                           responder: the range differs by exactly this id of mine
- *   Yours       7  16 bytes                     responder: the range differs by exactly one id of yours, the
- *                                               one starting with these bytes
+ *   Skip        0  —                          nothing to say here
+ *   Cell        1  varint(count) 8 bytes      the sender's count and key sum (mod 2^64, little-endian)
+ *   IdList      2  varint(n) n × key          all the sender's keys in the range
+ *   IdListReply 3  varint(m) m × key          responder, answering an IdList of n keys: its keys the list
+ *                  varint(n) ⌈n/8⌉ bytes      lacks, and bit k set when it lacks the list's k-th key
+ *   Mine        4  key                        responder: the range differs by exactly this item of mine
+ *   Yours       5  key                        responder: the range seems one item of yours apart, this key
+ *   Need        6  key                        initiator: your cell seemed one item of yours apart, this key
+ *   Later       7  —                          responder, last, up to infinity: not answered, ask again
  *
  * Canonical form, checked on decode: minimal varints, bounds strictly increasing, prefixes ≤ 32 bytes and not
- * ending in a zero byte, infinity only last and with an empty prefix, no two Skips in a row and no Skip last
- * (the rest of the key space is implicitly skipped), ids in every list strictly increasing, bitfield padding 0,
- * and each mode only from the side that may send it.
+ * ending in a zero byte, infinity only last and with an empty prefix, no two Skips in a row and no Skip last,
+ * keys in every list strictly increasing, bitfield padding 0, each mode only from the side that may send it,
+ * and across the messages of a round, each one starting where the previous one stopped or later.
  */
-export const SYNC_PROTOCOL_VERSION = 1;
+export const SYNC_PROTOCOL_VERSION = 2;
 
-export const Mode = { Skip: 0, Fingerprint: 1, IdList: 2, IdListReply: 3, Continue: 4, Sum: 5, Mine: 6, Yours: 7 } as const;
+export const Mode = { Skip: 0, Cell: 1, IdList: 2, IdListReply: 3, Mine: 4, Yours: 5, Need: 6, Later: 7 } as const;
 const MODES = 8;
 
-/** Bytes of an id prefix that name one of the initiator's ids in a Yours range. */
-const YOURS_PREFIX_BYTES = 16;
+type KeyMode = typeof Mode.Mine | typeof Mode.Yours | typeof Mode.Need;
 
-export type WireRange =
-  | { readonly mode: typeof Mode.Skip; readonly upper: Bound }
-  | { readonly mode: typeof Mode.Fingerprint | typeof Mode.Continue; readonly upper: Bound; readonly fingerprint: Uint8Array }
-  | { readonly mode: typeof Mode.IdList; readonly upper: Bound; readonly ids: Uint8Array[] }
-  | {
-      readonly mode: typeof Mode.IdListReply;
-      readonly upper: Bound;
-      readonly ids: Uint8Array[];
-      readonly listed: number;
-      readonly lacking: Uint8Array;
-    }
-  | { readonly mode: typeof Mode.Sum; readonly upper: Bound; readonly count: number; readonly sum: Uint8Array }
-  | { readonly mode: typeof Mode.Mine; readonly upper: Bound; readonly id: Uint8Array }
-  | { readonly mode: typeof Mode.Yours; readonly upper: Bound; readonly prefix: Uint8Array };
+/** A range as read, with the lower bound it starts at. Skips are not returned: they say nothing. */
+export type WireRange = { readonly lower: Bound; readonly upper: Bound } & (
+  | { readonly mode: typeof Mode.Cell; readonly count: number; readonly sum: Uint8Array }
+  | { readonly mode: typeof Mode.IdList; readonly keys: Uint8Array[] }
+  | { readonly mode: typeof Mode.IdListReply; readonly keys: Uint8Array[]; readonly listed: number; readonly lacking: Uint8Array }
+  | { readonly mode: KeyMode; readonly key: Uint8Array }
+  | { readonly mode: typeof Mode.Later }
+);
 
 export type Sender = 'initiator' | 'responder';
 
-const SENDERS: Record<number, Sender> = { [Mode.IdListReply]: 'responder', [Mode.Sum]: 'initiator', [Mode.Mine]: 'responder', [Mode.Yours]: 'responder' };
+const SENDERS: Record<number, Sender> = {
+  [Mode.IdListReply]: 'responder',
+  [Mode.Mine]: 'responder',
+  [Mode.Yours]: 'responder',
+  [Mode.Need]: 'initiator',
+  [Mode.Later]: 'responder',
+};
 
 /** Worst-case bytes of one range's head: time code (8), mode and prefix length (2), prefix (32). */
 export const MAX_RANGE_HEAD_BYTES = 42;
-/** Room kept free in every message so a Continue (after a possible pending Skip) always fits. */
-export const CONTINUE_RESERVE = MAX_RANGE_HEAD_BYTES + 2 + FINGERPRINT_BYTES;
+/** Room kept free in every message so that a pending Skip and a Later always fit. */
+const LATER_RESERVE = MAX_RANGE_HEAD_BYTES + 2;
+/** Bytes a message needs around its largest range: the version byte, a leading Skip, the reserve. */
+export const MESSAGE_OVERHEAD = 1 + MAX_RANGE_HEAD_BYTES + LATER_RESERVE;
 
 function malformed(message: string): never {
   throw new SyncProtocolError('Malformed', message);
 }
 
-function readIds(r: Reader): Uint8Array[] {
+function readKeys(r: Reader): Uint8Array[] {
   const n = r.varint();
-  if (n * ID_BYTES > r.remaining) malformed('id list longer than the message');
-  const ids: Uint8Array[] = [];
+  if (n * KEY_BYTES > r.remaining) malformed('key list longer than the message');
+  const keys: Uint8Array[] = [];
   for (let k = 0; k < n; k++) {
-    const id = r.take(ID_BYTES).slice();
-    if (k > 0 && compareBytes(ids[k - 1]!, id) >= 0) malformed('ids not strictly increasing');
-    ids.push(id);
+    const key = r.take(KEY_BYTES).slice();
+    if (k > 0 && compareBytes(keys[k - 1]!, key) >= 0) malformed('keys not strictly increasing');
+    keys.push(key);
   }
-  return ids;
+  return keys;
 }
 
-function readPayload(r: Reader, mode: number, upper: Bound): WireRange {
+function readPayload(r: Reader, mode: number, lower: Bound, upper: Bound): WireRange | undefined {
   switch (mode) {
     case Mode.Skip:
-      return { mode, upper };
-    case Mode.Fingerprint:
-      return { mode, upper, fingerprint: r.take(FINGERPRINT_BYTES).slice() };
-    case Mode.Continue:
-      if (!isInfinity(upper)) malformed('Continue must reach infinity');
-      return { mode, upper, fingerprint: r.take(FINGERPRINT_BYTES).slice() };
+      return undefined;
+    case Mode.Cell:
+      return { mode, lower, upper, count: r.varint(), sum: r.take(KEY_BYTES).slice() };
     case Mode.IdList:
-      return { mode, upper, ids: readIds(r) };
+      return { mode, lower, upper, keys: readKeys(r) };
     case Mode.IdListReply: {
-      const ids = readIds(r);
+      const keys = readKeys(r);
       const listed = r.varint();
       if (listed > 8 * r.remaining) malformed('bitfield longer than the message');
       const lacking = r.take(Math.ceil(listed / 8)).slice();
       if (listed % 8 !== 0 && lacking[lacking.length - 1]! >> listed % 8 !== 0) malformed('bitfield padding not zero');
-      return { mode, upper, ids, listed, lacking };
+      return { mode, lower, upper, keys, listed, lacking };
     }
-    case Mode.Sum:
-      return { mode, upper, count: r.varint(), sum: r.take(ID_BYTES).slice() };
-    case Mode.Mine:
-      return { mode, upper, id: r.take(ID_BYTES).slice() };
+    case Mode.Later:
+      if (!isInfinity(upper)) malformed('Later must reach infinity');
+      return { mode, lower, upper };
     default:
-      return { mode: Mode.Yours, upper, prefix: r.take(YOURS_PREFIX_BYTES).slice() };
+      return { mode: mode as KeyMode, lower, upper, key: r.take(KEY_BYTES).slice() };
   }
 }
 
-/** Reads one range given the previous bound; throws Malformed on anything non-canonical. */
-function readRange(r: Reader, previous: Bound, from: Sender): WireRange {
+/** Reads one range's bound and mode given the previous bound; throws Malformed on anything non-canonical. */
+function readHead(r: Reader, previous: Bound, from: Sender): { mode: number; upper: Bound } {
   const code = r.varint();
   const head = r.varint();
   const mode = head % MODES;
   const length = (head - mode) / MODES;
   const only = SENDERS[mode];
   if (only !== undefined && only !== from) malformed(`mode ${mode} from the ${from}`);
-  if (length > ID_BYTES) malformed('bound prefix longer than an id');
+  if (length > 32) malformed('bound prefix longer than an id');
   const prefix = r.take(length).slice();
   if (length > 0 && prefix[length - 1] === 0) malformed('bound prefix ends in a zero byte');
   let upper: Bound;
@@ -127,99 +122,123 @@ function readRange(r: Reader, previous: Bound, from: Sender): WireRange {
     upper = { time, prefix };
   }
   if (compareBounds(upper, previous) <= 0) malformed('bounds not strictly increasing');
-  return readPayload(r, mode, upper);
-}
-
-/** Parses untrusted bytes; anything but a canonical message within `frameLimit` is a SyncProtocolError. */
-export function decodeMessage(bytes: Uint8Array, frameLimit: number, from: Sender): WireRange[] {
-  if (bytes.length > frameLimit) throw new SyncProtocolError('TooLarge', `${bytes.length} > ${frameLimit} bytes`);
-  if (bytes.length === 0) malformed('empty message');
-  if (bytes[0] !== SYNC_PROTOCOL_VERSION) throw new SyncProtocolError('UnsupportedVersion', `version ${bytes[0]}`);
-  const r = new Reader(bytes);
-  r.pos = 1;
-  const ranges: WireRange[] = [];
-  let previous = LOWEST;
-  while (r.remaining > 0) {
-    if (isInfinity(previous)) malformed('range after infinity');
-    const range = readRange(r, previous, from);
-    if (range.mode === Mode.Skip && ranges[ranges.length - 1]?.mode === Mode.Skip) malformed('two Skips in a row');
-    ranges.push(range);
-    previous = range.upper;
-  }
-  if (ranges[ranges.length - 1]?.mode === Mode.Skip) malformed('message ends with a Skip');
-  return ranges;
+  return { mode, upper };
 }
 
 /**
- * Builds one message within a frame limit. Skips are lazy (merged, and dropped at the end); a group of
- * ranges is kept only if it leaves CONTINUE_RESERVE free, so a sender can always close with a Continue.
+ * Parses one round of untrusted messages into its non-Skip ranges, in key order. Anything but canonical
+ * messages within `frameLimit`, at most `maxMessages` of them, is a SyncProtocolError.
  */
-export class MessageWriter {
-  private readonly out: number[] = [SYNC_PROTOCOL_VERSION];
+export function decodeRound(messages: readonly Uint8Array[], frameLimit: number, maxMessages: number, from: Sender): WireRange[] {
+  if (messages.length === 0) malformed('empty round');
+  if (messages.length > maxMessages) throw new SyncProtocolError('TooLarge', `${messages.length} messages > ${maxMessages}`);
+  const out: WireRange[] = [];
+  let reached: Bound = LOWEST;
+  for (const bytes of messages) {
+    if (bytes.length > frameLimit) throw new SyncProtocolError('TooLarge', `${bytes.length} > ${frameLimit} bytes`);
+    if (bytes.length === 0) malformed('empty message');
+    if (bytes[0] !== SYNC_PROTOCOL_VERSION) throw new SyncProtocolError('UnsupportedVersion', `version ${bytes[0]}`);
+    const r = new Reader(bytes);
+    r.pos = 1;
+    let previous = LOWEST;
+    let lastMode = -1;
+    while (r.remaining > 0) {
+      if (isInfinity(previous)) malformed('range after infinity');
+      const { mode, upper } = readHead(r, previous, from);
+      if (mode === Mode.Skip && lastMode === Mode.Skip) malformed('two Skips in a row');
+      const range = readPayload(r, mode, previous, upper);
+      if (range !== undefined) {
+        if (compareBounds(range.lower, reached) < 0) malformed('messages of a round overlap');
+        out.push(range);
+        reached = upper;
+      }
+      previous = upper;
+      lastMode = mode;
+    }
+    if (lastMode === Mode.Skip) malformed('message ends with a Skip');
+  }
+  return out;
+}
+
+/**
+ * Builds one round within a frame limit and a message count. Skips are lazy (merged, and dropped at the end
+ * of a message); a range that does not fit the current message opens the next one, which starts with a Skip
+ * up to it. Every message keeps room for a closing Later.
+ */
+export class RoundWriter {
+  private readonly done: Uint8Array[] = [];
+  private out: number[] = [SYNC_PROTOCOL_VERSION];
   private lastTime = 0;
-  /** Upper bound of the last range written. */
+  /** Upper bound of the last range written to the current message. */
   private written: Bound = LOWEST;
-  /** Upper bound of the last range appended; beyond `written` it is a pending Skip. */
+  /** Where the last range appended ends; beyond `written` it is a pending Skip. */
   private position: Bound = LOWEST;
 
-  constructor(private readonly frameLimit: number) {}
+  constructor(
+    private readonly frameLimit: number,
+    private readonly maxMessages: number,
+  ) {}
 
-  /** True when the message says more than "nothing to do". */
-  get hasRanges(): boolean {
-    return this.out.length > 1;
+  get isEmpty(): boolean {
+    return this.done.length === 0 && this.out.length === 1;
   }
 
-  skip(upper: Bound): void {
-    this.position = upper;
+  cell(lower: Bound, upper: Bound, count: number, sum: Uint8Array): boolean {
+    return this.range(lower, upper, Mode.Cell, (out) => {
+      writeVarint(out, count);
+      pushBytes(out, sum);
+    });
   }
 
-  fingerprint(upper: Bound, fingerprint: Uint8Array, mode: typeof Mode.Fingerprint | typeof Mode.Continue = Mode.Fingerprint): void {
-    this.head(upper, mode);
-    this.bytes(fingerprint);
+  idList(lower: Bound, upper: Bound, keys: readonly Uint8Array[]): boolean {
+    return this.range(lower, upper, Mode.IdList, (out) => pushKeys(out, keys));
   }
 
-  idList(upper: Bound, ids: readonly Uint8Array[]): void {
-    this.head(upper, Mode.IdList);
-    this.ids(ids);
+  idListReply(lower: Bound, upper: Bound, keys: readonly Uint8Array[], listed: number, lacking: Uint8Array): boolean {
+    return this.range(lower, upper, Mode.IdListReply, (out) => {
+      pushKeys(out, keys);
+      writeVarint(out, listed);
+      pushBytes(out, lacking);
+    });
   }
 
-  idListReply(upper: Bound, ids: readonly Uint8Array[], listed: number, lacking: Uint8Array): void {
-    this.head(upper, Mode.IdListReply);
-    this.ids(ids);
-    writeVarint(this.out, listed);
-    this.bytes(lacking);
+  key(mode: KeyMode, lower: Bound, upper: Bound, key: Uint8Array): boolean {
+    return this.range(lower, upper, mode, (out) => pushBytes(out, key.subarray(0, KEY_BYTES)));
   }
 
-  sum(upper: Bound, count: number, sum: Uint8Array): void {
-    this.head(upper, Mode.Sum);
-    writeVarint(this.out, count);
-    this.bytes(sum);
+  /** Closes the round: nothing from `from` on was answered. Always fits (every message keeps room for it). */
+  later(from: Bound): void {
+    this.advance(from);
+    this.head(INFINITY, Mode.Later);
   }
 
-  mine(upper: Bound, id: Uint8Array): void {
-    this.head(upper, Mode.Mine);
-    this.bytes(id);
+  /** The round's messages; none when nothing was written. */
+  finish(): Uint8Array[] {
+    return this.isEmpty ? [] : [...this.done, Uint8Array.from(this.out)];
   }
 
-  yours(upper: Bound, id: Uint8Array): void {
-    this.head(upper, Mode.Yours);
-    this.bytes(id.subarray(0, YOURS_PREFIX_BYTES));
-  }
-
-  /** Runs `write`; if the message would then leave less than CONTINUE_RESERVE free, undoes it and says so. */
-  tryGroup(write: () => void): boolean {
+  /** Appends one range; false, with nothing written, when neither this message nor a new one may hold it. */
+  private range(lower: Bound, upper: Bound, mode: number, payload: (out: number[]) => void): boolean {
     const mark = { size: this.out.length, lastTime: this.lastTime, written: this.written, position: this.position };
-    write();
-    if (this.out.length + CONTINUE_RESERVE <= this.frameLimit) return true;
+    this.advance(lower);
+    this.head(upper, mode);
+    payload(this.out);
+    if (this.out.length + LATER_RESERVE <= this.frameLimit) return true;
     this.out.length = mark.size;
     this.lastTime = mark.lastTime;
     this.written = mark.written;
     this.position = mark.position;
-    return false;
+    if (this.out.length === 1 || this.done.length + 1 >= this.maxMessages) return false;
+    this.done.push(Uint8Array.from(this.out));
+    this.out = [SYNC_PROTOCOL_VERSION];
+    this.lastTime = 0;
+    this.written = LOWEST;
+    this.position = LOWEST;
+    return this.range(lower, upper, mode, payload);
   }
 
-  finish(): Uint8Array {
-    return Uint8Array.from(this.out);
+  private advance(lower: Bound): void {
+    if (compareBounds(lower, this.position) > 0) this.position = lower;
   }
 
   private head(upper: Bound, mode: number): void {
@@ -236,16 +255,16 @@ export class MessageWriter {
       this.lastTime = b.time;
     }
     writeVarint(this.out, mode + MODES * b.prefix.length);
-    this.bytes(b.prefix);
+    pushBytes(this.out, b.prefix);
     this.written = b;
   }
+}
 
-  private ids(ids: readonly Uint8Array[]): void {
-    writeVarint(this.out, ids.length);
-    for (const id of ids) this.bytes(id);
-  }
+function pushKeys(out: number[], keys: readonly Uint8Array[]): void {
+  writeVarint(out, keys.length);
+  for (const k of keys) pushBytes(out, k);
+}
 
-  private bytes(b: Uint8Array): void {
-    for (let i = 0; i < b.length; i++) this.out.push(b[i]!);
-  }
+function pushBytes(out: number[], b: Uint8Array): void {
+  for (let i = 0; i < b.length; i++) out.push(b[i]!);
 }

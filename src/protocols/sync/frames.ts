@@ -1,17 +1,18 @@
 import { DecodeError, decodeCanonical, encodeCanonical } from '../../core/encoding/cbor.ts';
-
+import { KEY_BYTES } from '../../core/sync/index.ts';
 import { MAX_FRAME_BYTES } from '../../net/frame-channel.ts';
 
 /**
  * The frames of one sync session, canonical DAG-CBOR. The initiator names the context by its topic (a hash
- * of the secret), reconciles, fetches what it lacks and pushes what the responder lacks.
+ * of the secret), reconciles (a round is one or more `rec` frames, the last marked), fetches what it lacks by
+ * key and pushes what the responder lacks.
  */
 export type SyncFrame =
   | { readonly t: 'open'; readonly topic: string }
   | { readonly t: 'ok' }
   | { readonly t: 'deny' }
-  | { readonly t: 'rec'; readonly m: Uint8Array }
-  | { readonly t: 'get'; readonly ids: readonly Uint8Array[] }
+  | { readonly t: 'rec'; readonly m: Uint8Array; readonly last: boolean }
+  | { readonly t: 'get'; readonly keys: readonly Uint8Array[] }
   | { readonly t: 'facts'; readonly f: readonly Uint8Array[]; readonly more: boolean }
   | { readonly t: 'put'; readonly f: readonly Uint8Array[] }
   | { readonly t: 'bye' };
@@ -55,10 +56,10 @@ export function decodeFrame(bytes: Uint8Array): SyncFrame {
       if (keys === 't') return v as SyncFrame;
       break;
     case 'rec':
-      if (keys === 'm,t' && v.m instanceof Uint8Array) return v as SyncFrame;
+      if (keys === 'last,m,t' && v.m instanceof Uint8Array && typeof v.last === 'boolean') return v as SyncFrame;
       break;
     case 'get':
-      if (keys === 'ids,t' && isBytesList(v.ids)) return v as SyncFrame;
+      if (keys === 'keys,t' && isBytesList(v.keys) && v.keys.every((k) => k.length === KEY_BYTES)) return v as SyncFrame;
       break;
     case 'facts':
       if (keys === 'f,more,t' && isBytesList(v.f) && typeof v.more === 'boolean') return v as SyncFrame;
@@ -69,6 +70,9 @@ export function decodeFrame(bytes: Uint8Array): SyncFrame {
   }
   throw new SyncFrameError('Malformed', `bad frame ${String(v.t)}`);
 }
+
+/** Room a `rec` frame needs around its message: the map, its keys, the byte string's header, the flag. */
+export const REC_FRAME_OVERHEAD = 32;
 
 /** Groups byte strings so each group's frame stays under the limit (room kept for the frame's own fields). */
 export function packBytes(items: readonly Uint8Array[], budget = MAX_FRAME_BYTES - 64): Uint8Array[][] {

@@ -1,7 +1,7 @@
 import type { ContextId, DeviceId } from '../../core/ids.ts';
-import { Reconciler, respond } from '../../core/sync/index.ts';
-import type { FrameChannel } from '../../net/frame-channel.ts';
-import { decodeFrame, encodeFrame, packBytes, SyncFrameError, type SyncFrame } from './frames.ts';
+import { DEFAULT_MAX_MESSAGES, Reconciler, respond, type SyncOptions } from '../../core/sync/index.ts';
+import { MAX_FRAME_BYTES, type FrameChannel } from '../../net/frame-channel.ts';
+import { decodeFrame, encodeFrame, packBytes, REC_FRAME_OVERHEAD, SyncFrameError, type SyncFrame } from './frames.ts';
 import type { SyncHost } from './sync-host.ts';
 
 export interface SyncOutcome {
@@ -29,6 +29,25 @@ async function next(ch: FrameChannel): Promise<SyncFrame> {
 }
 
 const send = (ch: FrameChannel, f: SyncFrame) => ch.send(encodeFrame(f));
+
+/** Both sides reconcile with messages that fit a `rec` frame. */
+const OPTIONS: SyncOptions = { frameLimit: MAX_FRAME_BYTES - REC_FRAME_OVERHEAD, maxMessages: DEFAULT_MAX_MESSAGES };
+
+/** One round: its messages as `rec` frames, the last one marked. */
+async function sendRound(ch: FrameChannel, round: readonly Uint8Array[]): Promise<void> {
+  for (let k = 0; k < round.length; k++) await send(ch, { t: 'rec', m: round[k]!, last: k === round.length - 1 });
+}
+
+/** Reads `rec` frames up to the marked one; a round longer than the limit ends the session. */
+async function receiveRound(ch: FrameChannel, first?: SyncFrame): Promise<Uint8Array[]> {
+  const round: Uint8Array[] = [];
+  for (let f = first ?? (await next(ch)); ; f = await next(ch)) {
+    if (f.t !== 'rec') throw new SyncFrameError('Unexpected', `expected rec, got ${f.t}`);
+    round.push(f.m);
+    if (f.last) return round;
+    if (round.length >= DEFAULT_MAX_MESSAGES) throw new SyncFrameError('TooLarge', 'round longer than the message limit');
+  }
+}
 
 /**
  * One reconciliation with a peer for one context, as initiator: range-based set reconciliation until both
@@ -66,23 +85,21 @@ export async function initiateSync(
     await send(ch, { t: 'open', topic });
     const opened = await next(ch);
     if (opened.t !== 'ok') return outcome(false, 'denied');
-    const rec = new Reconciler(host.items(context));
+    const rec = new Reconciler(host.items(context), OPTIONS);
     const have: Uint8Array[] = [];
     const need: Uint8Array[] = [];
-    let msg: Uint8Array | null = rec.initiate();
-    while (msg !== null) {
+    let round: Uint8Array[] | null = rec.initiate();
+    while (round !== null) {
       if (++rounds > MAX_ROUNDS) throw new SyncFrameError('Unexpected', 'too many rounds');
-      await send(ch, { t: 'rec', m: msg });
-      const reply = await next(ch);
-      if (reply.t !== 'rec') throw new SyncFrameError('Unexpected', `expected rec, got ${reply.t}`);
-      const r = rec.reconcile(reply.m);
+      await sendRound(ch, round);
+      const r = rec.reconcile(await receiveRound(ch));
       have.push(...r.have);
       need.push(...r.need);
-      msg = r.next;
+      round = r.next;
     }
     const total = have.length + need.length;
-    for (const ids of packBytes(need)) {
-      await send(ch, { t: 'get', ids });
+    for (const keys of packBytes(need)) {
+      await send(ch, { t: 'get', keys });
       for (;;) {
         const got = await next(ch);
         if (got.t !== 'facts') throw new SyncFrameError('Unexpected', `expected facts, got ${got.t}`);
@@ -109,7 +126,7 @@ export async function initiateSync(
 }
 
 /**
- * Serves one session as responder. Stateless between frames: every reply follows from the frame and the
+ * Serves one session as responder. Stateless between rounds: every reply follows from the round and the
  * journal. Only member devices of the context are served; any malformed or unexpected frame ends it.
  */
 export async function serveSync(host: SyncHost, ch: FrameChannel, peer: DeviceId): Promise<{ ok: boolean; error?: string }> {
@@ -127,10 +144,11 @@ export async function serveSync(host: SyncHost, ch: FrameChannel, peer: DeviceId
       const f = await next(ch);
       switch (f.t) {
         case 'rec':
-          await send(ch, { t: 'rec', m: respond(host.items(context), f.m) });
+          await sendRound(ch, respond(host.items(context), await receiveRound(ch, f), OPTIONS));
           break;
         case 'get': {
-          const groups = packBytes(host.factBytes(context, f.ids));
+          const items = host.items(context);
+          const groups = packBytes(host.factBytes(context, f.keys.flatMap((k) => items.idsWithKey(k))));
           if (groups.length === 0) await send(ch, { t: 'facts', f: [], more: false });
           for (let i = 0; i < groups.length; i++) await send(ch, { t: 'facts', f: groups[i]!, more: i < groups.length - 1 });
           break;

@@ -1,18 +1,11 @@
 /**
- * 256-bit unsigned integers as 8 little-endian 32-bit limbs inside Uint32Arrays, addressed by offset so whole
- * prefix-sum tables live in one array. Arithmetic wraps mod 2^256, the group the fingerprint sums live in.
+ * Key sums: 64-bit unsigned integers as 2 little-endian 32-bit limbs inside Uint32Arrays, addressed by offset
+ * so whole prefix-sum tables live in one array. Arithmetic wraps mod 2^64, the group cells sum keys in.
  */
-export const LIMBS = 8;
+export const LIMBS = 2;
 const BASE = 0x1_0000_0000;
 
-/** The 32 little-endian bytes read as limbs. */
-export function limbsFromBytes(bytes: Uint8Array): Uint32Array {
-  const out = new Uint32Array(LIMBS);
-  addId(out, 0, bytes);
-  return out;
-}
-
-/** dst[d..d+8) += the 32 bytes at id[at..at+32) read as a little-endian 256-bit integer. */
+/** dst[d..d+2) += the key (first 8 bytes) at id[at..at+8), read as a little-endian 64-bit integer. */
 export function addId(dst: Uint32Array, d: number, id: Uint8Array, at = 0): void {
   let carry = 0;
   for (let j = 0; j < LIMBS; j++) {
@@ -24,7 +17,7 @@ export function addId(dst: Uint32Array, d: number, id: Uint8Array, at = 0): void
   }
 }
 
-/** dst[d..d+8) += src[s..s+8). */
+/** dst[d..d+2) += src[s..s+2). */
 export function addLimbs(dst: Uint32Array, d: number, src: Uint32Array, s: number): void {
   let carry = 0;
   for (let j = 0; j < LIMBS; j++) {
@@ -34,7 +27,7 @@ export function addLimbs(dst: Uint32Array, d: number, src: Uint32Array, s: numbe
   }
 }
 
-/** dst[d..d+8) −= src[s..s+8). */
+/** dst[d..d+2) −= src[s..s+2). */
 export function subLimbs(dst: Uint32Array, d: number, src: Uint32Array, s: number): void {
   let borrow = 0;
   for (let j = 0; j < LIMBS; j++) {
@@ -44,7 +37,7 @@ export function subLimbs(dst: Uint32Array, d: number, src: Uint32Array, s: numbe
   }
 }
 
-/** The 32 little-endian bytes of the integer at src[s..s+8). */
+/** The 8 little-endian bytes of the integer at src[s..s+2). */
 export function limbsToBytes(src: Uint32Array, s: number): Uint8Array {
   const out = new Uint8Array(4 * LIMBS);
   for (let j = 0; j < LIMBS; j++) {
