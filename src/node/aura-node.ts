@@ -1,6 +1,8 @@
 import { base32 } from 'multiformats/bases/base32';
+import type { SettledTracking } from '../core/consistency/ack-gc.ts';
 import { ConsistencyMap } from '../core/consistency/consistency-map.ts';
 import type { Consistency } from '../core/consistency/consistency.ts';
+import { standardPolicyRegistry } from '../core/consistency/delivery-policy.ts';
 import { OPTIMISTIC } from '../core/consistency/operation-category.ts';
 import { LOCAL, type Propagation } from '../core/consistency/propagation.ts';
 import { optimisticIndicator } from '../core/consistency/optimistic-status.ts';
@@ -15,7 +17,7 @@ import { storedFact } from '../core/facts/stored.ts';
 import { runGuardChain } from '../core/flow/guard-chain.ts';
 import type { FlowBudget } from '../core/flow/flow-budget.ts';
 import type { MembershipView } from '../core/flow/capabilities.ts';
-import { authorityNamespace, contextNamespace, namespaceId, type AuthorityId, type ChannelId, type ContextId, type FactId, type Namespace } from '../core/ids.ts';
+import { authorityNamespace, contextNamespace, namespaceId, namespaceKind, type AuthorityId, type ChannelId, type ContextId, type FactId, type Namespace } from '../core/ids.ts';
 import { agreementOf } from '../core/reduce/agreement.ts';
 import { currentTree } from '../core/reduce/tree/tree-reducer.ts';
 import { channelMessages, listChannels } from '../core/reduce/chat.ts';
@@ -26,6 +28,7 @@ import { FactValidationError } from '../core/facts/errors.ts';
 import { decodeJoinCode, encodeJoinCode } from '../core/facts/join-code.ts';
 import type { Delivery, NetStatus } from '../net/transport.ts';
 import { StoreError } from '../store/errors.ts';
+import { ACK_GC_COALESCE_MS, AckGcRunner, type AckGcInputs } from './ack-gc-runner.ts';
 import { admissible, PendingFacts } from './admission.ts';
 import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, QueryResult, StatusDetails } from './api.ts';
 import { NodeError } from './api.ts';
@@ -73,6 +76,7 @@ export class AuraNode implements AuraNodeApi {
   private readonly cache = new Map<string, { version: number; value: unknown }>();
   private readonly secrets = new Map<ContextId, Uint8Array>();
   private readonly pending = new PendingFacts();
+  private readonly ackGc: AckGcRunner;
 
   private constructor(
     private readonly deps: NodeDeps,
@@ -83,6 +87,15 @@ export class AuraNode implements AuraNodeApi {
       secrets: () => this.secrets,
       membersOf: (c) => this.membersOf(c),
       ingest: (context, facts) => this.receive({ context, facts, acks: [], from: '' }),
+    });
+    this.ackGc = new AckGcRunner({
+      store: deps.store,
+      registry: standardPolicyRegistry(),
+      inputs: () => this.ackGcInputs(),
+      onSettled: (settled) => this.noteSettled(settled),
+      // Counted like every other drop; receiving goes on, and the facts stay tracked until their next ack.
+      onError: (e) => this.deps.transport?.countDrop(`ack-gc:${e instanceof StoreError ? e.code : 'Error'}`),
+      coalesceMs: ACK_GC_COALESCE_MS,
     });
   }
 
@@ -99,11 +112,12 @@ export class AuraNode implements AuraNodeApi {
 
   private async restore(): Promise<void> {
     const { store } = this.deps;
-    const [records, identity, budgets, acks] = await Promise.all([
+    const [records, identity, budgets, acks, summaries] = await Promise.all([
       store.loadFacts(),
       store.getMeta<StoredIdentity>(IDENTITY_META),
       store.loadBudgets(),
       store.allAcks(),
+      store.ackSummaries(),
     ]);
     for (const r of records) {
       const f = storedFact(r.id, r.bytes);
@@ -113,6 +127,7 @@ export class AuraNode implements AuraNodeApi {
     }
     for (const [k, b] of budgets) this.budgets.set(k, b);
     for (const a of acks) this.evidence.observeAcks(a.factId, [{ peer: a.peer, ackedAt: a.ackedAt }]);
+    for (const s of summaries) this.evidence.settle(s.factId, s.expected, s.ackedBy);
     this.me = identity ?? null;
     for (const [context, secret] of await store.contextSecrets()) this.secrets.set(context, secret);
     const t = this.deps.transport;
@@ -136,6 +151,10 @@ export class AuraNode implements AuraNodeApi {
       );
       this.sync.start();
     }
+    // Tracked facts with acks may have become droppable while we were away (or before a crash). Facts with no
+    // ack yet are left alone: "fully acked by nobody" would drop a message written while alone in its channel
+    // and then ignore the acks of whoever joins.
+    this.ackGc.schedule(acks.map((a) => a.factId));
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -275,7 +294,7 @@ export class AuraNode implements AuraNodeApi {
       const data = all.slice(Math.max(0, all.length - limit)).map((m): MessageView => {
         const c = this.consistencyOf(ns, m.id, m.ack, members);
         entries.push([m.id, c]);
-        const expected = members.filter((a) => a !== m.author);
+        const expected = this.expectedAcks(m.id, m.author, members);
         return this.reuseView({
           id: m.id,
           channel,
@@ -313,8 +332,13 @@ export class AuraNode implements AuraNodeApi {
       agreement: agreementOf(st.agreement, id),
       propagation: this.propagationOf(f),
       acks: this.evidence.acknowledgmentOf(id).ackedBy,
-      expected: members.filter((a) => a !== f.fact.author),
+      expected: this.expectedAcks(id, f.fact.author, members),
     };
+  }
+
+  /** Who must ack a fact for Delivered: the other members, or for a settled fact the peers expected then. */
+  private expectedAcks(id: FactId, author: AuthorityId, members: readonly AuthorityId[]): readonly AuthorityId[] {
+    return this.evidence.settledExpected(id) ?? members.filter((a) => a !== author);
   }
 
   async deviceInfo(): Promise<DeviceInfo> {
@@ -332,6 +356,7 @@ export class AuraNode implements AuraNodeApi {
     if (this.closed) return;
     this.closed = true;
     this.sync?.stop();
+    await this.ackGc.stop();
     await this.deps.transport?.stop();
     this.deps.store.close();
     this.changed();
@@ -458,7 +483,40 @@ export class AuraNode implements AuraNodeApi {
     if (records.length === 0) return;
     const changed = await this.deps.store.putAcks(records);
     for (const r of records) if (changed.includes(r.factId)) this.evidence.observeAcks(r.factId, [{ peer: r.peer, ackedAt: r.ackedAt }]);
-    if (changed.length > 0) this.changed();
+    if (changed.length === 0) return;
+    this.changed();
+    this.ackGc.schedule(changed);
+  }
+
+  /** Resolves once no ack GC run is scheduled or running (tests; the node itself never waits for GC). */
+  whenAckGcIdle(): Promise<void> {
+    return this.ackGc.idle();
+  }
+
+  /** Reduced state as ack GC's policies see it; each namespace's members are computed once per run. */
+  private ackGcInputs(): AckGcInputs {
+    const members = new Map<Namespace, readonly AuthorityId[]>();
+    const membersOf = (ns: Namespace): readonly AuthorityId[] => {
+      let m = members.get(ns);
+      if (m === undefined) {
+        m = namespaceKind(ns) === 'context' ? memberList(this.membersOf(namespaceId(ns)).view) : [namespaceId(ns)];
+        members.set(ns, m);
+      }
+      return m;
+    };
+    return {
+      ctx: { membersOf },
+      lookup: (id) => {
+        const fact = this.journals.fact(id);
+        return fact && { fact, consistency: this.consistencyOf(fact.fact.ns, id, true, membersOf(fact.fact.ns)) };
+      },
+    };
+  }
+
+  /** A drop committed with its summaries: the same evidence, now judged against the peers expected then. */
+  private noteSettled(settled: readonly SettledTracking[]): void {
+    for (const s of settled) this.evidence.settle(s.factId, s.expected, s.acknowledgment.ackedBy);
+    this.changed();
   }
 
   /** A peer newly shares this context: send it what we hold. Anti-entropy (next issue) replaces this resend. */

@@ -21,6 +21,8 @@ const RETRY_AFTER_MS = 5_000;
  */
 export class Evidence {
   private readonly acks = new Map<FactId, Acknowledgment>();
+  /** Facts whose ack tracking GC dropped, with the peers their policy expected then. */
+  private readonly settled = new Map<FactId, readonly AuthorityId[]>();
   private readonly reached = new Map<ContextId, Map<AuthorityId, PhysicalTime>>();
   private readonly failures = new Map<ContextId, Failure>();
 
@@ -31,6 +33,20 @@ export class Evidence {
   /** Evidence only accumulates: acks join, reach only moves forward. */
   observeAcks(id: FactId, records: readonly AckRecord[]): void {
     this.acks.set(id, acknowledgmentOf([...this.acknowledgmentOf(id).ackedBy, ...records]));
+  }
+
+  /**
+   * Tracking of `id` was dropped with these acks: they stay evidence, and since later acks are no longer
+   * collected, Delivered is judged against the peers expected when it was settled, not today's members.
+   */
+  settle(id: FactId, expected: readonly AuthorityId[], records: readonly AckRecord[]): void {
+    this.observeAcks(id, records);
+    this.settled.set(id, expected);
+  }
+
+  /** The expected peers of a settled fact; undefined while its acks are still being collected. */
+  settledExpected(id: FactId): readonly AuthorityId[] | undefined {
+    return this.settled.get(id);
   }
 
   observeSync(context: ContextId, member: AuthorityId, through: PhysicalTime): void {

@@ -1,8 +1,9 @@
 import type { IDBPDatabase } from 'idb';
 import { compareStrings } from '../core/compare.ts';
 import { acknowledgmentOf, type Acknowledgment } from '../core/consistency/acknowledgment.ts';
+import type { SettledTracking } from '../core/consistency/ack-gc.ts';
 import type { AuthorityId, FactId } from '../core/ids.ts';
-import type { AuraDB, StoredAck } from './schema.ts';
+import type { AckSummary, AuraDB, StoredAck } from './schema.ts';
 import { inTransaction } from './tx.ts';
 
 /** Every ack key of one fact: arrays sort after strings, so [id, []] is above any [id, peer]. */
@@ -60,13 +61,55 @@ export async function putAcks(db: IDBPDatabase<AuraDB>, records: readonly Stored
   return [...new Set(newer.map((r) => r.factId))].sort(compareStrings);
 }
 
-/** Forgets the tracking and every stored ack of the given facts in one transaction. */
-export async function dropTracking(db: IDBPDatabase<AuraDB>, ids: readonly FactId[]): Promise<void> {
-  if (ids.length === 0) return;
-  const tx = db.transaction(['ackTracking', 'acks'], 'readwrite');
+/**
+ * The acks of those of `ids` that are tracked, read in one snapshot: what ack GC plans with, one transaction
+ * per run rather than one per fact.
+ */
+export async function trackedAcknowledgments(db: IDBPDatabase<AuraDB>, ids: readonly FactId[]): Promise<Map<FactId, Acknowledgment>> {
+  const unique = [...new Set(ids)].sort(compareStrings);
+  if (unique.length === 0) return new Map();
+  const tx = db.transaction(['ackTracking', 'acks'], 'readonly');
   const tracking = tx.objectStore('ackTracking');
   const acks = tx.objectStore('acks');
-  await inTransaction(tx, Promise.all([...new Set(ids)].flatMap((id) => [tracking.delete(id), acks.delete(acksOf(id))])));
+  const read = Promise.all(unique.map((id) => Promise.all([tracking.getKey(id), acks.getAll(acksOf(id))])));
+  const rows = await inTransaction(tx, read);
+  const out = new Map<FactId, Acknowledgment>();
+  unique.forEach((id, i) => {
+    const [tracked, records] = rows[i]!;
+    if (tracked !== undefined) out.set(id, acknowledgmentOf(records));
+  });
+  return out;
+}
+
+/**
+ * Forgets the tracking and every stored ack of the given facts, and writes each one's `AckSummary`, in ONE
+ * transaction: a fact never has neither acks nor summary. The summary joins the acks stored at this moment
+ * (an ack that landed after the plan was read is kept), the acks in `settled` and any earlier summary; its
+ * expected peers are the policy's from `settled`, else the tracking's. Facts that are not tracked are left
+ * as they are, so dropping twice changes nothing.
+ */
+export async function dropTracking(db: IDBPDatabase<AuraDB>, ids: readonly FactId[], settled: readonly SettledTracking[] = []): Promise<void> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return;
+  const given = new Map(settled.map((s) => [s.factId, s]));
+  const tx = db.transaction(['ackTracking', 'acks', 'ackSummaries'], 'readwrite');
+  const tracking = tx.objectStore('ackTracking');
+  const acks = tx.objectStore('acks');
+  const summaries = tx.objectStore('ackSummaries');
+  const drop = async (factId: FactId): Promise<void> => {
+    const [tracked, rows, prev] = await Promise.all([tracking.get(factId), acks.getAll(acksOf(factId)), summaries.get(factId)]);
+    if (tracked === undefined) return;
+    const s = given.get(factId);
+    const { ackedBy } = acknowledgmentOf([...(prev?.ackedBy ?? []), ...(s?.acknowledgment.ackedBy ?? []), ...rows]);
+    const expected = [...new Set(s?.expected ?? tracked.expected)].sort(compareStrings);
+    await Promise.all([summaries.put({ factId, expected, ackedBy }), tracking.delete(factId), acks.delete(acksOf(factId))]);
+  };
+  await inTransaction(tx, Promise.all(unique.map(drop)));
+}
+
+/** Every summary of a dropped fact, in one read: cold start restores them with the acks. */
+export async function ackSummaries(db: IDBPDatabase<AuraDB>): Promise<AckSummary[]> {
+  return db.getAll('ackSummaries');
 }
 
 /** Every stored ack, in one read: cold start restores all evidence at once, not one fact at a time. */

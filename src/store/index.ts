@@ -3,6 +3,6 @@ export { StoreError, toStoreError, type StoreErrorCode } from './errors.ts';
 export type { AppendExtra } from './append.ts';
 export type { StoredFact } from './fact-record.ts';
 export type { PeerRecord } from './peers.ts';
-export type { StoredAck, AckTracking } from './schema.ts';
+export type { StoredAck, AckTracking, AckSummary } from './schema.ts';
 export type { StorageEstimateResult } from './estimate.ts';
 export { DEVICE_SEED_BYTES } from './keys.ts';

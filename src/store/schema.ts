@@ -1,4 +1,5 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { AckRecord } from '../core/consistency/acknowledgment.ts';
 import type { FlowBudget } from '../core/flow/flow-budget.ts';
 import type { AuthorityId, ContextId, FactId, PhysicalTime } from '../core/ids.ts';
 import type { NsTimeKey, StoredFact } from './fact-record.ts';
@@ -17,6 +18,17 @@ export interface AckTracking {
   readonly expected: readonly AuthorityId[];
 }
 
+/**
+ * What stays of a fact's tracking once ack GC dropped it: the peers its policy expected then, and every ack
+ * (each peer's earliest) — one row in place of the tracking and one row per ack, so the fact keeps showing
+ * exactly what its acks proved.
+ */
+export interface AckSummary {
+  readonly factId: FactId;
+  readonly expected: readonly AuthorityId[];
+  readonly ackedBy: readonly AckRecord[];
+}
+
 /** Secrets by kind; array keys let one kind be read with a prefix range. */
 export type SecretKey = ['device'] | ['context', ContextId];
 
@@ -26,6 +38,7 @@ export interface AuraDB extends DBSchema {
   meta: { key: string; value: unknown };
   acks: { key: [FactId, AuthorityId]; value: StoredAck };
   ackTracking: { key: FactId; value: AckTracking };
+  ackSummaries: { key: FactId; value: AckSummary };
   peers: { key: string; value: PeerRecord };
   /** Keyed by core's `budgetKey(context, peer, epoch)`. */
   budgets: { key: string; value: FlowBudget };
@@ -50,6 +63,9 @@ export const MIGRATIONS: readonly Migration[] = [
     db.createObjectStore('ackTracking', { keyPath: 'factId' });
     db.createObjectStore('peers', { keyPath: 'deviceId' });
     db.createObjectStore('budgets');
+  },
+  (db) => {
+    db.createObjectStore('ackSummaries', { keyPath: 'factId' });
   },
 ];
 

@@ -1,6 +1,6 @@
 import { unwrap, type IDBPDatabase } from 'idb';
 import type { Acknowledgment } from '../core/consistency/acknowledgment.ts';
-import type { AckStore } from '../core/consistency/ack-gc.ts';
+import type { AckStore, SettledTracking } from '../core/consistency/ack-gc.ts';
 import type { ValidatedFact } from '../core/facts/fact.ts';
 import type { FlowBudget } from '../core/flow/flow-budget.ts';
 import type { AuthorityId, ContextId, FactId, Namespace } from '../core/ids.ts';
@@ -12,7 +12,7 @@ import { namespaceRange, type StoredFact } from './fact-record.ts';
 import * as keys from './keys.ts';
 import { openDatabase } from './open-database.ts';
 import type { PeerRecord } from './peers.ts';
-import { MIGRATIONS, type AuraDB, type StoredAck } from './schema.ts';
+import { MIGRATIONS, type AckSummary, type AuraDB, type StoredAck } from './schema.ts';
 import { inTransaction } from './tx.ts';
 
 export interface OpenStoreOptions {
@@ -146,8 +146,19 @@ export class AuraStore implements AckStore {
     return this.run('read', (db) => acks.acknowledgment(db, id));
   }
 
-  dropTracking(ids: readonly FactId[]): Promise<void> {
-    return this.run('write', (db) => acks.dropTracking(db, ids));
+  /** Drops tracking and acks and writes each fact's `AckSummary`, atomically (see `acks.dropTracking`). */
+  dropTracking(ids: readonly FactId[], settled: readonly SettledTracking[] = []): Promise<void> {
+    return this.run('write', (db) => acks.dropTracking(db, ids, settled));
+  }
+
+  /** The acks of those of `ids` that are tracked, in one read snapshot. */
+  trackedAcknowledgments(ids: readonly FactId[]): Promise<Map<FactId, Acknowledgment>> {
+    return this.run('read', (db) => acks.trackedAcknowledgments(db, ids));
+  }
+
+  /** Every summary of a dropped fact, in one read, for cold start. */
+  ackSummaries(): Promise<AckSummary[]> {
+    return this.run('read', (db) => acks.ackSummaries(db));
   }
 
   /** Keeps each peer's earliest ack of each tracked fact; returns the facts whose acks changed, sorted. */

@@ -40,7 +40,7 @@ describe('schema and migrations', () => {
     store.close();
     const db = await openDatabase(factory, 'fresh', MIGRATIONS, GRACE);
     expect(db.version).toBe(SCHEMA_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['ackTracking', 'acks', 'budgets', 'facts', 'keys', 'meta', 'peers']);
+    expect([...db.objectStoreNames].sort()).toEqual(['ackSummaries', 'ackTracking', 'acks', 'budgets', 'facts', 'keys', 'meta', 'peers']);
     expect([...db.transaction('facts').store.indexNames]).toEqual(['by-ns-time']);
     db.close();
   });
@@ -71,6 +71,33 @@ describe('schema and migrations', () => {
     expect(await versionOf(factory, 'old')).toBe(SCHEMA_VERSION);
   });
 
+  it('upgrading a v2 database keeps its facts, ack tracking, acks, peers and budgets and adds ackSummaries', async () => {
+    const factory = new IDBFactory();
+    const v2 = await openDatabase(factory, 'v2', MIGRATIONS.slice(0, 2), GRACE);
+    expect(v2.objectStoreNames.contains('ackSummaries')).toBe(false);
+    await v2.put('facts', factRecord(genesis));
+    await v2.put('ackTracking', { factId: genesis.id, expected: ['bob', 'carol'] });
+    await v2.put('acks', { factId: genesis.id, peer: 'bob', ackedAt: 5 });
+    await v2.put('peers', { deviceId: 'd', lastSeen: 1, trust: 50, successfulSyncs: 0, failedSyncs: 0 });
+    await v2.put('budgets', { limit: 9, spent: 1, epoch: 1 }, 'k');
+    v2.close();
+
+    const store = await openStore('v2', { factory });
+    expect((await store.loadFacts()).map((f) => f.id)).toEqual([genesis.id]);
+    expect(await store.trackedFactIds()).toEqual([genesis.id]);
+    expect(await store.expectedAcks(genesis.id)).toEqual(['bob', 'carol']);
+    expect(await store.allAcks()).toEqual([{ factId: genesis.id, peer: 'bob', ackedAt: 5 }]);
+    expect(await store.listPeers()).toHaveLength(1);
+    expect([...(await store.loadBudgets()).keys()]).toEqual(['k']);
+    expect(await store.ackSummaries()).toEqual([]);
+    // The new store works: ack GC's drop moves the old acks into a summary.
+    await store.dropTracking([genesis.id]);
+    expect(await store.ackSummaries()).toEqual([{ factId: genesis.id, expected: ['bob', 'carol'], ackedBy: [{ peer: 'bob', ackedAt: 5 }] }]);
+    store.close();
+    expect(await versionOf(factory, 'v2')).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBe(3);
+  });
+
   it('runs exactly the migrations from the stored version on, in order', async () => {
     const factory = new IDBFactory();
     const ran: number[] = [];
@@ -80,7 +107,8 @@ describe('schema and migrations', () => {
     };
     (await openDatabase(factory, 'order', [spy(0)], GRACE)).close();
     (await openDatabase(factory, 'order', [spy(0), spy(1)], GRACE)).close();
-    expect(ran).toEqual([0, 1]);
+    (await openDatabase(factory, 'order', [spy(0), spy(1), spy(2)], GRACE)).close();
+    expect(ran).toEqual([0, 1, 2]);
   });
 
   it('a failing migration leaves the previous version and its data intact', async () => {
