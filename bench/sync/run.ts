@@ -13,12 +13,14 @@ import { exchange, replicas, type Replicas } from './scenario.ts';
  *     first 8 bytes; the coded-symbol count does not depend on the symbol width, and the bytes are counted as
  *     for 32-byte ids: sum (32) + checksum (8) + varint count, per coded symbol. One round trip: the decoder
  *     asks, the encoder streams until told to stop.
- * Then once more for d = 1000 clustered in recent history (the d differing items among the newest 2d), the
- * shape real divergence has. BENCH_N overrides N.
+ * Then once more for d = 1000 clustered in recent history (the d differing items among the newest 2d, the two
+ * sides interleaved, so count gaps say nothing), the shape real divergence has; and the worst round trips and
+ * bytes over SEEDS other replica draws for d = 100 and 1000. BENCH_N overrides N.
  */
 const N = Number(process.env.BENCH_N ?? 100_000);
 const DS = [0, 1, 10, 100, 1000];
 const RUNS = 5;
+const SEEDS = 8;
 
 function u64(id: Uint8Array): bigint {
   let v = 0n;
@@ -119,3 +121,16 @@ await ready;
 }
 for (const d of DS) ours(`d${d}`, replicas(N, d), d);
 ours('recent_d1000', recent(N, 1000), 1000);
+for (const d of [100, 1000]) {
+  let worstRoundTrips = 0;
+  let worstBytes = 0;
+  for (let seed = 2; seed < 2 + SEEDS; seed++) {
+    const r = replicas(N, d, seed);
+    const x = exchange(ItemSet.from(r.a), ItemSet.from(r.b));
+    if (x.have.length + x.need.length !== d) throw new Error(`seed ${seed}: found ${x.have.length + x.need.length} of ${d}`);
+    worstRoundTrips = Math.max(worstRoundTrips, x.roundTrips);
+    worstBytes = Math.max(worstBytes, x.bytesUp + x.bytesDown);
+  }
+  report(`sync.d${d}.seeds${SEEDS}.worst_round_trips`, worstRoundTrips, 'rt');
+  report(`sync.d${d}.seeds${SEEDS}.worst_bytes_total`, worstBytes, 'B');
+}

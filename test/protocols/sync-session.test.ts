@@ -1,0 +1,121 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { describe, expect, it } from 'vitest';
+import { toHex } from '../../src/core/encoding/bytes.ts';
+import type { ContextId, DeviceId } from '../../src/core/ids.ts';
+import { ItemSet } from '../../src/core/sync/index.ts';
+import { MAX_FRAME_BYTES, type FrameChannel } from '../../src/net/frame-channel.ts';
+import { memoryChannelPair } from '../../src/net/memory-frames.ts';
+import { decodeFrame, encodeFrame } from '../../src/protocols/sync/frames.ts';
+import { initiateSync, serveSync } from '../../src/protocols/sync/session.ts';
+import type { SyncHost } from '../../src/protocols/sync/sync-host.ts';
+
+const CONTEXT = 'ctx-session' as ContextId;
+const TOPIC = 'topic-session';
+
+/** A fact for the protocol's purposes: 8 bytes of big-endian time, then a payload; its id is the SHA-256. */
+function fact(k: number, time: number): Uint8Array {
+  const bytes = new Uint8Array(40);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(time));
+  bytes.set(sha256(new TextEncoder().encode(`session-${k}`)), 8);
+  return bytes;
+}
+
+const timeOf = (bytes: Uint8Array): number => Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0));
+
+/** A journal that holds such facts: the real ItemSet, and bytes by id. */
+class Journal implements SyncHost {
+  readonly set = new ItemSet();
+  private readonly bytes = new Map<string, Uint8Array>();
+
+  constructor(facts: Iterable<Uint8Array>) {
+    for (const f of facts) this.add(f);
+  }
+
+  private add(f: Uint8Array): void {
+    const id = sha256(f);
+    if (this.set.insert({ time: timeOf(f), id })) this.bytes.set(toHex(id), f);
+  }
+
+  contextOfTopic = (topic: string) => (topic === TOPIC ? CONTEXT : undefined);
+  topicOf = (context: ContextId) => (context === CONTEXT ? TOPIC : undefined);
+  isMemberDevice = () => true;
+  sharedContexts = () => [CONTEXT];
+  items = () => this.set;
+  factBytes = (_: ContextId, digests: readonly Uint8Array[]) => digests.flatMap((d) => this.bytes.get(toHex(d)) ?? []);
+  ingest = async (_: ContextId, facts: readonly Uint8Array[]) => facts.forEach((f) => this.add(f));
+
+  ids(): string[] {
+    return [...this.bytes.keys()].sort();
+  }
+}
+
+/** A channel that records the size of every frame it sends. */
+function recording(ch: FrameChannel, sizes: number[]): FrameChannel {
+  return { ...ch, send: (f) => (sizes.push(f.length), ch.send(f)), stats: ch.stats };
+}
+
+const facts = (from: number, n: number) => Array.from({ length: n }, (_, k) => fact(from + k, 1_700_000_000_000 + (from + k) * 1_000));
+
+describe('a sync session over frames', () => {
+  it('reconciles a large difference in rounds of several frames, each within the limit, and both journals end equal', async () => {
+    const shared = facts(0, 4000);
+    const a = new Journal([...shared, ...facts(10_000, 1200)]);
+    const b = new Journal([...shared, ...facts(20_000, 1200)]);
+    const [ca, cb] = memoryChannelPair();
+    const sizes: number[] = [];
+    const [out, served] = await Promise.all([
+      initiateSync(a, recording(ca, sizes), CONTEXT, 'peer-b' as DeviceId, () => 0),
+      serveSync(b, recording(cb, sizes), 'peer-a' as DeviceId),
+    ]);
+    expect(served).toEqual({ ok: true });
+    expect(out.ok).toBe(true);
+    expect(out.factsIn).toBe(1200);
+    expect(out.factsOut).toBe(1200);
+    expect(out.rounds).toBeLessThanOrEqual(6);
+    expect(a.ids()).toEqual(b.ids());
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+    // Some round took more than one frame: the reply to the opening cells alone is larger than a frame.
+    expect(sizes.filter((s) => s > MAX_FRAME_BYTES / 2).length).toBeGreaterThan(1);
+  });
+
+  it('a second session right after finds nothing and moves no facts', async () => {
+    const same = facts(0, 3000);
+    const [ca, cb] = memoryChannelPair();
+    const [out] = await Promise.all([
+      initiateSync(new Journal(same), ca, CONTEXT, 'peer-b' as DeviceId, () => 0),
+      serveSync(new Journal(same), cb, 'peer-a' as DeviceId),
+    ]);
+    expect(out).toMatchObject({ ok: true, rounds: 1, factsIn: 0, factsOut: 0 });
+  });
+
+  it('a responder that sends garbage ends the session with a typed error, and the initiator stores nothing', async () => {
+    const a = new Journal(facts(0, 500));
+    const [ca, cb] = memoryChannelPair();
+    const liar = (async () => {
+      decodeFrame((await cb.receive())!); // open
+      await cb.send(encodeFrame({ t: 'ok' }));
+      for (;;) {
+        const f = await cb.receive();
+        if (f === null) return;
+        if (decodeFrame(f).t === 'rec' && (decodeFrame(f) as { last: boolean }).last) await cb.send(encodeFrame({ t: 'rec', m: Uint8Array.of(2, 0, 9), last: true }));
+      }
+    })();
+    const out = await initiateSync(a, ca, CONTEXT, 'peer-b' as DeviceId, () => 0);
+    await liar;
+    expect(out.ok).toBe(false);
+    expect(out.error).toMatch(/^Malformed/);
+    expect(a.set.size).toBe(500);
+  });
+
+  it('an initiator that sends a round of too many frames is cut off by the responder', async () => {
+    const b = new Journal(facts(0, 500));
+    const [ca, cb] = memoryChannelPair();
+    const served = serveSync(b, cb, 'peer-a' as DeviceId);
+    await ca.send(encodeFrame({ t: 'open', topic: TOPIC }));
+    expect(decodeFrame((await ca.receive())!)).toEqual({ t: 'ok' });
+    for (let k = 0; k < 70; k++) await ca.send(encodeFrame({ t: 'rec', m: Uint8Array.of(2), last: false })).catch(() => undefined);
+    const result = await served;
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(/^TooLarge/);
+  });
+});
