@@ -64,6 +64,15 @@ export function AntiEntropySection({ sync }: { readonly sync: SyncMetrics }) {
           Refused {sync.refused} inbound {sync.refused === 1 ? 'session' : 'sessions'} (rate limit).
         </p>
       ) : null}
+      {Object.keys(sync.servedFailures).length > 0 ? (
+        <p className="sync-note muted" data-testid="sync-served-failures">
+          Inbound sessions ended on errors:{' '}
+          {Object.entries(sync.servedFailures)
+            .map(([cause, n]) => `${cause} ×${n}`)
+            .join(', ')}
+          .
+        </p>
+      ) : null}
 
       <h3 className="panel-subtitle">Recent syncs</h3>
       {sync.recent.length === 0 ? <p className="muted">No sync has finished yet.</p> : null}

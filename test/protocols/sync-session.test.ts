@@ -8,6 +8,8 @@ import { memoryChannelPair } from '../../src/net/memory-frames.ts';
 import { decodeFrame, encodeFrame } from '../../src/protocols/sync/frames.ts';
 import { initiateSync, serveSync } from '../../src/protocols/sync/session.ts';
 import type { SyncHost } from '../../src/protocols/sync/sync-host.ts';
+import type { SyncNet } from '../../src/protocols/sync/sync-net.ts';
+import { SyncService } from '../../src/protocols/sync/sync-service.ts';
 
 const CONTEXT = 'ctx-session' as ContextId;
 const TOPIC = 'topic-session';
@@ -117,5 +119,29 @@ describe('a sync session over frames', () => {
     const result = await served;
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(/^TooLarge/);
+    expect(result.failure).toBe('TooLarge');
+  });
+
+  it('the sync service counts the sessions it served that ended on errors, by cause', async () => {
+    let serve: ((ch: FrameChannel, peer: DeviceId) => void) | undefined;
+    const net: SyncNet = {
+      onSyncChannel: (h) => (serve = h),
+      onPeerConnected: () => undefined,
+      openSync: () => Promise.reject(new Error('not used')),
+      connectedPeers: () => [],
+    };
+    let changes = 0;
+    const service = new SyncService(new Journal(facts(0, 100)), net, { now: () => 0, random: () => 0 }, () => undefined, () => changes++);
+    expect(service.metrics().servedFailures).toEqual({});
+    for (const bad of [Uint8Array.of(0xff), encodeFrame({ t: 'bye' })]) {
+      const [mine, theirs] = memoryChannelPair();
+      serve!(mine, `peer-${bad.length}` as DeviceId);
+      await theirs.send(bad);
+      while ((await theirs.receive()) !== null);
+    }
+    await new Promise((r) => setTimeout(r, 0));
+    expect(service.metrics().servedFailures).toEqual({ Malformed: 1, Unexpected: 1 });
+    expect(changes).toBeGreaterThanOrEqual(2);
+    service.stop();
   });
 });

@@ -1,5 +1,5 @@
 import type { ContextId, DeviceId } from '../../core/ids.ts';
-import { DEFAULT_MAX_MESSAGES, Reconciler, respond, type SyncOptions } from '../../core/sync/index.ts';
+import { DEFAULT_MAX_MESSAGES, Reconciler, respond, SyncProtocolError, type SyncErrorCode, type SyncOptions } from '../../core/sync/index.ts';
 import { MAX_FRAME_BYTES, type FrameChannel } from '../../net/frame-channel.ts';
 import { decodeFrame, encodeFrame, packBytes, REC_FRAME_OVERHEAD, SyncFrameError, type SyncFrame } from './frames.ts';
 import type { SyncHost } from './sync-host.ts';
@@ -19,8 +19,21 @@ export interface SyncOutcome {
   readonly startedAt: number;
 }
 
+export interface ServeOutcome {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly failure?: SyncFailure;
+}
+
 /** Ends a session that goes nowhere: a misbehaving peer cannot keep us reconciling forever. */
 const MAX_ROUNDS = 64;
+
+/** Why a session failed, for the metrics: the typed code when the peer's bytes were refused. */
+export type SyncFailure = SyncErrorCode | SyncFrameError['code'] | 'Denied' | 'Error';
+
+function failureOf(e: unknown): SyncFailure {
+  return e instanceof SyncProtocolError || e instanceof SyncFrameError ? e.code : 'Error';
+}
 
 async function next(ch: FrameChannel): Promise<SyncFrame> {
   const bytes = await ch.receive();
@@ -129,14 +142,14 @@ export async function initiateSync(
  * Serves one session as responder. Stateless between rounds: every reply follows from the round and the
  * journal. Only member devices of the context are served; any malformed or unexpected frame ends it.
  */
-export async function serveSync(host: SyncHost, ch: FrameChannel, peer: DeviceId): Promise<{ ok: boolean; error?: string }> {
+export async function serveSync(host: SyncHost, ch: FrameChannel, peer: DeviceId): Promise<ServeOutcome> {
   try {
     const open = await next(ch);
     if (open.t !== 'open') throw new SyncFrameError('Unexpected', `expected open, got ${open.t}`);
     const context = host.contextOfTopic(open.topic);
     if (context === undefined || !host.isMemberDevice(context, peer)) {
       await send(ch, { t: 'deny' });
-      return { ok: false, error: 'denied' };
+      return { ok: false, error: 'denied', failure: 'Denied' };
     }
     await send(ch, { t: 'ok' });
     for (let frames = 0; ; frames++) {
@@ -164,7 +177,7 @@ export async function serveSync(host: SyncHost, ch: FrameChannel, peer: DeviceId
       }
     }
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return { ok: false, error: e instanceof Error ? e.message : String(e), failure: failureOf(e) };
   } finally {
     await ch.close().catch(() => undefined);
   }

@@ -1,7 +1,7 @@
 import type { DeviceId } from '../../core/ids.ts';
 import { PeerManager, type ScoredPeer } from './peer-manager.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { initiateSync, serveSync, type SyncOutcome } from './session.ts';
+import { initiateSync, serveSync, type SyncFailure, type SyncOutcome } from './session.ts';
 import { SessionManager } from './session-manager.ts';
 import type { SyncHost } from './sync-host.ts';
 import type { SyncNet } from './sync-net.ts';
@@ -22,6 +22,8 @@ export interface SyncMetrics {
   readonly recent: readonly SyncOutcome[];
   readonly running: readonly { readonly peer: DeviceId; readonly context: string; readonly done: number; readonly total: number }[];
   readonly refused: number;
+  /** Sessions we served that ended in an error, by cause (a peer's malformed or oversized frames, say). */
+  readonly servedFailures: Readonly<Partial<Record<SyncFailure, number>>>;
 }
 
 const RECENT = 50;
@@ -37,6 +39,7 @@ export class SyncService {
   private readonly outbound = new RateLimiter(250, 20);
   private readonly recent: SyncOutcome[] = [];
   private refused = 0;
+  private readonly servedFailures: Partial<Record<SyncFailure, number>> = {};
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private lastEpoch = 0;
@@ -107,7 +110,7 @@ export class SyncService {
 
   metrics(): SyncMetrics {
     const running = this.sessions.list().map((s) => ({ peer: s.peer, context: s.context, done: s.done, total: s.total }));
-    return { peers: this.peers.all(), recent: [...this.recent], running, refused: this.refused };
+    return { peers: this.peers.all(), recent: [...this.recent], running, refused: this.refused, servedFailures: { ...this.servedFailures } };
   }
 
   private finish(o: SyncOutcome): void {
@@ -123,7 +126,11 @@ export class SyncService {
       await ch.close();
       return;
     }
-    await serveSync(this.host, ch, peer);
+    const o = await serveSync(this.host, ch, peer);
+    if (o.failure !== undefined) {
+      this.servedFailures[o.failure] = (this.servedFailures[o.failure] ?? 0) + 1;
+      this.onChange();
+    }
   }
 
   private checkEpoch(): void {
