@@ -47,6 +47,7 @@ export interface AckGcResult {
  * The tracked facts the registry's policies allow to forget, with what each policy settled on, sorted by
  * FactId. The policy sees the join of the stored acks and any acks in the fact's consistency, so no evidence
  * is ignored. Tracking of a fact the lookup does not know is retained: with no fact there is no policy to consult.
+ * `tracked` names each fact once (as the store lists it; `gcAckTracking` removes repeats before planning).
  */
 export function planSettledTracking(tracked: readonly TrackedAck[], lookup: FactLookup, registry: PolicyRegistry, ctx: PolicyContext): SettledTracking[] {
   const settled = new Map<FactId, SettledTracking>();
