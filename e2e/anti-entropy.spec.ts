@@ -88,9 +88,28 @@ test('an offline device converges by anti-entropy; statuses move ◐ → ✓ →
   expect(seq[0]).toBe('Sending');
   expect(seq[seq.length - 1]).toBe('Delivered');
 
+  // Ack GC has dropped the tracking of Alice's fully acked messages, keeping a summary in the same write.
+  const summaries = () =>
+    a.page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('aura-ae-alice');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const count = open.result.transaction('ackSummaries', 'readonly').objectStore('ackSummaries').count();
+            count.onsuccess = () => {
+              open.result.close();
+              resolve(count.result);
+            };
+          };
+        }),
+    );
+  await expect.poll(summaries, { timeout: 30_000 }).toBeGreaterThan(0);
+
   // A reload of Alice keeps every message and its evidence.
   await a.page.reload();
   await a.page.getByTestId('channel-item').filter({ hasText: 'log' }).click();
   await expect(a.page.getByTestId('message')).toHaveCount(50);
   await expect(statusOf(a.page, 'a-0')).toHaveAttribute('data-status', 'Delivered', { timeout: 30_000 });
+  expect(await summaries()).toBeGreaterThan(0);
 });
