@@ -6,7 +6,7 @@ export const DEFAULT_FRAME_LIMIT = 16384;
 export const MIN_FRAME_LIMIT = 256;
 export const MAX_FRAME_LIMIT = 16 * 1024 * 1024;
 
-/** Tuned by bench/sync/run.ts (see README.md). */
+/** Tuned with bench/sync/tune.ts on the replicas of bench/sync/run.ts (see BENCHMARKS.md). */
 export const DEFAULT_MAX_MESSAGES = 64;
 export const DEFAULT_FIRST_CELLS = 16;
 export const DEFAULT_CELLS_PER_DIFFERENCE = 2;
