@@ -17,7 +17,7 @@ import { storedFact } from '../core/facts/stored.ts';
 import { runGuardChain } from '../core/flow/guard-chain.ts';
 import type { FlowBudget } from '../core/flow/flow-budget.ts';
 import type { MembershipView } from '../core/flow/capabilities.ts';
-import { authorityNamespace, contextNamespace, namespaceId, namespaceKind, type AuthorityId, type ChannelId, type ContextId, type FactId, type Namespace } from '../core/ids.ts';
+import { authorityNamespace, contextNamespace, namespaceId, namespaceKind, type AuthorityId, type ChannelId, type ContextId, type DeviceId, type FactId, type Namespace } from '../core/ids.ts';
 import { agreementOf } from '../core/reduce/agreement.ts';
 import { currentTree } from '../core/reduce/tree/tree-reducer.ts';
 import { channelMessages, listChannels } from '../core/reduce/chat.ts';
@@ -32,6 +32,8 @@ import { ACK_GC_COALESCE_MS, AckGcRunner, type AckGcInputs } from './ack-gc-runn
 import { admissible, PendingFacts } from './admission.ts';
 import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, QueryResult, StatusDetails } from './api.ts';
 import { NodeError } from './api.ts';
+
+const NO_PEERS: ReadonlySet<DeviceId> = new Set();
 import type { NodeDeps } from './deps.ts';
 import { deviceSeed } from './device-seed.ts';
 import { Evidence, type ReachedRecord } from './evidence.ts';
@@ -77,6 +79,8 @@ export class AuraNode implements AuraNodeApi {
   private readonly secrets = new Map<ContextId, Uint8Array>();
   private readonly pending = new PendingFacts();
   private readonly ackGc: AckGcRunner;
+  /** Devices seen joining each context's topic: whom to reconcile with before their bindings reach us. */
+  private readonly topicPeers = new Map<ContextId, Set<DeviceId>>();
 
   private constructor(
     private readonly deps: NodeDeps,
@@ -84,7 +88,9 @@ export class AuraNode implements AuraNodeApi {
   ) {
     this.syncHost = new JournalSyncHost({
       journals: this.journals,
+      device: key.deviceId,
       secrets: () => this.secrets,
+      topicPeers: (c) => this.topicPeers.get(c) ?? NO_PEERS,
       membersOf: (c) => this.membersOf(c),
       ingest: (context, facts) => this.receive({ context, facts, acks: [], from: '' }),
     });
@@ -133,7 +139,7 @@ export class AuraNode implements AuraNodeApi {
     const t = this.deps.transport;
     if (t) {
       t.onDelivery((d) => void this.receive(d));
-      t.onPeerJoined((context) => void this.catchUp(context));
+      t.onPeerJoined((context, peer) => this.peerJoined(context, peer));
       t.subscribe(() => this.changed(false));
       for (const [context, secret] of this.secrets) t.join(context, secret);
       this.evidence.restoreReached((await store.getMeta<ReachedRecord>(REACHED_META)) ?? {});
@@ -519,11 +525,17 @@ export class AuraNode implements AuraNodeApi {
     this.changed();
   }
 
-  /** A peer newly shares this context: send it what we hold. Anti-entropy (next issue) replaces this resend. */
-  private async catchUp(context: ContextId): Promise<void> {
-    const j = this.journals.get(contextNamespace(context));
-    if (!j || this.closed) return;
-    await this.deps.transport?.publish(context, [...j.facts.values()].map((f) => f.bytes)).catch(() => undefined);
+  /**
+   * A peer joined a context's topic: reconcile with it now. It may be a member whose binding has not reached
+   * us (or who lacks ours): the sync opening proves we both hold the context's secret, and the session then
+   * carries the bindings both ways like any other facts.
+   */
+  private peerJoined(context: ContextId, peer: DeviceId): void {
+    if (this.closed) return;
+    let peers = this.topicPeers.get(context);
+    if (!peers) this.topicPeers.set(context, (peers = new Set()));
+    peers.add(peer);
+    void this.sync?.syncWith(peer);
   }
 
   private tick(): Hlc {

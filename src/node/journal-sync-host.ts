@@ -1,4 +1,5 @@
-import { contextTopic } from '../core/crypto/context-keys.ts';
+import { equalBytes } from '@noble/curves/utils.js';
+import { contextTopic, syncOpenProof } from '../core/crypto/context-keys.ts';
 import { toHex } from '../core/encoding/bytes.ts';
 import type { ValidatedFact } from '../core/facts/fact.ts';
 import { contextNamespace, type ContextId, type DeviceId } from '../core/ids.ts';
@@ -9,7 +10,11 @@ import type { Journals } from './journals.ts';
 
 export interface JournalAccess {
   readonly journals: Journals;
+  /** This device. */
+  readonly device: DeviceId;
   secrets(): ReadonlyMap<ContextId, Uint8Array>;
+  /** Devices seen on a context's gossip topic. */
+  topicPeers(context: ContextId): ReadonlySet<DeviceId>;
   membersOf(context: ContextId): ContextMembers;
   ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<void>;
 }
@@ -39,14 +44,25 @@ export class JournalSyncHost implements SyncHost {
     return s && contextTopic(s);
   }
 
-  isMemberDevice(context: ContextId, device: DeviceId): boolean {
-    const m = this.access.membersOf(context);
-    for (const a of m.devices.keys()) if (mayWrite(m, a, device)) return true;
-    return false;
+  openProof(context: ContextId, peer: DeviceId): Uint8Array | undefined {
+    const s = this.access.secrets().get(context);
+    return s && syncOpenProof(s, this.access.device, peer);
+  }
+
+  mayServe(context: ContextId, peer: DeviceId, proof: Uint8Array): boolean {
+    if (this.isMemberDevice(context, peer)) return true;
+    const s = this.access.secrets().get(context);
+    return s !== undefined && equalBytes(proof, syncOpenProof(s, peer, this.access.device));
   }
 
   sharedContexts(device: DeviceId): ContextId[] {
-    return [...this.access.secrets().keys()].filter((c) => this.isMemberDevice(c, device)).sort();
+    return [...this.access.secrets().keys()].filter((c) => this.isMemberDevice(c, device) || this.access.topicPeers(c).has(device)).sort();
+  }
+
+  private isMemberDevice(context: ContextId, device: DeviceId): boolean {
+    const m = this.access.membersOf(context);
+    for (const a of m.devices.keys()) if (mayWrite(m, a, device)) return true;
+    return false;
   }
 
   items(context: ContextId): ItemSet {

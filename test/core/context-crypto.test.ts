@@ -1,7 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contextKey, contextTopic } from '../../src/core/crypto/context-keys.ts';
+import { contextKey, contextTopic, syncOpenProof } from '../../src/core/crypto/context-keys.ts';
 import {
   MAX_SEALED_BYTES,
   SEAL_OVERHEAD,
@@ -103,6 +103,32 @@ describe('context topic and key', () => {
       expect(() => contextTopic(new Uint8Array(n))).toThrow(RangeError);
       expect(() => contextKey(new Uint8Array(n))).toThrow(RangeError);
     }
+  });
+});
+
+describe('sync opening proof', () => {
+  it('is HMAC-SHA256 under HKDF(secret, info "sync-open") over both device ids, computed independently', async () => {
+    const secret = new Uint8Array(32).fill(7);
+    const mac = await webcrypto.subtle.importKey('raw', await webHkdf(secret, 'sync-open', 256), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const expected = new Uint8Array(await webcrypto.subtle.sign('HMAC', mac, utf8.encode('aura/sync/open/v1\nalice\nbob')));
+    expect(toHex(syncOpenProof(secret, 'alice', 'bob'))).toBe(toHex(expected));
+  });
+
+  it('changes with the secret, the initiator and the responder, and does not name the secret', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (secret, x, y) => {
+        fc.pre(x !== y);
+        const p = syncOpenProof(secret, x, y);
+        expect(p.length).toBe(32);
+        expect(toHex(syncOpenProof(secret, x, y))).toBe(toHex(p));
+        expect(toHex(syncOpenProof(secret, y, x))).not.toBe(toHex(p));
+        const other = secret.slice();
+        other[0]! ^= 1;
+        expect(toHex(syncOpenProof(other, x, y))).not.toBe(toHex(p));
+        expect(toHex(p)).not.toContain(toHex(secret).slice(0, 16));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

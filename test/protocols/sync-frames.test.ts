@@ -6,7 +6,7 @@ import { decodeFrame, encodeFrame, packBytes, REC_FRAME_OVERHEAD, SyncFrameError
 describe('sync frames', () => {
   it('round-trip', () => {
     const frames: SyncFrame[] = [
-      { t: 'open', topic: 'aura/ctx/1/abc' },
+      { t: 'open', topic: 'aura/ctx/1/abc', proof: new Uint8Array(32) },
       { t: 'ok' },
       { t: 'deny' },
       { t: 'rec', m: new Uint8Array([1, 2, 3]), last: true },
@@ -34,6 +34,8 @@ describe('sync frames', () => {
     expect(() => decodeFrame(encodeCanonical({ t: 'rec', m: new Uint8Array(1) }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(encodeCanonical({ t: 'get', keys: [new Uint8Array(32)] }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(encodeCanonical({ t: 'bye', extra: 1 }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(encodeCanonical({ t: 'open', topic: 'x' }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(encodeCanonical({ t: 'open', topic: 'x', proof: new Uint8Array(31) }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(new Uint8Array(17 * 1024))).toThrow(expect.objectContaining({ code: 'TooLarge' }));
     expect(() => encodeFrame({ t: 'put', f: [new Uint8Array(17 * 1024)] })).toThrow(expect.objectContaining({ code: 'TooLarge' }));
   });

@@ -40,7 +40,8 @@ class Journal implements SyncHost {
 
   contextOfTopic = (topic: string) => (topic === TOPIC ? CONTEXT : undefined);
   topicOf = (context: ContextId) => (context === CONTEXT ? TOPIC : undefined);
-  isMemberDevice = () => true;
+  openProof = () => new Uint8Array(32);
+  mayServe = () => true;
   sharedContexts = () => [CONTEXT];
   items = () => this.set;
   factBytes = (_: ContextId, digests: readonly Uint8Array[]) => digests.flatMap((d) => this.bytes.get(toHex(d)) ?? []);
@@ -113,7 +114,7 @@ describe('a sync session over frames', () => {
     const b = new Journal(facts(0, 500));
     const [ca, cb] = memoryChannelPair();
     const served = serveSync(b, cb, 'peer-a' as DeviceId);
-    await ca.send(encodeFrame({ t: 'open', topic: TOPIC }));
+    await ca.send(encodeFrame({ t: 'open', topic: TOPIC, proof: new Uint8Array(32) }));
     expect(decodeFrame((await ca.receive())!)).toEqual({ t: 'ok' });
     for (let k = 0; k < 70; k++) await ca.send(encodeFrame({ t: 'rec', m: Uint8Array.of(2), last: false })).catch(() => undefined);
     const result = await served;

@@ -1,4 +1,5 @@
 import { hkdf } from '@noble/hashes/hkdf.js';
+import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex, utf8 } from '../encoding/bytes.ts';
 
@@ -24,4 +25,16 @@ export function contextTopic(secret: Uint8Array): string {
 /** XChaCha20-Poly1305 key for the context's gossip payloads. */
 export function contextKey(secret: Uint8Array): Uint8Array {
   return derive(secret, 'seal-key', 32);
+}
+
+export const SYNC_OPEN_PROOF_BYTES = 32;
+
+/**
+ * Proof, in the opening of a sync session, that the initiator holds the context secret: an HMAC under a key
+ * derived from the secret, over both devices' ids. Whoever holds the secret can read the context's gossip
+ * anyway, so serving it sync leaks nothing more; the proof names the responder, so it convinces no one else,
+ * and names the initiator, whom the connection authenticates, so nobody else can replay it.
+ */
+export function syncOpenProof(secret: Uint8Array, initiator: string, responder: string): Uint8Array {
+  return hmac(sha256, derive(secret, 'sync-open', 32), utf8.encode(`aura/sync/open/v1\n${initiator}\n${responder}`));
 }

@@ -1,14 +1,15 @@
+import { SYNC_OPEN_PROOF_BYTES } from '../../core/crypto/context-keys.ts';
 import { DecodeError, decodeCanonical, encodeCanonical } from '../../core/encoding/cbor.ts';
 import { KEY_BYTES } from '../../core/sync/index.ts';
 import { MAX_FRAME_BYTES } from '../../net/frame-channel.ts';
 
 /**
  * The frames of one sync session, canonical DAG-CBOR. The initiator names the context by its topic (a hash
- * of the secret), reconciles (a round is one or more `rec` frames, the last marked), fetches what it lacks by
+ * of the secret) and proves it holds the secret, reconciles (a round is one or more `rec` frames, the last marked), fetches what it lacks by
  * key and pushes what the responder lacks.
  */
 export type SyncFrame =
-  | { readonly t: 'open'; readonly topic: string }
+  | { readonly t: 'open'; readonly topic: string; readonly proof: Uint8Array }
   | { readonly t: 'ok' }
   | { readonly t: 'deny' }
   | { readonly t: 'rec'; readonly m: Uint8Array; readonly last: boolean }
@@ -48,7 +49,9 @@ export function decodeFrame(bytes: Uint8Array): SyncFrame {
   const keys = Object.keys(v).sort().join(',');
   switch (v.t) {
     case 'open':
-      if (keys === 't,topic' && typeof v.topic === 'string' && v.topic.length <= 128) return v as SyncFrame;
+      if (keys === 'proof,t,topic' && typeof v.topic === 'string' && v.topic.length <= 128 && v.proof instanceof Uint8Array && v.proof.length === SYNC_OPEN_PROOF_BYTES) {
+        return v as SyncFrame;
+      }
       break;
     case 'ok':
     case 'deny':

@@ -94,8 +94,9 @@ export async function initiateSync(
   });
   try {
     const topic = host.topicOf(context);
-    if (!topic) return outcome(false, 'unknown context');
-    await send(ch, { t: 'open', topic });
+    const proof = host.openProof(context, peer);
+    if (!topic || !proof) return outcome(false, 'unknown context');
+    await send(ch, { t: 'open', topic, proof });
     const opened = await next(ch);
     if (opened.t !== 'ok') return outcome(false, 'denied');
     const rec = new Reconciler(host.items(context), OPTIONS);
@@ -140,14 +141,15 @@ export async function initiateSync(
 
 /**
  * Serves one session as responder. Stateless between rounds: every reply follows from the round and the
- * journal. Only member devices of the context are served; any malformed or unexpected frame ends it.
+ * journal. Only member devices of the context, or devices proving they hold its secret, are served; any
+ * malformed or unexpected frame ends it.
  */
 export async function serveSync(host: SyncHost, ch: FrameChannel, peer: DeviceId): Promise<ServeOutcome> {
   try {
     const open = await next(ch);
     if (open.t !== 'open') throw new SyncFrameError('Unexpected', `expected open, got ${open.t}`);
     const context = host.contextOfTopic(open.topic);
-    if (context === undefined || !host.isMemberDevice(context, peer)) {
+    if (context === undefined || !host.mayServe(context, peer, open.proof)) {
       await send(ch, { t: 'deny' });
       return { ok: false, error: 'denied', failure: 'Denied' };
     }

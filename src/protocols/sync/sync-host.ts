@@ -5,9 +5,14 @@ import type { ItemSet } from '../../core/sync/index.ts';
 export interface SyncHost {
   contextOfTopic(topic: string): ContextId | undefined;
   topicOf(context: ContextId): string | undefined;
-  /** The peer device is a proven device of a member of the context: only such peers are served. */
-  isMemberDevice(context: ContextId, device: DeviceId): boolean;
-  /** Contexts this device and the peer device both belong to, sorted. */
+  /** What we open a session with: proof that we hold the context's secret, for this peer only. */
+  openProof(context: ContextId, peer: DeviceId): Uint8Array | undefined;
+  /**
+   * Whether to serve the peer: a proven device of a member of the context, or a device that proved it holds
+   * the context's secret (a member that has just joined, whose binding we have not seen yet).
+   */
+  mayServe(context: ContextId, peer: DeviceId, proof: Uint8Array): boolean;
+  /** Contexts to reconcile with the peer device, sorted: where it is a member, or is on the context's topic. */
   sharedContexts(device: DeviceId): ContextId[];
   items(context: ContextId): ItemSet;
   /** The canonical bytes of the facts with these id digests that this device holds. */

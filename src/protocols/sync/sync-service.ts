@@ -27,6 +27,9 @@ export interface SyncMetrics {
 }
 
 const RECENT = 50;
+/** A failed session is retried after 1 s, doubling per failure in a row, up to 30 s (then the periodic round). */
+const RETRY_BASE_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
 
 /**
  * Spec 004 §8: runs reconciliation on connect, after reconnects and periodically (jittered), with the
@@ -41,6 +44,8 @@ export class SyncService {
   private refused = 0;
   private readonly servedFailures: Partial<Record<SyncFailure, number>> = {};
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** Failures in a row and the pending retry, per peer and context. */
+  private readonly retries = new Map<string, { failures: number; timer: ReturnType<typeof setTimeout> | null }>();
   private stopped = false;
   private lastEpoch = 0;
 
@@ -64,6 +69,7 @@ export class SyncService {
   stop(): void {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
+    for (const r of this.retries.values()) if (r.timer !== null) clearTimeout(r.timer);
     for (const s of this.sessions.list()) s.abort.abort(new Error('stopped'));
   }
 
@@ -114,10 +120,33 @@ export class SyncService {
   }
 
   private finish(o: SyncOutcome): void {
+    this.retryIfFailed(o);
     this.peers.record(o.peer, o.ok);
     this.recent.unshift(o);
     this.recent.length = Math.min(this.recent.length, RECENT);
     this.onOutcome(o);
+  }
+
+  /**
+   * A failed session (the peer was busy, rate-limited us, or the connection dropped) is tried again soon with
+   * backoff, so one refusal does not leave a peer behind until the next periodic round.
+   */
+  private retryIfFailed(o: SyncOutcome): void {
+    const key = `${o.peer}/${o.context}`;
+    const r = this.retries.get(key) ?? { failures: 0, timer: null };
+    if (r.timer !== null) clearTimeout(r.timer);
+    r.timer = null;
+    if (o.ok || this.stopped) {
+      this.retries.delete(key);
+      return;
+    }
+    r.failures++;
+    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(r.failures - 1, 5));
+    r.timer = setTimeout(() => {
+      r.timer = null;
+      void this.syncWith(o.peer, true);
+    }, delay + Math.floor(this.opts.random() * (delay / 4)));
+    this.retries.set(key, r);
   }
 
   private async serve(ch: Parameters<typeof serveSync>[1], peer: DeviceId): Promise<void> {
