@@ -280,6 +280,11 @@ export class AuraNode implements AuraNodeApi {
 
   /** A finished reconciliation is evidence: the peer's authority now holds what we had when it began. */
   private async syncFinished(o: SyncOutcome): Promise<void> {
+    if (o.failure === 'Denied') {
+      // It is on the topic without holding the context (an observer): no evidence either way; stop asking.
+      this.topicPeers.get(o.context)?.delete(o.peer);
+      return;
+    }
     if (o.ok) {
       const m = this.membersOf(o.context);
       const member = [...m.devices.keys()].find((a) => mayWrite(m, a, o.peer));

@@ -145,4 +145,41 @@ describe('a sync session over frames', () => {
     expect(changes).toBeGreaterThanOrEqual(2);
     service.stop();
   });
+
+  it('a peer that denies (it does not hold the context) is not retried, and a peer that failed otherwise is', async () => {
+    const opened: string[] = [];
+    const answer = new Map<string, 'deny' | 'vanish'>([
+      ['observer', 'deny'],
+      ['flaky', 'vanish'],
+    ]);
+    const net: SyncNet = {
+      onSyncChannel: () => undefined,
+      onPeerConnected: () => undefined,
+      connectedPeers: () => [],
+      openSync: async (peer) => {
+        opened.push(peer);
+        const [mine, theirs] = memoryChannelPair();
+        void theirs.receive().then(async () => {
+          if (answer.get(peer) === 'deny') await theirs.send(encodeFrame({ t: 'deny' }));
+          await theirs.close();
+        });
+        return mine;
+      },
+    };
+    const outcomes: { peer: string; failure?: string }[] = [];
+    const service = new SyncService(new Journal(facts(0, 10)), net, { now: () => 0, random: () => 0 }, (o) => outcomes.push(o), () => undefined);
+    await service.syncWith('observer' as DeviceId);
+    await service.syncWith('flaky' as DeviceId);
+    expect(outcomes.map((o) => [o.peer, o.failure])).toEqual([
+      ['observer', 'Denied'],
+      ['flaky', 'Unexpected'],
+    ]);
+    await new Promise((r) => setTimeout(r, 1_500)); // past the first retry (1 s + jitter)
+    expect(opened.filter((p) => p === 'observer')).toHaveLength(1);
+    expect(opened.filter((p) => p === 'flaky').length).toBeGreaterThanOrEqual(2);
+    const peer = (id: string) => service.metrics().peers.find((p) => p.deviceId === id)!;
+    expect(peer('observer')).toMatchObject({ failedSyncs: 0, trust: 50 });
+    expect(peer('flaky').failedSyncs).toBeGreaterThanOrEqual(2);
+    service.stop();
+  });
 });

@@ -9,6 +9,8 @@ export interface SyncOutcome {
   readonly peer: DeviceId;
   readonly ok: boolean;
   readonly error?: string;
+  /** Why it failed; `Denied`: the peer does not hold this context (an observer on its topic, say). */
+  readonly failure?: SyncFailure;
   readonly factsIn: number;
   readonly factsOut: number;
   readonly bytesIn: number;
@@ -79,11 +81,12 @@ export async function initiateSync(
   let rounds = 0;
   let factsIn = 0;
   let factsOut = 0;
-  const outcome = (ok: boolean, error?: string): SyncOutcome => ({
+  const outcome = (ok: boolean, error?: string, failure?: SyncFailure): SyncOutcome => ({
     context,
     peer,
     ok,
     ...(error === undefined ? {} : { error }),
+    ...(failure === undefined ? {} : { failure }),
     factsIn,
     factsOut,
     bytesIn: ch.stats.bytesIn,
@@ -95,10 +98,10 @@ export async function initiateSync(
   try {
     const topic = host.topicOf(context);
     const proof = host.openProof(context, peer);
-    if (!topic || !proof) return outcome(false, 'unknown context');
+    if (!topic || !proof) return outcome(false, 'unknown context', 'Error');
     await send(ch, { t: 'open', topic, proof });
     const opened = await next(ch);
-    if (opened.t !== 'ok') return outcome(false, 'denied');
+    if (opened.t !== 'ok') return outcome(false, 'denied', 'Denied');
     const rec = new Reconciler(host.items(context), OPTIONS);
     const have: Uint8Array[] = [];
     const need: Uint8Array[] = [];
@@ -133,7 +136,7 @@ export async function initiateSync(
     await send(ch, { t: 'bye' });
     return outcome(true);
   } catch (e) {
-    return outcome(false, e instanceof Error ? e.message : String(e));
+    return outcome(false, e instanceof Error ? e.message : String(e), failureOf(e));
   } finally {
     await ch.close().catch(() => undefined);
   }

@@ -102,7 +102,7 @@ export class SyncService {
         this.finish(o);
         out.push(o);
       } catch (e) {
-        const o: SyncOutcome = { context, peer, ok: false, error: e instanceof Error ? e.message : String(e), factsIn: 0, factsOut: 0, bytesIn: 0, bytesOut: 0, rounds: 0, ms: 0, startedAt: this.opts.now() };
+        const o: SyncOutcome = { context, peer, ok: false, error: e instanceof Error ? e.message : String(e), failure: 'Error', factsIn: 0, factsOut: 0, bytesIn: 0, bytesOut: 0, rounds: 0, ms: 0, startedAt: this.opts.now() };
         this.finish(o);
         out.push(o);
       } finally {
@@ -120,8 +120,11 @@ export class SyncService {
   }
 
   private finish(o: SyncOutcome): void {
-    this.retryIfFailed(o);
-    this.peers.record(o.peer, o.ok);
+    // A peer that does not hold the context is no partner for it: no retry, and no mark against its score.
+    if (o.failure !== 'Denied') {
+      this.retryIfFailed(o);
+      this.peers.record(o.peer, o.ok);
+    }
     this.recent.unshift(o);
     this.recent.length = Math.min(this.recent.length, RECENT);
     this.onOutcome(o);
