@@ -3,8 +3,12 @@ import type { Acknowledgment } from '../core/consistency/acknowledgment.ts';
 import type { PolicyContext, PolicyRegistry } from '../core/consistency/delivery-policy.ts';
 import type { FactId } from '../core/ids.ts';
 
-/** How long candidates gather before a run starts: acks of one message arrive from each member in a burst. */
-export const ACK_GC_COALESCE_MS = 100;
+/**
+ * How long candidates gather before a run starts. Acks of one message arrive from each member in a burst, and
+ * a run's transactions compete with sends for the same stores: gathering for a second made a burst of sends
+ * ~20% faster than gathering for 100 ms (bench:net), and nothing waits on GC (Delivered comes from evidence).
+ */
+export const ACK_GC_COALESCE_MS = 1_000;
 
 /** The part of the store ack GC uses: a snapshot of the candidates' acks, and the atomic drop + summary. */
 export interface AckGcStore {
