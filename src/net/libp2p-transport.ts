@@ -91,7 +91,7 @@ export class Libp2pTransport extends TransportBase implements Transport {
     this.pubsub.addEventListener('subscription-change', (evt) => {
       for (const s of evt.detail.subscriptions) {
         const ch = this.channels.get(s.topic);
-        if (ch && s.subscribe) this.peerJoinedHandler(ch.context, evt.detail.peerId.toString());
+        if (ch && s.subscribe) this.topicJoined(s.topic, evt.detail.peerId.toString());
       }
     });
     this.node.addEventListener('peer:discovery', (evt) => void this.dialDirect(evt.detail.id, evt.detail.multiaddrs));
@@ -209,7 +209,7 @@ export class Libp2pTransport extends TransportBase implements Transport {
     this.channels.set(ch.topic, ch);
     this.pubsub.subscribe(ch.topic);
     // Peers already on the topic count as joined too: catch them up.
-    for (const p of this.pubsub.getSubscribers(ch.topic)) this.peerJoinedHandler(context, p.toString());
+    for (const p of this.pubsub.getSubscribers(ch.topic)) this.topicJoined(ch.topic, p.toString());
   }
 
   /**
@@ -242,15 +242,15 @@ export class Libp2pTransport extends TransportBase implements Transport {
   }
 
   async publish(context: ContextId, facts: readonly Uint8Array[]): Promise<void> {
-    if (!this.stopped) await this.sealAndSend(context, 'facts', facts, this.opts.random, (topic, p) => this.send(topic, p));
+    if (!this.stopped) await this.sealAndSend(context, 'facts', facts, this.opts.random);
   }
 
   async publishAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void> {
-    if (!this.stopped) await this.sealAndSend(context, 'acks', acks, this.opts.random, (topic, p) => this.send(topic, p));
+    if (!this.stopped) await this.sealAndSend(context, 'acks', acks, this.opts.random);
   }
 
-  private async send(topic: string, payload: Uint8Array): Promise<void> {
-    await this.pubsub.publish(topic, payload);
+  protected async send(topic: string, payload: Uint8Array): Promise<number> {
+    return (await this.pubsub.publish(topic, payload)).recipients.length;
   }
 
   status(): NetStatus {

@@ -68,15 +68,17 @@ export class MemoryTransport extends TransportBase implements Transport {
   }
 
   async publish(context: ContextId, facts: readonly Uint8Array[]): Promise<void> {
-    if (!this.stopped) await this.sealAndSend(context, 'facts', facts, this.random, (topic, p) => this.broadcast(topic, p));
+    if (!this.stopped) await this.sealAndSend(context, 'facts', facts, this.random);
   }
 
   async publishAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void> {
-    if (!this.stopped) await this.sealAndSend(context, 'acks', acks, this.random, (topic, p) => this.broadcast(topic, p));
+    if (!this.stopped) await this.sealAndSend(context, 'acks', acks, this.random);
   }
 
-  private broadcast(topic: string, payload: Uint8Array): void {
-    for (const peer of this.bus.topicPeers(this, topic)) queueMicrotask(() => peer.deliverRaw(topic, payload, this.device));
+  protected send(topic: string, payload: Uint8Array): number {
+    const peers = this.bus.topicPeers(this, topic);
+    for (const peer of peers) queueMicrotask(() => peer.deliverRaw(topic, payload, this.device));
+    return peers.length;
   }
 
   /** Heals a partition from this side: peers sharing topics meet again. */
@@ -89,8 +91,7 @@ export class MemoryTransport extends TransportBase implements Transport {
   }
 
   peerJoined(topic: string, peer: DeviceId): void {
-    const ch = this.channels.get(topic);
-    if (ch && !this.stopped) this.peerJoinedHandler(ch.context, peer);
+    if (!this.stopped) this.topicJoined(topic, peer);
   }
 
   status(): NetStatus {
