@@ -34,10 +34,17 @@ import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, Qu
 import { NodeError } from './api.ts';
 
 const NO_PEERS: ReadonlySet<DeviceId> = new Set();
+/** Acks one sync session asks for or answers with: 8 bytes each way per key, one signature per ack. */
+const MAX_ACKS_PER_SESSION = 256;
+
+const asksForAck = (f: ValidatedFact): boolean => (f.fact.body as { ack?: boolean }).ack === true;
 import type { NodeDeps } from './deps.ts';
 import { deviceSeed } from './device-seed.ts';
 import { Evidence, type ReachedRecord } from './evidence.ts';
 import { JournalSyncHost } from './journal-sync-host.ts';
+import { contains } from '../core/consistency/acknowledgment.ts';
+import { compareFacts } from '../core/reduce/stamp.ts';
+import { KEY_BYTES, factIdOf, syncItemOf } from '../core/sync/index.ts';
 import { SyncService, type SyncMetrics } from '../protocols/sync/sync-service.ts';
 import type { SyncOutcome } from '../protocols/sync/session.ts';
 import { DEFAULT_FLOW_LIMIT, FLOW_EPOCH_MS, flowEpoch, MESSAGE_COST } from './flow-policy.ts';
@@ -93,6 +100,9 @@ export class AuraNode implements AuraNodeApi {
       topicPeers: (c) => this.topicPeers.get(c) ?? NO_PEERS,
       membersOf: (c) => this.membersOf(c),
       ingest: (context, facts) => this.receive({ context, facts, acks: [], from: '' }),
+      wantedAcks: (context, peer) => this.wantedAcks(context, peer),
+      acksFor: (context, keys) => this.acksFor(context, keys),
+      receiveAcks: (context, acks) => this.receiveAcks(context, acks),
     });
     this.ackGc = new AckGcRunner({
       store: deps.store,
@@ -453,6 +463,44 @@ export class AuraNode implements AuraNodeApi {
     await this.acknowledge(d.context, admitted);
   }
 
+  /**
+   * Our messages in a context that asked for acks and still lack one from the peer's authority, as sync keys,
+   * oldest first and at most MAX_ACKS_PER_SESSION: what a sync session asks that peer for, since an ack
+   * gossiped while we were away is never gossiped again.
+   */
+  private wantedAcks(context: ContextId, peer: DeviceId): Uint8Array[] {
+    const me = this.me;
+    const j = this.journals.get(contextNamespace(context));
+    if (!me || !j) return [];
+    const m = this.membersOf(context);
+    const authority = [...m.devices.keys()].find((a) => mayWrite(m, a, peer));
+    if (authority === undefined || authority === me.authorityId) return [];
+    const wanted: ValidatedFact[] = [];
+    for (const f of j.facts.values()) {
+      if (f.fact.author !== me.authorityId || !asksForAck(f) || this.evidence.settledExpected(f.id) !== undefined) continue;
+      if (!contains(this.evidence.acknowledgmentOf(f.id), authority)) wanted.push(f);
+    }
+    return wanted
+      .sort(compareFacts)
+      .slice(0, MAX_ACKS_PER_SESSION)
+      .map((f) => syncItemOf(f.id, f.fact.time.wall).id.subarray(0, KEY_BYTES));
+  }
+
+  /** Signed acks, made now, for the facts with these keys that we hold and that asked us for one. */
+  private acksFor(context: ContextId, keys: readonly Uint8Array[]): Uint8Array[] {
+    const me = this.me;
+    if (!me) return [];
+    const ns = contextNamespace(context);
+    const items = this.syncHost.items(context);
+    const at = this.deps.now();
+    return keys
+      .slice(0, MAX_ACKS_PER_SESSION)
+      .flatMap((k) => items.idsWithKey(k))
+      .map((d) => this.journals.fact(factIdOf(d)))
+      .filter((f): f is ValidatedFact => f !== undefined && f.fact.author !== me.authorityId && asksForAck(f))
+      .map((f) => createAck(this.key, { ns, fact: f.id, by: me.authorityId, at }));
+  }
+
   /** Facts that asked for acks and are not ours get a signed FactAck, gossiped to the context. */
   private async acknowledge(context: ContextId, admitted: readonly ValidatedFact[]): Promise<void> {
     const me = this.me;
@@ -460,7 +508,7 @@ export class AuraNode implements AuraNodeApi {
     const ns = contextNamespace(context);
     const at = this.deps.now();
     const acks = admitted
-      .filter((f) => f.fact.author !== me.authorityId && (f.fact.body as { ack?: boolean }).ack === true)
+      .filter((f) => f.fact.author !== me.authorityId && asksForAck(f))
       .map((f) => createAck(this.key, { ns, fact: f.id, by: me.authorityId, at }));
     if (acks.length > 0) await this.deps.transport.publishAcks(context, acks).catch(() => undefined);
   }

@@ -17,6 +17,9 @@ export interface JournalAccess {
   topicPeers(context: ContextId): ReadonlySet<DeviceId>;
   membersOf(context: ContextId): ContextMembers;
   ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<void>;
+  wantedAcks(context: ContextId, peer: DeviceId): Uint8Array[];
+  acksFor(context: ContextId, keys: readonly Uint8Array[]): Uint8Array[];
+  receiveAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void>;
 }
 
 /**
@@ -92,5 +95,17 @@ export class JournalSyncHost implements SyncHost {
 
   ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<void> {
     return this.access.ingest(context, facts);
+  }
+
+  wantedAcks(context: ContextId, peer: DeviceId): Uint8Array[] {
+    return this.access.wantedAcks(context, peer);
+  }
+
+  acksFor(context: ContextId, keys: readonly Uint8Array[]): Uint8Array[] {
+    return this.access.acksFor(context, keys);
+  }
+
+  receiveAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void> {
+    return this.access.receiveAcks(context, acks);
   }
 }

@@ -53,3 +53,30 @@ describe('joining through sync', () => {
     expect(a!.node.syncMetrics()!.servedFailures).toMatchObject({ Denied: 2 });
   });
 });
+
+describe('acks through sync', () => {
+  it('an ack that gossip could not carry to the author is asked for in the next session, and the message reaches Delivered', async () => {
+    const bus = new MemoryBus();
+    const [a, b, c] = await Promise.all(['alice', 'bob', 'carol'].map((n) => peerOn(bus, n, { syncIntervalMs: NEVER })));
+    const ch = await a!.node.createChannel('acks');
+    const code = a!.node.joinCode(ch);
+    for (const p of [b!, c!]) await p.node.joinChannel(code);
+    for (const p of [a!, b!, c!]) await until(() => p.node.statusDetails(ch)?.expected.length === 2, 'members known');
+    // Bob can reach only Carol: he gets Alice's message from Carol, and his gossiped ack reaches Carol alone
+    // (the in-memory bus does not forward).
+    bus.partition(device(a!), device(b!));
+    const id = await a!.node.sendMessage(ch, 'ack me');
+    await until(() => texts(c!, ch).length === 1, 'carol has it');
+    await b!.node.syncNow();
+    await until(() => texts(b!, ch).length === 1, 'bob has it through carol');
+    await new Promise((r) => setTimeout(r, 100));
+    const acked = () => a!.node.statusDetails(id)!.acks.map((r) => r.peer);
+    expect(acked()).toEqual([c!.node.identity()!.authorityId]);
+    // Alice and Bob meet again; Alice's next session with Bob asks for the ack she is missing.
+    bus.partition(device(a!), device(b!), false);
+    await new Promise((r) => setTimeout(r, 600));
+    await a!.node.syncNow();
+    await until(() => a!.node.messages(ch).data.find((m) => m.id === id)?.indicator === 'Delivered', 'delivered');
+    expect(acked().sort()).toEqual([b!.node.identity()!.authorityId, c!.node.identity()!.authorityId].sort());
+  });
+});

@@ -12,6 +12,8 @@ describe('sync frames', () => {
       { t: 'rec', m: new Uint8Array([1, 2, 3]), last: true },
       { t: 'rec', m: new Uint8Array([1]), last: false },
       { t: 'get', keys: [new Uint8Array(8)] },
+      { t: 'ackreq', keys: [new Uint8Array(8)] },
+      { t: 'acks', a: [new Uint8Array([7])], more: true },
       { t: 'facts', f: [new Uint8Array([9])], more: false },
       { t: 'put', f: [] },
       { t: 'bye' },
@@ -33,6 +35,8 @@ describe('sync frames', () => {
     expect(() => decodeFrame(encodeCanonical({ t: 'rec', m: 'not bytes', last: true }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(encodeCanonical({ t: 'rec', m: new Uint8Array(1) }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(encodeCanonical({ t: 'get', keys: [new Uint8Array(32)] }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(encodeCanonical({ t: 'ackreq', keys: [new Uint8Array(7)] }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(encodeCanonical({ t: 'acks', a: [] }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(encodeCanonical({ t: 'bye', extra: 1 }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(encodeCanonical({ t: 'open', topic: 'x' }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(encodeCanonical({ t: 'open', topic: 'x', proof: new Uint8Array(31) }))).toThrow(SyncFrameError);

@@ -46,6 +46,12 @@ class Journal implements SyncHost {
   items = () => this.set;
   factBytes = (_: ContextId, digests: readonly Uint8Array[]) => digests.flatMap((d) => this.bytes.get(toHex(d)) ?? []);
   ingest = async (_: ContextId, facts: readonly Uint8Array[]) => facts.forEach((f) => this.add(f));
+  /** Acks, for the protocol's purposes: "ack" followed by the key. */
+  wanted: Uint8Array[] = [];
+  readonly gotAcks: Uint8Array[] = [];
+  wantedAcks = () => this.wanted;
+  acksFor = (_: ContextId, keys: readonly Uint8Array[]) => keys.map((k) => Uint8Array.from([0xac, ...k]));
+  receiveAcks = async (_: ContextId, acks: readonly Uint8Array[]) => void this.gotAcks.push(...acks);
 
   ids(): string[] {
     return [...this.bytes.keys()].sort();
@@ -79,6 +85,21 @@ describe('a sync session over frames', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_FRAME_BYTES);
     // Some round took more than one frame: the reply to the opening cells alone is larger than a frame.
     expect(sizes.filter((s) => s > MAX_FRAME_BYTES / 2).length).toBeGreaterThan(1);
+  });
+
+  it('asks the responder for the acks it is missing, after the facts, in frames within the limit', async () => {
+    const a = new Journal(facts(0, 50));
+    a.wanted = Array.from({ length: 2500 }, (_, k) => Uint8Array.of(k & 0xff, k >> 8, 1, 2, 3, 4, 5, 6));
+    const [ca, cb] = memoryChannelPair();
+    const sizes: number[] = [];
+    const [out] = await Promise.all([
+      initiateSync(a, ca, CONTEXT, 'peer-b' as DeviceId, () => 0),
+      serveSync(new Journal(facts(0, 50)), recording(cb, sizes), 'peer-a' as DeviceId),
+    ]);
+    expect(out.ok).toBe(true);
+    // One request carries at most 1024 keys; the rest wait for the next session.
+    expect(a.gotAcks).toEqual(a.wanted.slice(0, 1024).map((k) => Uint8Array.from([0xac, ...k])));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_FRAME_BYTES);
   });
 
   it('a second session right after finds nothing and moves no facts', async () => {

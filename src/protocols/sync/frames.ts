@@ -5,8 +5,9 @@ import { MAX_FRAME_BYTES } from '../../net/frame-channel.ts';
 
 /**
  * The frames of one sync session, canonical DAG-CBOR. The initiator names the context by its topic (a hash
- * of the secret) and proves it holds the secret, reconciles (a round is one or more `rec` frames, the last marked), fetches what it lacks by
- * key and pushes what the responder lacks.
+ * of the secret) and proves it holds the secret, reconciles (a round is one or more `rec` frames, the last
+ * marked), fetches what it lacks by key, pushes what the responder lacks, and asks for the acks it is missing
+ * from the responder.
  */
 export type SyncFrame =
   | { readonly t: 'open'; readonly topic: string; readonly proof: Uint8Array }
@@ -16,6 +17,8 @@ export type SyncFrame =
   | { readonly t: 'get'; readonly keys: readonly Uint8Array[] }
   | { readonly t: 'facts'; readonly f: readonly Uint8Array[]; readonly more: boolean }
   | { readonly t: 'put'; readonly f: readonly Uint8Array[] }
+  | { readonly t: 'ackreq'; readonly keys: readonly Uint8Array[] }
+  | { readonly t: 'acks'; readonly a: readonly Uint8Array[]; readonly more: boolean }
   | { readonly t: 'bye' };
 
 export class SyncFrameError extends Error {
@@ -62,6 +65,7 @@ export function decodeFrame(bytes: Uint8Array): SyncFrame {
       if (keys === 'last,m,t' && v.m instanceof Uint8Array && typeof v.last === 'boolean') return v as SyncFrame;
       break;
     case 'get':
+    case 'ackreq':
       if (keys === 'keys,t' && isBytesList(v.keys) && v.keys.every((k) => k.length === KEY_BYTES)) return v as SyncFrame;
       break;
     case 'facts':
@@ -69,6 +73,9 @@ export function decodeFrame(bytes: Uint8Array): SyncFrame {
       break;
     case 'put':
       if (keys === 'f,t' && isBytesList(v.f)) return v as SyncFrame;
+      break;
+    case 'acks':
+      if (keys === 'a,more,t' && isBytesList(v.a) && typeof v.more === 'boolean') return v as SyncFrame;
       break;
   }
   throw new SyncFrameError('Malformed', `bad frame ${String(v.t)}`);

@@ -27,6 +27,9 @@ export interface ServeOutcome {
   readonly failure?: SyncFailure;
 }
 
+/** Keys one `ackreq` frame carries (8 KiB); what is left is asked for in the next session. */
+const MAX_ACK_REQUEST = 1024;
+
 /** Ends a session that goes nowhere: a misbehaving peer cannot keep us reconciling forever. */
 const MAX_ROUNDS = 64;
 
@@ -47,6 +50,26 @@ const send = (ch: FrameChannel, f: SyncFrame) => ch.send(encodeFrame(f));
 
 /** Both sides reconcile with messages that fit a `rec` frame. */
 const OPTIONS: SyncOptions = { frameLimit: MAX_FRAME_BYTES - REC_FRAME_OVERHEAD, maxMessages: DEFAULT_MAX_MESSAGES };
+
+/** Byte strings as `facts` or `acks` frames, each under the limit, the last marked; one empty frame if none. */
+async function sendBatches(ch: FrameChannel, t: 'facts' | 'acks', items: readonly Uint8Array[]): Promise<void> {
+  const groups = packBytes(items);
+  if (groups.length === 0) groups.push([]);
+  for (let i = 0; i < groups.length; i++) {
+    const more = i < groups.length - 1;
+    await send(ch, t === 'facts' ? { t, f: groups[i]!, more } : { t, a: groups[i]!, more });
+  }
+}
+
+/** Reads `facts` or `acks` frames up to the last, handing each batch on. */
+async function receiveBatches(ch: FrameChannel, t: 'facts' | 'acks', take: (batch: readonly Uint8Array[]) => Promise<void>): Promise<void> {
+  for (;;) {
+    const got = await next(ch);
+    if (got.t !== t) throw new SyncFrameError('Unexpected', `expected ${t}, got ${got.t}`);
+    await take(got.t === 'facts' ? got.f : got.a);
+    if (!got.more) return;
+  }
+}
 
 /** One round: its messages as `rec` frames, the last one marked. */
 async function sendRound(ch: FrameChannel, round: readonly Uint8Array[]): Promise<void> {
@@ -117,14 +140,11 @@ export async function initiateSync(
     const total = have.length + need.length;
     for (const keys of packBytes(need)) {
       await send(ch, { t: 'get', keys });
-      for (;;) {
-        const got = await next(ch);
-        if (got.t !== 'facts') throw new SyncFrameError('Unexpected', `expected facts, got ${got.t}`);
-        await host.ingest(context, got.f);
-        factsIn += got.f.length;
+      await receiveBatches(ch, 'facts', async (f) => {
+        await host.ingest(context, f);
+        factsIn += f.length;
         onProgress(factsIn + factsOut, total);
-        if (!got.more) break;
-      }
+      });
     }
     for (const f of packBytes(host.factBytes(context, have))) {
       await send(ch, { t: 'put', f });
@@ -132,6 +152,12 @@ export async function initiateSync(
       if (ack.t !== 'ok') throw new SyncFrameError('Unexpected', `expected ok, got ${ack.t}`);
       factsOut += f.length;
       onProgress(factsIn + factsOut, total);
+    }
+    // Acks travel by gossip; one that never reached us (we were away) is asked for here, where it is owed.
+    const wanted = host.wantedAcks(context, peer).slice(0, MAX_ACK_REQUEST);
+    if (wanted.length > 0) {
+      await send(ch, { t: 'ackreq', keys: wanted });
+      await receiveBatches(ch, 'acks', (a) => host.receiveAcks(context, a));
     }
     await send(ch, { t: 'bye' });
     return outcome(true);
@@ -166,11 +192,12 @@ export async function serveSync(host: SyncHost, ch: FrameChannel, peer: DeviceId
           break;
         case 'get': {
           const items = host.items(context);
-          const groups = packBytes(host.factBytes(context, f.keys.flatMap((k) => items.idsWithKey(k))));
-          if (groups.length === 0) await send(ch, { t: 'facts', f: [], more: false });
-          for (let i = 0; i < groups.length; i++) await send(ch, { t: 'facts', f: groups[i]!, more: i < groups.length - 1 });
+          await sendBatches(ch, 'facts', host.factBytes(context, f.keys.flatMap((k) => items.idsWithKey(k))));
           break;
         }
+        case 'ackreq':
+          await sendBatches(ch, 'acks', host.acksFor(context, f.keys));
+          break;
         case 'put':
           await host.ingest(context, f.f);
           await send(ch, { t: 'ok' });

@@ -19,4 +19,10 @@ export interface SyncHost {
   factBytes(context: ContextId, digests: readonly Uint8Array[]): Uint8Array[];
   /** Validates, admits and commits received facts, like gossip deliveries. */
   ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<void>;
+  /** Keys of our own facts that asked for acks and still lack one from the peer's authority (bounded). */
+  wantedAcks(context: ContextId, peer: DeviceId): Uint8Array[];
+  /** Our signed acks for the facts with these keys that we hold and that asked for acks from us. */
+  acksFor(context: ContextId, keys: readonly Uint8Array[]): Uint8Array[];
+  /** Verifies and records acks, like gossip deliveries. */
+  receiveAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void>;
 }
