@@ -48,8 +48,18 @@ test('an offline device converges by anti-entropy; statuses move ◐ → ✓ →
     await p.getByTestId('join-channel').click();
     await p.getByTestId('channel-item').filter({ hasText: 'log' }).click({ timeout: 60_000 });
   }
-  // Everyone is a member and connected before Carol leaves.
+  // Everyone is a member and connected before Carol leaves, and Alice knows both of the others as members
+  // (until she does, her messages expect acks from whom she knows).
   await expect(a.page.getByTestId('net-status')).toHaveAttribute('data-peers', '2', { timeout: 60_000 });
+  await a.page.waitForFunction(
+    () => {
+      const node = (window as unknown as { auraLab?: { node: { channels(): { data: { id: string }[] }; statusDetails(id: string): { expected: unknown[] } | null } } }).auraLab?.node;
+      const channel = node?.channels().data[0]?.id;
+      return channel !== undefined && node!.statusDetails(channel)?.expected.length === 2;
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
 
   // Watch the status of Alice's first message over time, in the page.
   await c.ctx.setOffline(true);
