@@ -182,11 +182,20 @@ export class ItemSet {
     return out;
   }
 
-  /** The ids at positions [i, j) whose key is `key`. */
+  /** The ids at positions [i, j) whose key is `key`: a scan of the packed ids, allocating only for matches. */
   idsWithKeyIn(i: number, j: number, key: Uint8Array): Uint8Array[] {
-    return this.slice(i, j)
-      .filter((item) => startsWith(item.id, key))
-      .map((item) => item.id.slice());
+    const out: Uint8Array[] = [];
+    if (i >= j) return out;
+    let [c, o] = this.locate(i);
+    for (let p = i; p < j; p++, o++) {
+      let chunk = this.chunks[c]!;
+      if (o === chunk.times.length) {
+        chunk = this.chunks[++c]!;
+        o = 0;
+      }
+      if (startsWith(chunk.ids.subarray(o * ID_BYTES, o * ID_BYTES + key.length), key)) out.push(chunk.ids.slice(o * ID_BYTES, (o + 1) * ID_BYTES));
+    }
+    return out;
   }
 
   /** Every id whose key is `key`, wherever it sits: what a peer asks for when it fetches by key. */

@@ -27,11 +27,29 @@ export function subtractKeys(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/** A key and the ids that share it. */
+export interface KeyGroup {
+  readonly key: Uint8Array;
+  readonly ids: Uint8Array[];
+}
+
+/** The items at positions [i, j) grouped by key, sorted by key bytes: one pass, however many keys are asked. */
+export function keyGroups(set: ItemSet, i: number, j: number): KeyGroup[] {
+  const ids = set
+    .slice(i, j)
+    .map((item) => item.id)
+    .sort(compareBytes);
+  const groups: KeyGroup[] = [];
+  for (const id of ids) {
+    const key = id.subarray(0, KEY_BYTES);
+    const last = groups[groups.length - 1];
+    if (last !== undefined && compareBytes(last.key, key) === 0) last.ids.push(id.slice());
+    else groups.push({ key, ids: [id.slice()] });
+  }
+  return groups;
+}
+
 /** The distinct keys of the items at positions [i, j), sorted by bytes: the order of every list on the wire. */
 export function sortedKeys(set: ItemSet, i: number, j: number): Uint8Array[] {
-  const keys = set
-    .slice(i, j)
-    .map((item) => item.id.subarray(0, KEY_BYTES))
-    .sort(compareBytes);
-  return keys.filter((k, n) => n === 0 || compareBytes(keys[n - 1]!, k) !== 0);
+  return keyGroups(set, i, j).map((g) => g.key);
 }

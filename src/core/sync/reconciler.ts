@@ -3,7 +3,7 @@ import { toHex } from '../encoding/bytes.ts';
 import { INFINITY, LOWEST, compareBounds, type Bound } from './bound.ts';
 import { SyncProtocolError } from './errors.ts';
 import type { ItemSet } from './item-set.ts';
-import { sortedKeys } from './key.ts';
+import { keyGroups, sortedKeys } from './key.ts';
 import { resolveOptions, type ResolvedOptions, type SyncOptions } from './options.ts';
 import { planDiffering } from './plan.ts';
 import { split } from './ranges.ts';
@@ -105,21 +105,23 @@ export class Reconciler {
         if (range.count === 0) return this.reportAll(this.set.slice(i, j).map((x) => x.id), found.have);
         const v = compareCells(this.set.cell(i, j), range);
         if (v.kind === 'equal') return [];
-        if (v.kind === 'mine' && ours(v.key).length > 0) return this.reportAll(ours(v.key), found.have);
-        if (v.kind === 'theirs' && plausible(typical) && ours(v.key).length === 0) return [{ lower, upper, kind: 'need', key: v.key }];
+        const held = v.kind === 'differs' ? [] : ours(v.key);
+        if (v.kind === 'mine' && held.length > 0) return this.reportAll(held, found.have);
+        if (v.kind === 'theirs' && plausible(typical) && held.length === 0) return [{ lower, upper, kind: 'need', key: v.key }];
         return differ(range.count - (j - i));
       }
       case Mode.IdList:
         this.compareList(i, j, range.keys, found);
         return [];
       case Mode.IdListReply: {
-        const listed = sortedKeys(this.set, i, j);
+        const listed = keyGroups(this.set, i, j);
         // Our items there changed since we listed them, so the bitfield no longer lines up: list them again.
         if (listed.length !== range.listed) return [{ lower, upper, kind: 'list' }];
-        listed.forEach((key, b) => {
-          if ((range.lacking[b >>> 3]! >> (b & 7)) & 1) this.reportAll(ours(key), found.have);
+        listed.forEach((g, b) => {
+          if ((range.lacking[b >>> 3]! >> (b & 7)) & 1) this.reportAll(g.ids, found.have);
         });
-        for (const key of range.keys) if (ours(key).length === 0) this.report(key, found.need);
+        const held = new Set(listed.map((g) => toHex(g.key)));
+        for (const key of range.keys) if (!held.has(toHex(key))) this.report(key, found.need);
         return [];
       }
       case Mode.Mine:
@@ -161,12 +163,12 @@ export class Reconciler {
 
   /** The responder's whole list of a range against ours: an exact answer, both ways. */
   private compareList(i: number, j: number, theirs: readonly Uint8Array[], found: Found): void {
-    const ours = sortedKeys(this.set, i, j);
+    const ours = keyGroups(this.set, i, j);
     let a = 0;
     let b = 0;
     while (a < ours.length || b < theirs.length) {
-      const c = a === ours.length ? 1 : b === theirs.length ? -1 : compareBytes(ours[a]!, theirs[b]!);
-      if (c < 0) this.reportAll(this.set.idsWithKeyIn(i, j, ours[a++]!), found.have);
+      const c = a === ours.length ? 1 : b === theirs.length ? -1 : compareBytes(ours[a]!.key, theirs[b]!);
+      if (c < 0) this.reportAll(ours[a++]!.ids, found.have);
       else if (c > 0) this.report(theirs[b++]!, found.need);
       else {
         a++;
