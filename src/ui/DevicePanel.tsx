@@ -3,13 +3,12 @@ import type { DeviceInfo } from '../node/api.ts';
 import { useNode, useNodeQuery } from '../node/hooks.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { formatStorage } from './format.ts';
-import { useModalDialog } from './use-modal-dialog.ts';
+import { ModalPanel } from './ModalPanel.tsx';
 
 /** This device as the node sees it, in a modal <dialog> (Escape closes it, focus returns to the opener). */
 export function DevicePanel({ onClose }: { readonly onClose: () => void }) {
   const node = useNode();
   const version = useNodeQuery((n) => n.version);
-  const { dialog, close } = useModalDialog();
   const [info, setInfo] = useState<DeviceInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -33,19 +32,7 @@ export function DevicePanel({ onClose }: { readonly onClose: () => void }) {
   }, [node, version]);
 
   return (
-    <dialog
-      ref={dialog}
-      className="device-panel"
-      data-testid="device-panel"
-      aria-labelledby="device-panel-title"
-      onClose={onClose}
-    >
-      <div className="device-panel-head">
-        <h2 id="device-panel-title">This device</h2>
-        <button type="button" className="button" onClick={close} autoFocus>
-          Close
-        </button>
-      </div>
+    <ModalPanel testId="device-panel" title="This device" onClose={onClose}>
       {error !== null ? <ErrorAlert error={error} onDismiss={() => setError(null)} /> : null}
       {info === null ? (
         <p role="status">Loading…</p>
@@ -71,6 +58,6 @@ export function DevicePanel({ onClose }: { readonly onClose: () => void }) {
           </dd>
         </dl>
       )}
-    </dialog>
+    </ModalPanel>
   );
 }

@@ -3,7 +3,7 @@ import { useNodeQuery } from '../node/hooks.ts';
 import { AntiEntropySection } from './AntiEntropySection.tsx';
 import { shortId } from './format.ts';
 import { RELAY_GLYPH, RELAY_TEXT, SYNC_OFF_TEXT, TRANSPORT_TEXT, peerCount, successPercent, syncCount } from './net-text.ts';
-import { useModalDialog } from './use-modal-dialog.ts';
+import { ModalPanel } from './ModalPanel.tsx';
 
 /**
  * node.network() and node.syncMetrics() in full, live: relay, each peer with how it is reached and its sync
@@ -12,7 +12,6 @@ import { useModalDialog } from './use-modal-dialog.ts';
 export function NetworkPanel({ onClose }: { readonly onClose: () => void }) {
   const net = useNodeQuery((n) => n.network());
   const sync = useNodeQuery((n) => n.syncMetrics());
-  const { dialog, close } = useModalDialog();
   const scored = new Map((sync?.peers ?? []).map((p) => [p.deviceId, p]));
   const connected = new Set(net.peers.map((p) => p.deviceId));
   const notConnected = (sync?.peers ?? []).filter((p) => !connected.has(p.deviceId));
@@ -20,19 +19,7 @@ export function NetworkPanel({ onClose }: { readonly onClose: () => void }) {
   const drops = Object.entries(net.dropped).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
   return (
-    <dialog
-      ref={dialog}
-      className="device-panel"
-      data-testid="network-panel"
-      aria-labelledby="network-panel-title"
-      onClose={onClose}
-    >
-      <div className="device-panel-head">
-        <h2 id="network-panel-title">Network</h2>
-        <button type="button" className="button" onClick={close} autoFocus>
-          Close
-        </button>
-      </div>
+    <ModalPanel testId="network-panel" title="Network" onClose={onClose}>
       <p className={`net-relay relay-${net.relay}`} data-testid="net-relay" data-relay={net.relay}>
         <span className="net-glyph" aria-hidden="true">
           {RELAY_GLYPH[net.relay]}{' '}
@@ -114,7 +101,7 @@ export function NetworkPanel({ onClose }: { readonly onClose: () => void }) {
           </>
         ) : null}
       </dl>
-    </dialog>
+    </ModalPanel>
   );
 }
 
