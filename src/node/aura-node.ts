@@ -1,5 +1,6 @@
 import { base32 } from 'multiformats/bases/base32';
 import type { SettledTracking } from '../core/consistency/ack-gc.ts';
+import { contains } from '../core/consistency/acknowledgment.ts';
 import { ConsistencyMap } from '../core/consistency/consistency-map.ts';
 import type { Consistency } from '../core/consistency/consistency.ts';
 import { standardPolicyRegistry } from '../core/consistency/delivery-policy.ts';
@@ -27,29 +28,28 @@ import { validateFact, validateFactWith } from '../core/facts/validate.ts';
 import { FactValidationError } from '../core/facts/errors.ts';
 import { decodeJoinCode, encodeJoinCode } from '../core/facts/join-code.ts';
 import type { Delivery, NetStatus } from '../net/transport.ts';
+import { compareFacts } from '../core/reduce/stamp.ts';
+import { KEY_BYTES, factIdOf, syncItemOf } from '../core/sync/index.ts';
 import { StoreError } from '../store/errors.ts';
 import { ACK_GC_COALESCE_MS, AckGcRunner, type AckGcInputs } from './ack-gc-runner.ts';
 import { admissible, PendingFacts } from './admission.ts';
 import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, QueryResult, StatusDetails } from './api.ts';
 import { NodeError } from './api.ts';
+import type { NodeDeps } from './deps.ts';
+import { deviceSeed } from './device-seed.ts';
+import { Evidence, type ReachedRecord } from './evidence.ts';
+import { JournalSyncHost } from './journal-sync-host.ts';
+import { SyncService, type SyncMetrics } from '../protocols/sync/sync-service.ts';
+import type { SyncOutcome } from '../protocols/sync/session.ts';
+import { DEFAULT_FLOW_LIMIT, FLOW_EPOCH_MS, flowEpoch, MESSAGE_COST } from './flow-policy.ts';
+import { OFFLINE_STATUS } from './offline-status.ts';
+import { Journals } from './journals.ts';
 
 const NO_PEERS: ReadonlySet<DeviceId> = new Set();
 /** Acks one sync session asks for or answers with: 8 bytes each way per key, one signature per ack. */
 const MAX_ACKS_PER_SESSION = 256;
 
 const asksForAck = (f: ValidatedFact): boolean => (f.fact.body as { ack?: boolean }).ack === true;
-import type { NodeDeps } from './deps.ts';
-import { deviceSeed } from './device-seed.ts';
-import { Evidence, type ReachedRecord } from './evidence.ts';
-import { JournalSyncHost } from './journal-sync-host.ts';
-import { contains } from '../core/consistency/acknowledgment.ts';
-import { compareFacts } from '../core/reduce/stamp.ts';
-import { KEY_BYTES, factIdOf, syncItemOf } from '../core/sync/index.ts';
-import { SyncService, type SyncMetrics } from '../protocols/sync/sync-service.ts';
-import type { SyncOutcome } from '../protocols/sync/session.ts';
-import { DEFAULT_FLOW_LIMIT, FLOW_EPOCH_MS, flowEpoch, MESSAGE_COST } from './flow-policy.ts';
-import { OFFLINE_STATUS } from './offline-status.ts';
-import { Journals } from './journals.ts';
 
 const IDENTITY_META = 'identity';
 const REACHED_META = 'sync-reached';
