@@ -6,17 +6,22 @@ import type { ValidatedFact } from '../../src/core/facts/fact.ts';
 import { Journal } from '../../src/core/journal/journal.ts';
 import { namespaceReducer, type NamespaceState } from '../../src/core/reduce/namespace-reducer.ts';
 import { reduceAll } from '../../src/core/reduce/reducer.ts';
-import { mixedFacts } from '../support/mixed-facts.ts';
-import { treeOpPool } from '../support/tree-pool.ts';
+import { authorityJournal, mixedFacts } from '../support/mixed-facts.ts';
 
 /**
  * The core promise: identical fact sets give identical state, however the facts were split across
- * replicas, whatever order each replica saw them in, and in whatever order replicas merged.
+ * replicas, whatever order each replica saw them in, and in whatever order replicas merged. The pools
+ * mix in unauthorized facts (non-members' messages, topics by non-creators, forged commits, aborts by
+ * non-parties, facts from devices never in the tree): they must never change what queries see.
  */
 const { context } = mixedFacts(400);
-const authority = treeOpPool(30, 5);
-const POOLS = [authority, context.slice(0, 160), context.slice(160, 330)];
+const authority = authorityJournal(30, 5);
+const joins = context.filter((f) => f.fact.kind === 'rel.binding' && (f as ValidatedFact<'rel.binding'>).fact.body.bindingType === 'member');
+const POOLS = [authority, context.slice(0, 180), [...joins, ...context.slice(180)]];
 const bytesOf = (s: NamespaceState) => toHex(encodeCanonical(namespaceReducer.canonical(s)));
+/** What queries read: everything but the gate's record of held and refused facts. */
+const queriesOf = (s: NamespaceState) => toHex(encodeCanonical({ ...namespaceReducer.canonical(s), authz: null }));
+const unauthorized = (s: NamespaceState) => new Set([...s.authz.refused.keys(), ...[...s.authz.held.values()].flatMap((m) => [...m.keys()])]);
 
 interface Replica {
   journal: Journal;
@@ -78,11 +83,15 @@ describe('order independence of the whole namespace reduction', () => {
         // And the reverse direction, so every replica ends with the full set too.
         for (const r of rest) absorb(r, first!, order);
 
-        const full = bytesOf(reduceAll(namespaceReducer, [...s.facts].sort((a, b) => (a.id < b.id ? -1 : 1))));
+        const fullState = reduceAll(namespaceReducer, [...s.facts].sort((a, b) => (a.id < b.id ? -1 : 1)));
+        const full = bytesOf(fullState);
         for (const r of replicas) {
           expect(r.journal.size).toBe(s.facts.length);
           expect(bytesOf(r.state)).toBe(full);
         }
+        // Without the facts that were held or refused, queries see exactly the same state.
+        const out = unauthorized(fullState);
+        expect(queriesOf(reduceAll(namespaceReducer, s.facts.filter((f) => !out.has(f.id))))).toBe(queriesOf(fullState));
       }),
       { numRuns: 1000 },
     );
@@ -97,5 +106,26 @@ describe('order independence of the whole namespace reduction', () => {
     const ops = authority.filter((f) => f.fact.kind === 'tree.op').length;
     expect(st.tree.applied.length).toBeGreaterThan(0);
     expect(st.tree.applied.length).toBeLessThan(ops);
+  });
+
+  it('the pools mix in every kind of unauthorized fact, and each is held or refused', () => {
+    const byKind = (facts: ValidatedFact[]) => {
+      const st = reduceAll(namespaceReducer, facts);
+      const out = unauthorized(st);
+      const kinds = new Map<string, number>();
+      for (const f of facts) if (out.has(f.id)) kinds.set(f.fact.kind, (kinds.get(f.fact.kind) ?? 0) + 1);
+      return { st, kinds };
+    };
+    const ctx = byKind(context);
+    for (const k of ['chat.message', 'chat.topic', 'consensus.commit', 'ceremony.abort', 'ceremony.response', 'proposal.vote']) {
+      expect(ctx.kinds.get(k), k).toBeGreaterThan(0);
+    }
+    expect([...ctx.st.authz.refused.values()]).toEqual(expect.arrayContaining(['NotChannelOwner', 'NotCeremonyParty', 'NotVoter']));
+    // Non-members' messages wait for a join that never comes; forged commits for a group key.
+    expect([...ctx.st.authz.held.keys()].some((k) => k.startsWith('member:outsider-'))).toBe(true);
+    expect(ctx.st.authz.held.get('group-key')?.size).toBeGreaterThan(0);
+    const auth = byKind(authority);
+    expect(auth.kinds.get('maint.cacheInvalidated')).toBeGreaterThan(0);
+    expect(auth.st.maintenance.cacheFloors.size).toBeGreaterThan(0);
   });
 });

@@ -285,7 +285,7 @@ describe('order independence', () => {
         for (const status of listCeremonies(st)) {
           expect(checkCeremonyInvariants(status)).toEqual([]);
           if (status.state.type === 'Committed') {
-            // The applied commit is the earliest commit fact preceded by k acceptances from participants.
+            // The applied commit is the earliest commit fact by a party preceded by k acceptances from participants.
             const { consensusId, committedAt } = status.state;
             const participants = new Set(status.responses.map((r) => r.participant));
             const firstResponses = new Map<string, ValidatedFact<'ceremony.response'>>();
@@ -293,9 +293,11 @@ describe('order independence', () => {
               if (r.fact.body.ceremony === status.ceremonyId && participants.has(r.fact.author) && !firstResponses.has(r.fact.author)) firstResponses.set(r.fact.author, r);
             }
             const accepts = [...firstResponses.values()].filter((r) => r.fact.body.accept);
+            const start = starts.find((x) => x.id === status.ceremonyId)!;
+            const party = (a: string) => a === start.fact.author || start.fact.body.participants.includes(a);
             const valid = facts
               .filter((f): f is ValidatedFact<'ceremony.commit'> => f.fact.kind === 'ceremony.commit' && f.fact.body.ceremony === status.ceremonyId)
-              .filter((c) => accepts.filter((r) => compareFacts(r, c) < 0).length >= status.threshold)
+              .filter((c) => party(c.fact.author) && accepts.filter((r) => compareFacts(r, c) < 0).length >= status.threshold)
               .sort(compareFacts);
             expect(valid[0]!.fact.body.consensusId).toBe(consensusId);
             expect(valid[0]!.fact.time.wall).toBe(committedAt);

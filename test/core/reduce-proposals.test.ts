@@ -8,8 +8,10 @@ import { contextNamespace, type FactId } from '../../src/core/ids.ts';
 import { requiredApprovals } from '../../src/core/reduce/approval-rule.ts';
 import { compareFacts } from '../../src/core/reduce/stamp.ts';
 import { deferredStatus, listProposals, proposalsReducer, type ProposalsState } from '../../src/core/reduce/proposals.ts';
+import { initAgreement } from '../../src/core/reduce/agreement.ts';
 import { reduceAll } from '../../src/core/reduce/reducer.ts';
 import { deviceKey, Writer } from '../support/fixtures.ts';
+import { signedCommit, singleKeyGroup } from '../support/frost-group.ts';
 import { randArb, shuffle } from '../support/shuffle.ts';
 
 const NS = contextNamespace('proposals-test');
@@ -42,10 +44,25 @@ function create(who: Name, t: number, opts: { subject?: string; rule?: ApprovalR
 const vote = (who: Name, t: number, proposal: FactId, approve: boolean, reason?: string) =>
   at(who, t, 'proposal.vote', reason === undefined ? { proposal, approve } : { proposal, approve, reason });
 
-const commit = (t: number, consensusId: string, covers: FactId[]) =>
-  at('dave', t, 'consensus.commit', { consensusId, prestateHash: 'ab'.repeat(32), covers, signers: ['w1'], signature: new Uint8Array(64) });
+const group = singleKeyGroup('proposals-test');
+const commitBody = (consensusId: string, covers: FactId[]) => ({ consensusId, prestateHash: 'ab'.repeat(32), covers, signers: ['w1'] });
+const signatures = new Map<string, ReturnType<typeof signedCommit>>();
+/** A commit whose threshold signature verifies under the group key (signing is slow, so memoized). */
+function commit(t: number, consensusId: string, covers: FactId[]) {
+  const key = JSON.stringify([consensusId, covers]);
+  let body = signatures.get(key);
+  if (!body) signatures.set(key, (body = signedCommit(group, NS, commitBody(consensusId, covers))));
+  return at('dave', t, 'consensus.commit', body);
+}
+const forgedCommit = (t: number, consensusId: string, covers: FactId[]) =>
+  at('dave', t, 'consensus.commit', { ...commitBody(consensusId, covers), signature: new Uint8Array(64) });
 
-const reduce = (facts: ValidatedFact[]) => reduceAll(proposalsReducer, facts);
+/** As in a namespace whose journal records the witness set's group key. */
+function reduce(facts: ValidatedFact[]): ProposalsState {
+  const st: ProposalsState = { ...proposalsReducer.init(), agreement: initAgreement(group.groupKey) };
+  for (const f of facts) proposalsReducer.apply(st, f);
+  return st;
+}
 const statusIn = (facts: ValidatedFact[], id: FactId) => deferredStatus(reduce(facts), id)!;
 
 describe('approval rules', () => {
@@ -194,7 +211,7 @@ describe('expiry, supersession, precedence', () => {
 });
 
 describe('applied agreement', () => {
-  it('is Finalized when a consensus commit covers the proposal or its deciding vote', () => {
+  it('is Finalized when a verified consensus commit covers the proposal or its deciding vote', () => {
     const p = create('alice', 1, { rule: { type: 'Threshold', required: 2 } });
     const v1 = vote('alice', 2, p.id, true);
     const v2 = vote('bob', 3, p.id, true);
@@ -205,11 +222,19 @@ describe('applied agreement', () => {
     expect(statusIn([...base, commit(4, 'cons-3', [v1.id])], p.id).appliedAgreement).toEqual({ level: 'Provisional' });
   });
 
-  it('is SoftSafe when only a convergence certificate covers it', () => {
+  it('a commit finalizes nothing without a recorded group key, or when its signature does not verify', () => {
+    const p = create('alice', 1);
+    const v = vote('bob', 2, p.id, true);
+    const withoutKey = reduceAll(proposalsReducer, [p, v, commit(4, 'cons-1', [p.id])]);
+    expect(deferredStatus(withoutKey, p.id)!.appliedAgreement).toEqual({ level: 'Provisional' });
+    expect(statusIn([p, v, forgedCommit(4, 'cons-1', [p.id])], p.id).appliedAgreement).toEqual({ level: 'Provisional' });
+  });
+
+  it('a convergence certificate makes nothing SoftSafe: it carries no witness shares to verify', () => {
     const p = create('alice', 1);
     const v = vote('bob', 2, p.id, true);
     const cert = at('dave', 3, 'consensus.cert', { certId: 'cert-1', covers: [p.id], witnesses: ['w1', 'w2'] });
-    expect(statusIn([p, v, cert], p.id).appliedAgreement).toEqual({ level: 'SoftSafe', cert: { certId: 'cert-1', witnesses: ['w1', 'w2'] } });
+    expect(statusIn([p, v, cert], p.id).appliedAgreement).toEqual({ level: 'Provisional' });
   });
 
   it('stays null while not Approved, even if covered', () => {

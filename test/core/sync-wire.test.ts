@@ -147,12 +147,22 @@ describe('bad input is refused with a typed SyncProtocolError, never a crash or 
     expect(init([2, 0, 6, ...key(1)])).toBe('Malformed'); // Need from the responder
     expect(init([2, 9, 7])).toBe('Malformed'); // Later below infinity
     expect(init([2, 0, 7])).toBeUndefined();
-    expect(init([2, 0, 3, 0, 9, 0xff, 0x03])).toBe('Malformed'); // bitfield padding
-    expect(init([2, 0, 3, 0, 9, 0xff, 0x01])).toBeUndefined();
+    // An initiator of 9 items lists them all in one range, which a list reply may then answer.
+    const listing = (...m: number[][]) =>
+      code(() => {
+        const r = new Reconciler(ItemSet.from(A.slice(0, 9)));
+        r.initiate();
+        return r.reconcile(m.map((x) => Uint8Array.from(x)));
+      });
+    expect(listing([2, 0, 3, 0, 9, 0xff, 0x03])).toBe('Malformed'); // bitfield padding
+    expect(listing([2, 0, 3, 0, 9, 0xff, 0x01])).toBeUndefined();
+    expect(init([2, 0, 3, 0, 9, 0xff, 0x01])).toBe('Malformed'); // a list reply where we sent cells
+    expect(init([2, 0, 1, ...cell])).toBe('Malformed'); // a range across the cells we sent
+    expect(init([2, 0, 4, ...key(1)])).toBe('Malformed'); // Mine across them
   });
 
   it('a responder that never lets the session end is cut off with TooManyRounds', () => {
-    const stubborn = [Uint8Array.of(2, 0, 1, 5, ...new Array(8).fill(0xab))]; // "everything differs", forever
+    const stubborn = [Uint8Array.of(2, 0, 7)]; // "ask again from the start", forever
     for (const opts of [undefined, SMALL, { maxRounds: 3 }]) {
       const r = new Reconciler(A, opts);
       r.initiate();

@@ -1,4 +1,5 @@
 import { compareNumbers, compareStrings } from '../compare.ts';
+import { AuraError } from '../errors.ts';
 import type { PhysicalTime } from '../ids.ts';
 
 /** How far a fact has spread by anti-entropy. Local metadata maintained by the sync layer from evidence. */
@@ -8,11 +9,10 @@ export type Propagation =
   | { readonly state: 'Complete' }
   | { readonly state: 'Failed'; readonly retryAt: PhysicalTime; readonly retryCount: number; readonly error: string };
 
-export class InvalidPropagationError extends Error {
-  readonly code = 'InvalidPropagation';
+export class InvalidPropagationError extends AuraError<'InvalidPropagation'> {
+  override readonly name = 'InvalidPropagationError';
   constructor(message: string) {
-    super(`InvalidPropagation: ${message}`);
-    this.name = 'InvalidPropagationError';
+    super('InvalidPropagation', `InvalidPropagation: ${message}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { ed25519_FROST } from '@noble/curves/ed25519.js';
 import type { FrostPublic, FrostSecret, Signers } from '@noble/curves/abstract/frost.js';
+import { AuraError } from '../errors.ts';
 
 /**
  * Shared vocabulary of the threshold-signature wrapper over `ed25519_FROST` (RFC 9591,
@@ -39,16 +40,16 @@ export type FrostErrorCode =
   | 'InvalidShare'
   | 'InvalidSigningPackage';
 
-export class FrostError extends Error {
+export class FrostError extends AuraError<FrostErrorCode> {
+  override readonly name = 'FrostError';
   constructor(
-    readonly code: FrostErrorCode,
+    code: FrostErrorCode,
     message: string,
     /** Who the error is about, sorted: culprits for InvalidShare, non-responders for NotEnoughShares. */
     readonly participants: readonly ParticipantId[] = [],
     options?: { cause?: unknown },
   ) {
-    super(`${code}: ${message}`, options);
-    this.name = 'FrostError';
+    super(code, `${code}: ${message}`, options);
   }
 }
 

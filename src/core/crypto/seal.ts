@@ -1,23 +1,22 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { concatBytes } from '../encoding/bytes.ts';
+import { AuraError } from '../errors.ts';
+import { MAX_SEALED_BYTES } from '../limits.ts';
 
 export const SEAL_KEY_BYTES = 32;
 export const SEAL_NONCE_BYTES = 24;
 export const SEAL_TAG_BYTES = 16;
 /** Bytes a sealed payload adds to its plaintext: the nonce in front, the Poly1305 tag behind. */
 export const SEAL_OVERHEAD = SEAL_NONCE_BYTES + SEAL_TAG_BYTES;
-/** Largest sealed payload we produce or open; bounds the work a peer can make us do per message. */
-export const MAX_SEALED_BYTES = 64 * 1024;
+/** Largest sealed payload we produce or open (defined in limits.ts). */
+export { MAX_SEALED_BYTES };
 
 export type SealErrorCode = 'Truncated' | 'Forged' | 'TooLarge';
 
-export class SealError extends Error {
-  constructor(
-    readonly code: SealErrorCode,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-    this.name = 'SealError';
+export class SealError extends AuraError<SealErrorCode> {
+  override readonly name = 'SealError';
+  constructor(code: SealErrorCode, message: string) {
+    super(code, `${code}: ${message}`);
   }
 }
 

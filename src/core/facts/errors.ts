@@ -1,3 +1,5 @@
+import { AuraError } from '../errors.ts';
+
 /** Why a fact was refused. Every refusal is one of these; nothing invalid is ever stored. */
 export type FactErrorCode =
   | 'Malformed'
@@ -7,12 +9,9 @@ export type FactErrorCode =
   | 'WrongNamespace'
   | 'UnknownKind';
 
-export class FactValidationError extends Error {
-  constructor(
-    readonly code: FactErrorCode,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-    this.name = 'FactValidationError';
+export class FactValidationError extends AuraError<FactErrorCode> {
+  override readonly name = 'FactValidationError';
+  constructor(code: FactErrorCode, message: string) {
+    super(code, `${code}: ${message}`);
   }
 }

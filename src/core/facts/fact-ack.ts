@@ -2,7 +2,9 @@ import { publicKeyOfDevice } from '../crypto/device-id.ts';
 import { sign, verify, type DeviceKey } from '../crypto/ed25519.ts';
 import { utf8 } from '../encoding/bytes.ts';
 import { DecodeError, decodeCanonical, encodeCanonical } from '../encoding/cbor.ts';
+import { AuraError } from '../errors.ts';
 import type { AuthorityId, DeviceId, FactId, Namespace, PhysicalTime } from '../ids.ts';
+import { MAX_ACK_BYTES, MAX_WALL_TIME } from '../limits.ts';
 import { bytes, cid, deviceId, ident, int, literal, obj, SchemaError, str } from './schema.ts';
 
 /**
@@ -19,7 +21,7 @@ export interface FactAck {
   readonly sig: Uint8Array;
 }
 
-export const MAX_ACK_BYTES = 512;
+export { MAX_ACK_BYTES };
 const DOMAIN = utf8.encode('aura/ack/v1\n');
 
 const AckSchema = obj({
@@ -28,17 +30,16 @@ const AckSchema = obj({
   fact: cid,
   by: ident,
   device: deviceId,
-  at: int(),
+  at: int({ max: MAX_WALL_TIME }),
   sig: bytes({ len: 64 }),
 });
 
-export class AckError extends Error {
-  constructor(
-    readonly code: 'Malformed' | 'NonCanonical' | 'TooLarge' | 'BadSignature' | 'WrongNamespace',
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-    this.name = 'AckError';
+export type AckErrorCode = 'Malformed' | 'NonCanonical' | 'TooLarge' | 'BadSignature' | 'WrongNamespace';
+
+export class AckError extends AuraError<AckErrorCode> {
+  override readonly name = 'AckError';
+  constructor(code: AckErrorCode, message: string) {
+    super(code, `${code}: ${message}`);
   }
 }
 

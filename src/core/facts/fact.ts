@@ -3,8 +3,7 @@ import type { Hlc, OrderTime } from './hlc.ts';
 import type { BodyOf, FactKind } from './kinds/index.ts';
 
 export const FACT_VERSION = 1;
-/** A fact must fit in one sync frame (16 KiB) with room for framing. */
-export const MAX_FACT_BYTES = 12 * 1024;
+export { MAX_FACT_BYTES } from '../limits.ts';
 
 /** What the device signs. Agreement, propagation and acks are local metadata and never appear here. */
 export interface UnsignedFact<K extends FactKind = FactKind> {

@@ -3,6 +3,7 @@ import { base32 } from 'multiformats/bases/base32';
 import { bytesEqual, concatBytes } from '../encoding/bytes.ts';
 import { decodeCanonical, encodeCanonical } from '../encoding/cbor.ts';
 import { CONTEXT_SECRET_BYTES } from '../crypto/context-keys.ts';
+import { AuraError } from '../errors.ts';
 import type { ContextId } from '../ids.ts';
 import { SchemaError, bytes, ident, int, obj, str } from './schema.ts';
 
@@ -23,13 +24,10 @@ const CHECKSUM_BYTES = 4;
 
 export type JoinCodeErrorCode = 'NotAJoinCode' | 'Corrupt' | 'Malformed' | 'UnsupportedVersion';
 
-export class JoinCodeError extends Error {
-  constructor(
-    readonly code: JoinCodeErrorCode,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-    this.name = 'JoinCodeError';
+export class JoinCodeError extends AuraError<JoinCodeErrorCode> {
+  override readonly name = 'JoinCodeError';
+  constructor(code: JoinCodeErrorCode, message: string) {
+    super(code, `${code}: ${message}`);
   }
 }
 

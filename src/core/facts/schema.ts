@@ -1,14 +1,15 @@
 import { isCid } from '../encoding/cid.ts';
 import { publicKeyOfDevice } from '../crypto/device-id.ts';
+import { AuraError } from '../errors.ts';
 
 /**
  * Tiny structural validators for decoded fact bodies. A schema either returns its input, now typed,
  * or throws SchemaError naming the path that is wrong.
  */
-export class SchemaError extends Error {
+export class SchemaError extends AuraError<'Malformed'> {
+  override readonly name = 'SchemaError';
   constructor(readonly path: string, message: string) {
-    super(`${path}: ${message}`);
-    this.name = 'SchemaError';
+    super('Malformed', `${path}: ${message}`);
   }
 }
 

@@ -4,19 +4,21 @@ import { DecodeError, decodeCanonical } from '../encoding/cbor.ts';
 import { cidOf } from '../encoding/cid.ts';
 import { encodeCanonical } from '../encoding/cbor.ts';
 import { namespaceId, namespaceKind, type Namespace } from '../ids.ts';
+import { MAX_LOGICAL, MAX_WALL_TIME } from '../limits.ts';
 import { FactValidationError } from './errors.ts';
 import { FACT_VERSION, MAX_FACT_BYTES, type Fact, type ValidatedFact } from './fact.ts';
 import { kindSpec } from './kinds/index.ts';
 import { bytes, deviceId, int, literal, obj, SchemaError, str } from './schema.ts';
 import { signingBytes } from './signing.ts';
 
-const Envelope = obj({
+/** The fact envelope's shape; the body is checked against its kind separately. */
+export const Envelope = obj({
   v: literal(FACT_VERSION),
   ns: str({ min: 11, max: 160 }),
   kind: str({ min: 1, max: 64 }),
   author: str({ min: 1, max: 128 }),
   device: deviceId,
-  time: obj({ wall: int(), logical: int({ max: 0xffffffff }) }),
+  time: obj({ wall: int({ max: MAX_WALL_TIME }), logical: int({ max: MAX_LOGICAL }) }),
   body: (v) => v,
   sig: bytes({ len: 64 }),
 });

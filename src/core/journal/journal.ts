@@ -1,11 +1,12 @@
 import { compareStrings } from '../compare.ts';
+import { AuraError } from '../errors.ts';
 import type { ValidatedFact } from '../facts/fact.ts';
 import type { FactId, Namespace } from '../ids.ts';
 
-export class JournalMergeError extends Error {
+export class JournalMergeError extends AuraError<'WrongNamespace'> {
+  override readonly name = 'JournalMergeError';
   constructor(readonly a: Namespace, readonly b: Namespace) {
-    super(`WrongNamespace: cannot merge ${a} with ${b}`);
-    this.name = 'JournalMergeError';
+    super('WrongNamespace', `WrongNamespace: cannot merge ${a} with ${b}`);
   }
 }
 

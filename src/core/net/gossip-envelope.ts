@@ -1,25 +1,24 @@
 import { DecodeError, decodeCanonical, encodeCanonical } from '../encoding/cbor.ts';
+import { AuraError } from '../errors.ts';
 import { MAX_SEALED_BYTES, SEAL_OVERHEAD } from '../crypto/seal.ts';
 import { MAX_FACT_BYTES } from '../facts/fact.ts';
+import { MAX_ENVELOPE_FACTS } from '../limits.ts';
 
 /**
  * The plaintext of one sealed gossip payload: `{v: 1, facts: [bytes…]}` in canonical DAG-CBOR. Facts travel
  * as their canonical bytes and are validated one by one by the receiver; the envelope only bounds them.
  */
 export const ENVELOPE_VERSION = 1;
-export const MAX_ENVELOPE_FACTS = 64;
+export { MAX_ENVELOPE_FACTS };
 /** An envelope must still fit in MAX_SEALED_BYTES once sealed. */
 export const MAX_ENVELOPE_BYTES = MAX_SEALED_BYTES - SEAL_OVERHEAD;
 
 export type EnvelopeErrorCode = 'Malformed' | 'NonCanonical' | 'TooLarge' | 'UnsupportedVersion';
 
-export class EnvelopeError extends Error {
-  constructor(
-    readonly code: EnvelopeErrorCode,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-    this.name = 'EnvelopeError';
+export class EnvelopeError extends AuraError<EnvelopeErrorCode> {
+  override readonly name = 'EnvelopeError';
+  constructor(code: EnvelopeErrorCode, message: string) {
+    super(code, `${code}: ${message}`);
   }
 }
 

@@ -1,38 +1,65 @@
 import { compareStrings } from '../compare.ts';
 import { joinAgreement, PROVISIONAL, type Agreement } from '../consistency/agreement.ts';
+import { commitDigest, commitVerifies } from '../authz/consensus-commit.ts';
 import type { ValidatedFact } from '../facts/fact.ts';
-import type { FactId } from '../ids.ts';
-import { compareFacts } from './stamp.ts';
+import type { ConsensusId, FactId, Hash32 } from '../ids.ts';
 import type { Reducer } from './reducer.ts';
 
+/** A consensus commit that verified, by what was signed rather than by the fact that carried it. */
+export interface CountedCommit {
+  readonly consensusId: ConsensusId;
+  readonly prestateHash: Hash32;
+  /** Sorted. */
+  readonly covers: readonly FactId[];
+  readonly digest: Hash32;
+}
+
 /**
- * Agreement levels from evidence facts: a consensus commit finalizes what it covers (A3), a
- * convergence certificate makes it SoftSafe (A2). At most one commit counts per (consensusId, prestate):
- * the first by fact order; any other is kept as a conflict (evidence of equivocation), never applied.
+ * Agreement levels from evidence facts: a consensus commit finalizes what it covers (A3) only if its
+ * threshold signature verifies under the witness set's group key. At most one commit counts per
+ * (consensusId, prestate): the max digest (spec 003's max-hash rule), so neither arrival order nor a
+ * backdated copy can replace the winner; any other verified one is kept as evidence of equivocation.
+ * Convergence certificates carry no witness shares yet, so nothing makes a fact SoftSafe (A2).
  */
 export interface AgreementState {
-  readonly commits: Map<string, ValidatedFact<'consensus.commit'>[]>;
-  readonly certs: Map<FactId, ValidatedFact<'consensus.cert'>>;
+  /** The witness set's FROST group public key; null until a fact kind records it (the consensus issue). */
+  readonly groupKey: Uint8Array | null;
+  /** Verified commits by consensusId, one per digest. */
+  readonly commits: Map<ConsensusId, CountedCommit[]>;
   index: Map<FactId, Agreement> | null;
 }
 
 export interface AgreementCanonical {
   readonly levels: readonly (readonly [FactId, Agreement])[];
-  readonly conflicts: readonly FactId[];
+  readonly commits: readonly CountedCommit[];
+  /** Verified commits that lost to another for the same (consensusId, prestate). */
+  readonly conflicts: readonly CountedCommit[];
 }
 
-function winners(st: AgreementState): ValidatedFact<'consensus.commit'>[] {
-  return [...st.commits.values()].map((list) => list.reduce((a, b) => (compareFacts(a, b) <= 0 ? a : b)));
+export function initAgreement(groupKey: Uint8Array | null): AgreementState {
+  return { groupKey, commits: new Map(), index: null };
+}
+
+/** Verified commits carrying this consensus id, any prestate. */
+export function committedBy(st: AgreementState, consensusId: ConsensusId): readonly CountedCommit[] {
+  return st.commits.get(consensusId) ?? [];
+}
+
+function isWinner(st: AgreementState, c: CountedCommit): boolean {
+  return committedBy(st, c.consensusId).every((o) => o.prestateHash !== c.prestateHash || compareStrings(o.digest, c.digest) <= 0);
+}
+
+function all(st: AgreementState): CountedCommit[] {
+  return [...st.commits.values()].flat().sort((a, b) => compareStrings(a.consensusId, b.consensusId) || compareStrings(a.prestateHash, b.prestateHash) || compareStrings(a.digest, b.digest));
 }
 
 function buildIndex(st: AgreementState): Map<FactId, Agreement> {
   const idx = new Map<FactId, Agreement>();
-  const raise = (id: FactId, a: Agreement) => idx.set(id, joinAgreement(idx.get(id) ?? PROVISIONAL, a));
-  for (const c of st.certs.values()) {
-    const cert = { certId: c.fact.body.certId, witnesses: c.fact.body.witnesses };
-    for (const id of c.fact.body.covers) raise(id, { level: 'SoftSafe', cert });
+  for (const c of all(st)) {
+    if (!isWinner(st, c)) continue;
+    const level: Agreement = { level: 'Finalized', consensusId: c.consensusId };
+    for (const id of c.covers) idx.set(id, joinAgreement(idx.get(id) ?? PROVISIONAL, level));
   }
-  for (const w of winners(st)) for (const id of w.fact.body.covers) raise(id, { level: 'Finalized', consensusId: w.fact.body.consensusId });
   return idx;
 }
 
@@ -42,27 +69,22 @@ export function agreementOf(st: AgreementState, id: FactId): Agreement {
 }
 
 export const agreementReducer: Reducer<AgreementState, AgreementCanonical> = {
-  init: () => ({ commits: new Map(), certs: new Map(), index: null }),
+  init: () => initAgreement(null),
   apply(st, vf) {
-    if (vf.fact.kind === 'consensus.commit') {
-      const c = vf as ValidatedFact<'consensus.commit'>;
-      const key = `${c.fact.body.consensusId}\n${c.fact.body.prestateHash}`;
-      const list = st.commits.get(key) ?? [];
-      if (list.some((x) => x.id === c.id)) return;
-      list.push(c);
-      st.commits.set(key, list);
-      st.index = null;
-    } else if (vf.fact.kind === 'consensus.cert') {
-      if (st.certs.has(vf.id)) return;
-      st.certs.set(vf.id, vf as ValidatedFact<'consensus.cert'>);
-      st.index = null;
-    }
+    if (vf.fact.kind !== 'consensus.commit' || st.groupKey === null) return;
+    const { ns, body } = (vf as ValidatedFact<'consensus.commit'>).fact;
+    const digest = commitDigest(ns, body);
+    const list = st.commits.get(body.consensusId) ?? [];
+    // A copy of a counted commit adds nothing; checking first spares a signature verification.
+    if (list.some((c) => c.digest === digest) || !commitVerifies(ns, body, st.groupKey)) return;
+    list.push({ consensusId: body.consensusId, prestateHash: body.prestateHash, covers: [...body.covers].sort(compareStrings), digest });
+    st.commits.set(body.consensusId, list);
+    st.index = null;
   },
   canonical(st) {
     st.index ??= buildIndex(st);
     const levels = [...st.index.entries()].sort((a, b) => compareStrings(a[0], b[0]));
-    const won = new Set(winners(st).map((w) => w.id));
-    const conflicts = [...st.commits.values()].flat().filter((c) => !won.has(c.id)).map((c) => c.id).sort(compareStrings);
-    return { levels, conflicts };
+    const commits = all(st);
+    return { levels, commits: commits.filter((c) => isWinner(st, c)), conflicts: commits.filter((c) => !isWinner(st, c)) };
   },
 };

@@ -38,14 +38,16 @@ export interface CommitConflict {
 /**
  * Accumulated ceremony facts of one namespace, as order-independent joins (set union, first by fact
  * order). Commits are all kept because whether one counts depends on the responses ordered before it.
+ * Aborts and supersessions are kept first per author: who may write them (the ceremony's parties) is
+ * known only once the start arrives, so a stranger's earlier step must not hide a party's.
  */
 export interface CeremoniesState {
   readonly ceremonies: Map<CeremonyId, Start>;
   readonly invalid: Map<FactId, InvalidCeremony>;
   readonly firstResponses: Map<CeremonyId, Map<AuthorityId, Response>>;
   readonly commits: Map<CeremonyId, Map<FactId, Commit>>;
-  readonly firstAborts: Map<CeremonyId, Abort>;
-  readonly firstSupersessions: Map<CeremonyId, Supersede>;
+  readonly firstAborts: Map<CeremonyId, Map<AuthorityId, Abort>>;
+  readonly firstSupersessions: Map<CeremonyId, Map<AuthorityId, Supersede>>;
 }
 
 export interface CeremoniesCanonical {
@@ -66,6 +68,19 @@ function nested<V>(m: Map<CeremonyId, Map<string, V>>, id: CeremonyId): Map<stri
 }
 
 const sortedIds = (fs: Iterable<ValidatedFact>): FactId[] => [...fs].map((f) => f.id).sort(compareStrings);
+const flat = <F>(m: Map<CeremonyId, Map<string, F>>): F[] => [...m.values()].flatMap((inner) => [...inner.values()]);
+
+/** The initiator (author of the start) and the participants: the only authorities whose steps count. */
+export function isCeremonyParty(start: Start, authority: AuthorityId): boolean {
+  return start.fact.author === authority || start.fact.body.participants.includes(authority);
+}
+
+/** The earliest fact by a party, by fact order. */
+function firstByParty<F extends ValidatedFact>(s: Start, fs: Iterable<F> | undefined): F | undefined {
+  let first: F | undefined;
+  for (const f of fs ?? []) if (isCeremonyParty(s, f.fact.author) && (first === undefined || compareFacts(f, first) < 0)) first = f;
+  return first;
+}
 
 export const ceremoniesReducer: Reducer<CeremoniesState, CeremoniesCanonical> = {
   init: () => ({
@@ -98,10 +113,10 @@ export const ceremoniesReducer: Reducer<CeremoniesState, CeremoniesCanonical> = 
         return;
       }
       case 'ceremony.abort':
-        keepFirst(st.firstAborts, (vf as Abort).fact.body.ceremony, vf as Abort);
+        keepFirst(nested(st.firstAborts, (vf as Abort).fact.body.ceremony), vf.fact.author, vf as Abort);
         return;
       case 'ceremony.supersede':
-        keepFirst(st.firstSupersessions, (vf as Supersede).fact.body.ceremony, vf as Supersede);
+        keepFirst(nested(st.firstSupersessions, (vf as Supersede).fact.body.ceremony), vf.fact.author, vf as Supersede);
         return;
     }
   },
@@ -109,10 +124,10 @@ export const ceremoniesReducer: Reducer<CeremoniesState, CeremoniesCanonical> = 
     return {
       ceremonies: [...st.ceremonies.keys()].sort(compareStrings),
       invalid: invalidCeremonies(st),
-      firstResponses: sortedIds([...st.firstResponses.values()].flatMap((m) => [...m.values()])),
-      commits: sortedIds([...st.commits.values()].flatMap((m) => [...m.values()])),
-      firstAborts: sortedIds(st.firstAborts.values()),
-      firstSupersessions: sortedIds(st.firstSupersessions.values()),
+      firstResponses: sortedIds(flat(st.firstResponses)),
+      commits: sortedIds(flat(st.commits)),
+      firstAborts: sortedIds(flat(st.firstAborts)),
+      firstSupersessions: sortedIds(flat(st.firstSupersessions)),
     };
   },
 };
@@ -137,15 +152,16 @@ function resolve(st: CeremoniesState, s: Start): Resolution {
   const responses = [...(given?.values() ?? [])].filter((r) => members.has(r.fact.author)).sort(compareFacts);
   const accepts = responses.filter((r) => r.fact.body.accept);
 
-  // A commit counts only if k acceptances precede it: it must rest on responses its author could have seen.
+  // A commit counts only from a party, and only if k acceptances precede it: it must rest on responses its
+  // author could have seen.
   const validCommits = [...(st.commits.get(s.id)?.values() ?? [])]
-    .filter((c) => accepts.filter((r) => compareFacts(r, c) < 0).length >= k)
+    .filter((c) => isCeremonyParty(s, c.fact.author) && accepts.filter((r) => compareFacts(r, c) < 0).length >= k)
     .sort(compareFacts);
   const candidates: Terminal[] = [];
   if (validCommits[0]) candidates.push({ kind: 'commit', fact: validCommits[0] });
-  const abort = st.firstAborts.get(s.id);
+  const abort = firstByParty(s, st.firstAborts.get(s.id)?.values());
   if (abort) candidates.push({ kind: 'abort', fact: abort });
-  const supersede = st.firstSupersessions.get(s.id);
+  const supersede = firstByParty(s, st.firstSupersessions.get(s.id)?.values());
   if (supersede) candidates.push({ kind: 'supersede', fact: supersede });
   let rejected = 0;
   for (const r of responses) {

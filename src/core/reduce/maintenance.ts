@@ -1,7 +1,7 @@
 import { compareNumbers, compareStrings, sortedKeys } from '../compare.ts';
 import type { ValidatedFact } from '../facts/fact.ts';
 import type { ProtocolVersion, SnapshotV1 } from '../facts/kinds/maintenance.ts';
-import type { AuthorityId, Epoch, FactId } from '../ids.ts';
+import type { Epoch, FactId } from '../ids.ts';
 import { compareFacts } from './stamp.ts';
 import { keepFirst } from './first-by-order.ts';
 import type { Reducer } from './reducer.ts';
@@ -135,11 +135,12 @@ export function activeProtocolVersion(st: MaintenanceState, localEpoch: Epoch): 
 }
 
 /**
- * Whether operations of `authority` are ignored at `epoch`: some replacement retired it at or before that
- * epoch. Retirement is monotone (facts only add), so a later appointment of the same authority does not undo it.
+ * Whether operations of `admin` are ignored at `epoch`: some replacement retired it at or before that
+ * epoch. Retirement is monotone (facts only add), so a later appointment of the same admin does not undo it.
+ * In an authority journal the admins are its devices (authz/README.md).
  */
-export function isAdminRetired(st: MaintenanceState, authority: AuthorityId, epoch: Epoch): boolean {
-  for (const r of st.replacements.values()) if (r.fact.body.oldAdmin === authority && r.fact.body.activationEpoch <= epoch) return true;
+export function isAdminRetired(st: MaintenanceState, admin: string, epoch: Epoch): boolean {
+  for (const r of st.replacements.values()) if (r.fact.body.oldAdmin === admin && r.fact.body.activationEpoch <= epoch) return true;
   return false;
 }
 

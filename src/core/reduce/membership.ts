@@ -1,4 +1,4 @@
-import { compareStrings } from '../compare.ts';
+import { compareStrings, sortedKeys } from '../compare.ts';
 import { fromHex } from '../encoding/bytes.ts';
 import { FactValidationError } from '../facts/errors.ts';
 import { validateFact } from '../facts/validate.ts';
@@ -6,11 +6,14 @@ import type { MembershipView, Right } from '../flow/capabilities.ts';
 import type { AuthorityId, ContextId, DeviceId, FactId } from '../ids.ts';
 import { listChannels } from './chat.ts';
 import type { NamespaceState } from './namespace-reducer.ts';
-import { listBindings, type Binding } from './relational.ts';
+import type { Binding } from './relational.ts';
 
-/** What a member of a context may do; a member who created a channel in it may also invite. */
-export const MEMBER_RIGHTS: readonly Right[] = ['chat:send', 'chat:react', 'chat:topic'];
-export const OWNER_RIGHTS: readonly Right[] = [...MEMBER_RIGHTS, 'member:invite'];
+/**
+ * What a member of a context may do; a member who created a channel in it also owns it: it may set the
+ * channel's topic (authz: only the creator, per channel) and invite.
+ */
+export const MEMBER_RIGHTS: readonly Right[] = ['chat:send', 'chat:react'];
+export const OWNER_RIGHTS: readonly Right[] = [...MEMBER_RIGHTS, 'chat:topic', 'member:invite'];
 
 /** Binding type by which an authority joins the context it is written in. */
 export const MEMBER_BINDING = 'member';
@@ -47,18 +50,15 @@ export function isValidMemberBinding(b: Binding): boolean {
 
 /**
  * Who belongs to a context, read from its reduced journal: authorities with a valid member binding, with
- * the devices they proved. Channel creators among them also hold the invite right. Membership only grows
- * with facts, like the journal it comes from.
+ * the devices they proved (the authorization index, fed by the same bindings). Channel creators among them
+ * also hold the owner rights. Membership only grows with facts, like the journal it comes from.
  */
 export function contextMembership(context: ContextId, st: NamespaceState): ContextMembers {
   const rights = new Map<AuthorityId, Set<Right>>();
   const devices = new Map<AuthorityId, Set<DeviceId>>();
-  for (const b of listBindings(st.relational)) {
-    if (!isValidMemberBinding(b)) continue;
-    if (!rights.has(b.author)) rights.set(b.author, new Set(MEMBER_RIGHTS));
-    const ds = devices.get(b.author) ?? new Set<DeviceId>();
-    ds.add(b.stamp.time.device);
-    devices.set(b.author, ds);
+  for (const a of sortedKeys(st.authz.members)) {
+    rights.set(a, new Set(MEMBER_RIGHTS));
+    devices.set(a, new Set(st.authz.members.get(a)));
   }
   for (const ch of listChannels(st.chat)) for (const r of OWNER_RIGHTS) rights.get(ch.creator)?.add(r);
   return { view: { context, rights }, devices };

@@ -1,3 +1,5 @@
+import { authorize } from '../authz/authorize.ts';
+import { authzCanonical, hold, initAuthz, noteAuthorized, release, type AuthzCanonical, type AuthzState } from '../authz/state.ts';
 import type { ValidatedFact } from '../facts/fact.ts';
 import { agreementReducer } from './agreement.ts';
 import { ceremoniesReducer } from './ceremonies.ts';
@@ -23,12 +25,14 @@ type Parts = typeof PARTS;
 type PartName = keyof Parts;
 const NAMES = Object.keys(PARTS).sort() as PartName[];
 
-export type NamespaceState = { [K in PartName]: Parts[K] extends Reducer<infer S, unknown> ? S : never };
-export type NamespaceCanonical = { [K in PartName]: Parts[K] extends Reducer<unknown, infer C> ? C : never };
+type PartStates = { [K in PartName]: Parts[K] extends Reducer<infer S, unknown> ? S : never };
+type PartCanonicals = { [K in PartName]: Parts[K] extends Reducer<unknown, infer C> ? C : never };
+export type NamespaceState = PartStates & { readonly authz: AuthzState };
+export type NamespaceCanonical = PartCanonicals & { readonly authz: AuthzCanonical };
 
 /**
  * Which parts read a kind, by its prefix: routing keeps apply cheap on the hot path. Proposals see every
- * fact because any fact's time is evidence that a proposal has expired.
+ * counted fact because its time is evidence that a proposal has expired.
  */
 const ROUTES: Record<string, readonly PartName[]> = {
   authority: ['tree', 'proposals'],
@@ -43,20 +47,39 @@ const ROUTES: Record<string, readonly PartName[]> = {
   consensus: ['agreement', 'proposals'],
 };
 
-/** One namespace's whole reduced state: tree, maintenance, relational, chat, proposals, ceremonies, agreement. */
+function applyParts(state: NamespaceState, fact: ValidatedFact): void {
+  const kind = fact.fact.kind;
+  const parts = ROUTES[kind.slice(0, kind.indexOf('.'))] ?? NAMES;
+  for (const n of parts) (PARTS[n] as Reducer<unknown>).apply(state[n], fact);
+}
+
+/**
+ * One namespace's whole reduced state: tree, maintenance, relational, chat, proposals, ceremonies, agreement,
+ * behind the authorization gate (DESIGN §3). A fact counts only once `authorize` allows it: until then it is
+ * held under what it waits for and judged again when a counted fact releases that key; a refused fact is
+ * recorded and never applied. Authorization only grows with the fact set, so any arrival order ends with
+ * the same facts counted, held and refused.
+ */
 export const namespaceReducer: Reducer<NamespaceState, NamespaceCanonical> = {
   init() {
-    const s = {} as Record<PartName, unknown>;
+    const s = { authz: initAuthz() } as Record<PartName | 'authz', unknown>;
     for (const n of NAMES) s[n] = PARTS[n].init();
     return s as NamespaceState;
   },
   apply(state, fact: ValidatedFact) {
-    const kind = fact.fact.kind;
-    const parts = ROUTES[kind.slice(0, kind.indexOf('.'))] ?? NAMES;
-    for (const n of parts) (PARTS[n] as Reducer<unknown>).apply(state[n], fact);
+    const queue = [fact];
+    for (let f = queue.pop(); f !== undefined; f = queue.pop()) {
+      const v = authorize(f, state);
+      if (v.ok) {
+        applyParts(state, f);
+        const keys = noteAuthorized(state, f);
+        if (state.authz.held.size > 0) for (const key of keys) queue.push(...release(state.authz, key));
+      } else if ('wait' in v) hold(state.authz, v.wait, f);
+      else state.authz.refused.set(f.id, v.refuse);
+    }
   },
   canonical(state) {
-    const c = {} as Record<PartName, unknown>;
+    const c = { authz: authzCanonical(state.authz) } as Record<PartName | 'authz', unknown>;
     for (const n of NAMES) c[n] = (PARTS[n] as Reducer<unknown>).canonical(state[n]);
     return c as NamespaceCanonical;
   },

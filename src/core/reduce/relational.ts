@@ -64,16 +64,13 @@ function ampChannel(st: RelationalState, channel: ChannelId): AmpChannel {
   return ch;
 }
 
-function applyBinding(st: RelationalState, vf: ValidatedFact<'rel.binding'>): void {
-  if (st.bindings.has(vf.id)) return;
+export function bindingOf(vf: ValidatedFact<'rel.binding'>): Binding {
   const b = vf.fact.body;
-  st.bindings.set(vf.id, {
-    stamp: stampOf(vf),
-    author: vf.fact.author,
-    bindingType: b.bindingType,
-    authorities: b.authorities,
-    data: b.data === undefined ? null : toHex(b.data),
-  });
+  return { stamp: stampOf(vf), author: vf.fact.author, bindingType: b.bindingType, authorities: b.authorities, data: b.data === undefined ? null : toHex(b.data) };
+}
+
+function applyBinding(st: RelationalState, vf: ValidatedFact<'rel.binding'>): void {
+  if (!st.bindings.has(vf.id)) st.bindings.set(vf.id, bindingOf(vf));
 }
 
 /** Every observation of one (from, to, epoch) is joined with the flow-budget semilattice merge. */

@@ -47,7 +47,7 @@ export function compareBounds(a: Bound, b: Bound): number {
 
 /** The shortest bound above `prev` and at or below `next` (prev < next). */
 export function boundBetween(prev: SyncItem, next: SyncItem): Bound {
-  if (prev.time !== next.time) return { time: next.time, prefix: new Uint8Array(0) };
+  if (prev.time !== next.time) return { time: next.time, prefix: LOWEST.prefix };
   let k = 0;
   while (k < next.id.length && prev.id[k] === next.id[k]) k++;
   return { time: next.time, prefix: next.id.slice(0, k + 1) };

@@ -1,71 +1,10 @@
-import type { Bound } from './bound.ts';
+import { boundBetween, type Bound } from './bound.ts';
+import { CHUNK_FILL, CHUNK_MAX, belowAt, chunkOf, itemAt, keptHolds, rankIn, sameId, startsWith, type Chunk } from './chunk.ts';
 import { ID_BYTES, checkItem, compareItems, type SyncItem } from './item.ts';
 import { IdIndex } from './id-index.ts';
 import { KEY_BYTES, type Cell } from './key.ts';
 import { LIMBS, addId, addLimbs, limbsToBytes, subLimbs } from './limbs.ts';
 
-/**
- * A sorted run of items, packed: times, ids back to back (32 bytes each), and prefix sums of the keys
- * (sums[k·2..] is the sum of the first k). Packing keeps a 100k-item set near 60 bytes per item.
- */
-interface Chunk {
-  readonly times: number[];
-  readonly ids: Uint8Array;
-  readonly sums: Uint32Array;
-}
-
-const CHUNK_MAX = 256;
-const CHUNK_FILL = 128;
-
-/** A chunk whose prefix sums are copied from `known` up to item `from` and computed from there on. */
-function chunkOf(times: number[], ids: Uint8Array, known?: Uint32Array, from = 0): Chunk {
-  const sums = new Uint32Array((times.length + 1) * LIMBS);
-  if (known) sums.set(known.subarray(0, (from + 1) * LIMBS));
-  for (let k = from; k < times.length; k++) {
-    sums.copyWithin((k + 1) * LIMBS, k * LIMBS, (k + 1) * LIMBS);
-    addId(sums, (k + 1) * LIMBS, ids, k * ID_BYTES);
-  }
-  return { times, ids, sums };
-}
-
-/** Whether the k-th item of a chunk lies below the bound (time, then id against the zero-padded prefix). */
-function belowAt(c: Chunk, k: number, b: Bound): boolean {
-  const t = c.times[k]!;
-  if (t !== b.time) return t < b.time;
-  const o = k * ID_BYTES;
-  for (let x = 0; x < b.prefix.length; x++) {
-    const d = c.ids[o + x]! - b.prefix[x]!;
-    if (d !== 0) return d < 0;
-  }
-  return false;
-}
-
-function startsWith(id: Uint8Array, key: Uint8Array): boolean {
-  for (let x = 0; x < key.length; x++) if (id[x] !== key[x]) return false;
-  return true;
-}
-
-function sameId(ids: Uint8Array, k: number, id: Uint8Array): boolean {
-  for (let x = 0; x < ID_BYTES; x++) if (ids[k * ID_BYTES + x] !== id[x]) return false;
-  return true;
-}
-
-/** Whether the sorted list holds exactly (time, id). */
-function keptHolds(kept: readonly SyncItem[], time: number, id: Uint8Array): boolean {
-  const item = { time, id };
-  let lo = 0;
-  let hi = kept.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareItems(kept[mid]!, item) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < kept.length && compareItems(kept[lo]!, item) === 0;
-}
-
-function itemAt(c: Chunk, k: number): SyncItem {
-  return { time: c.times[k]!, id: c.ids.subarray(k * ID_BYTES, (k + 1) * ID_BYTES) };
-}
 
 /**
  * The items of one journal, sorted by (time, id), answering what reconciliation asks in O(log n): how many
@@ -82,6 +21,11 @@ export class ItemSet {
   /** Fenwick tree (1-based) over chunks: item counts and id sums. */
   private fenCount: number[] = [0];
   private fenSum = new Uint32Array(LIMBS);
+  /**
+   * Unit steps taken so far (a position located or ranked, an item copied out, a chunk walked): the work
+   * callers made the set do, which tests bound per sync message.
+   */
+  steps = 0;
 
   static from(items: Iterable<SyncItem>): ItemSet {
     const set = new ItemSet();
@@ -132,7 +76,7 @@ export class ItemSet {
       this.rebuildTree();
       return true;
     }
-    const k = this.rankIn(old, at);
+    const k = rankIn(old, at);
     const times = old.times.slice();
     times.splice(k, 0, item.time);
     const ids = new Uint8Array(times.length * ID_BYTES);
@@ -158,8 +102,9 @@ export class ItemSet {
 
   /** How many items lie below the bound: the position where a range starting at it begins. */
   rank(b: Bound): number {
+    this.steps++;
     const c = this.lastChunkStartingBelow(b);
-    return c < 0 ? 0 : this.countBefore(c) + this.rankIn(this.chunks[c]!, b);
+    return c < 0 ? 0 : this.countBefore(c) + rankIn(this.chunks[c]!, b);
   }
 
   at(p: number): SyncItem {
@@ -167,10 +112,18 @@ export class ItemSet {
     return itemAt(this.chunks[c]!, o);
   }
 
+  /** The shortest bound between the items at p − 1 and p (0 < p < size): where a split cuts. */
+  boundBefore(p: number): Bound {
+    const [c, o] = this.locate(p);
+    const prev = o > 0 ? itemAt(this.chunks[c]!, o - 1) : itemAt(this.chunks[c - 1]!, this.chunks[c - 1]!.times.length - 1);
+    return boundBetween(prev, itemAt(this.chunks[c]!, o));
+  }
+
   /** Items at positions [i, j), in order (ids are views into the set's storage). */
   slice(i: number, j: number): SyncItem[] {
     const out: SyncItem[] = [];
     if (i >= j) return out;
+    this.steps += j - i;
     let [c, o] = this.locate(i);
     while (out.length < j - i) {
       const chunk = this.chunks[c]!;
@@ -182,34 +135,42 @@ export class ItemSet {
     return out;
   }
 
-  /** The ids at positions [i, j) whose key is `key`: a scan of the packed ids, allocating only for matches. */
+  /** The ids at positions [i, j), packed back to back (a copy). */
+  idBytes(i: number, j: number): Uint8Array {
+    const out = new Uint8Array(Math.max(0, j - i) * ID_BYTES);
+    if (out.length === 0) return out;
+    this.steps += j - i;
+    let [c, o] = this.locate(i);
+    for (let at = 0; at < out.length; c++, o = 0) {
+      const ids = this.chunks[c]!.ids;
+      const part = ids.subarray(o * ID_BYTES, Math.min(ids.length, o * ID_BYTES + out.length - at));
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+
+  /**
+   * The ids at positions [i, j) whose key is `key`, found through the id index (a few probes and ranks), so
+   * a lookup in a range of the whole set costs no more than in a small one.
+   */
   idsWithKeyIn(i: number, j: number, key: Uint8Array): Uint8Array[] {
     const out: Uint8Array[] = [];
-    if (i >= j) return out;
-    let [c, o] = this.locate(i);
-    for (let p = i; p < j; p++, o++) {
-      let chunk = this.chunks[c]!;
-      if (o === chunk.times.length) {
-        chunk = this.chunks[++c]!;
-        o = 0;
+    if (key.length !== KEY_BYTES) return out;
+    for (const time of this.index.timesWithKey(key)) {
+      // Ids sharing the key at one time sit together, from the bound (time, key) on.
+      for (let p = this.rank({ time, prefix: key }); p < Math.min(j, this.size); p++) {
+        const item = this.at(p);
+        if (item.time !== time || !startsWith(item.id, key)) break;
+        if (p >= i) out.push(item.id.slice());
       }
-      if (startsWith(chunk.ids.subarray(o * ID_BYTES, o * ID_BYTES + key.length), key)) out.push(chunk.ids.slice(o * ID_BYTES, (o + 1) * ID_BYTES));
     }
     return out;
   }
 
   /** Every id whose key is `key`, wherever it sits: what a peer asks for when it fetches by key. */
   idsWithKey(key: Uint8Array): Uint8Array[] {
-    if (key.length !== KEY_BYTES) return [];
-    const out: Uint8Array[] = [];
-    for (const time of this.index.timesWithKey(key)) {
-      for (let p = this.rank({ time, prefix: key }); p < this.size; p++) {
-        const item = this.at(p);
-        if (item.time !== time || !startsWith(item.id, key)) break;
-        out.push(item.id.slice());
-      }
-    }
-    return out;
+    return this.idsWithKeyIn(0, this.size, key);
   }
 
   /** Count and key sum of the items at positions [i, j). */
@@ -221,13 +182,38 @@ export class ItemSet {
     return { count: j - i, sum: limbsToBytes(s, 0) };
   }
 
+  /**
+   * The cells of the runs [cuts[k], cuts[k + 1]) between ascending positions, in one walk over the chunks:
+   * a split into many cells costs a step per cell and per chunk, not two tree descents per cell.
+   */
+  cells(cuts: readonly number[]): Cell[] {
+    if (cuts.length === 0) return [];
+    const prefix = new Uint32Array(cuts.length * LIMBS);
+    const before = new Uint32Array(LIMBS);
+    let [c] = cuts[0]! === this.size ? [this.chunks.length] : this.locate(cuts[0]!);
+    let base = this.countBefore(c);
+    this.chunkSumBefore(c, before, 0);
+    this.steps += cuts.length;
+    cuts.forEach((p, k) => {
+      for (let chunk = this.chunks[c]; chunk !== undefined && base + chunk.times.length <= p; chunk = this.chunks[++c]) {
+        addLimbs(before, 0, chunk.sums, chunk.times.length * LIMBS);
+        base += chunk.times.length;
+        this.steps++;
+      }
+      prefix.set(before, k * LIMBS);
+      if (p > base) addLimbs(prefix, k * LIMBS, this.chunks[c]!.sums, (p - base) * LIMBS);
+    });
+    for (let k = cuts.length - 1; k > 0; k--) subLimbs(prefix, k * LIMBS, prefix, (k - 1) * LIMBS);
+    return cuts.slice(1).map((p, k) => ({ count: p - cuts[k]!, sum: limbsToBytes(prefix, (k + 1) * LIMBS) }));
+  }
+
   /** Whether (time, id) is an item of the set. */
   private holds(time: number, id: Uint8Array): boolean {
     // A 32-byte prefix makes the bound the item itself: present, it is the first item not below it.
     const b = { time, prefix: id };
     const c = this.lastChunkStartingBelow(b);
     let chunk = this.chunks[Math.max(c, 0)];
-    let k = c < 0 || chunk === undefined ? 0 : this.rankIn(chunk, b);
+    let k = c < 0 || chunk === undefined ? 0 : rankIn(chunk, b);
     if (chunk !== undefined && k === chunk.times.length) {
       chunk = this.chunks[c + 1];
       k = 0;
@@ -245,17 +231,6 @@ export class ItemSet {
       else hi = mid;
     }
     return lo - 1;
-  }
-
-  private rankIn(c: Chunk, b: Bound): number {
-    let lo = 0;
-    let hi = c.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (belowAt(c, mid, b)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   private rebuildTree(): void {
@@ -284,6 +259,7 @@ export class ItemSet {
   /** Chunk and offset of position p (0 ≤ p < size), by descending the Fenwick tree. */
   private locate(p: number): [number, number] {
     if (!Number.isInteger(p) || p < 0 || p >= this.size) throw new RangeError(`position ${p} outside [0, ${this.size})`);
+    this.steps++;
     const n = this.chunks.length;
     let step = 1;
     while (step * 2 <= n) step *= 2;
@@ -304,7 +280,12 @@ export class ItemSet {
     dst.fill(0, d, d + LIMBS);
     if (p === 0) return;
     const [c, o] = p === this.size ? [this.chunks.length, 0] : this.locate(p);
-    for (let i = c; i > 0; i -= i & -i) addLimbs(dst, d, this.fenSum, i * LIMBS);
+    this.chunkSumBefore(c, dst, d);
     if (o > 0) addLimbs(dst, d, this.chunks[c]!.sums, o * LIMBS);
+  }
+
+  /** dst[d..d+2) += sum of the keys in chunks [0, c). */
+  private chunkSumBefore(c: number, dst: Uint32Array, d: number): void {
+    for (let i = c; i > 0; i -= i & -i) addLimbs(dst, d, this.fenSum, i * LIMBS);
   }
 }

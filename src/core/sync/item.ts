@@ -2,6 +2,7 @@ import { CID } from 'multiformats/cid';
 import { create as createDigest } from 'multiformats/hashes/digest';
 import { compareBytes, compareNumbers } from '../compare.ts';
 import type { FactId } from '../ids.ts';
+import { MAX_WALL_TIME } from '../limits.ts';
 
 /**
  * What anti-entropy reconciles: a fact's HLC wall time and the sha2-256 digest inside its FactId. Ordered by
@@ -13,8 +14,8 @@ export interface SyncItem {
 }
 
 export const ID_BYTES = 32;
-/** Largest item time: one below MAX_SAFE_INTEGER, so `1 + time` (the wire's time code) stays safe. */
-export const MAX_ITEM_TIME = Number.MAX_SAFE_INTEGER - 1;
+/** Largest item time: the largest valid wall time, so every valid fact has an item (see limits.ts). */
+export const MAX_ITEM_TIME = MAX_WALL_TIME;
 
 const DAG_CBOR = 0x71;
 const SHA2_256 = 0x12;

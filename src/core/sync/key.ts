@@ -1,5 +1,5 @@
-import { compareBytes } from '../compare.ts';
 import type { ItemSet } from './item-set.ts';
+import { ID_BYTES } from './item.ts';
 
 /**
  * An item's key: the first 8 bytes of its id. Cells sum keys, lists name items by key and a fetch asks for
@@ -27,29 +27,93 @@ export function subtractKeys(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** A key and the ids that share it. */
-export interface KeyGroup {
-  readonly key: Uint8Array;
-  readonly ids: Uint8Array[];
+/** ID_BYTES read once: some module loaders turn every read of an imported binding into a call. */
+const ID = ID_BYTES;
+
+/** Lists travel packed: keys back to back, KEY_BYTES each, so a list of thousands costs no allocation per key. */
+export function keyCount(packed: Uint8Array): number {
+  return packed.length / KEY_BYTES;
 }
 
-/** The items at positions [i, j) grouped by key, sorted by key bytes: one pass, however many keys are asked. */
-export function keyGroups(set: ItemSet, i: number, j: number): KeyGroup[] {
-  const ids = set
-    .slice(i, j)
-    .map((item) => item.id)
-    .sort(compareBytes);
-  const groups: KeyGroup[] = [];
-  for (const id of ids) {
-    const key = id.subarray(0, KEY_BYTES);
-    const last = groups[groups.length - 1];
-    if (last !== undefined && compareBytes(last.key, key) === 0) last.ids.push(id.slice());
-    else groups.push({ key, ids: [id.slice()] });
+/** The a-th key of `x` against the b-th key of `y`, bytewise. */
+export function compareKeysAt(x: Uint8Array, a: number, y: Uint8Array, b: number): number {
+  for (let k = 0; k < KEY_BYTES; k++) {
+    const d = x[a * KEY_BYTES + k]! - y[b * KEY_BYTES + k]!;
+    if (d !== 0) return d < 0 ? -1 : 1;
   }
-  return groups;
+  return 0;
 }
 
-/** The distinct keys of the items at positions [i, j), sorted by bytes: the order of every list on the wire. */
-export function sortedKeys(set: ItemSet, i: number, j: number): Uint8Array[] {
-  return keyGroups(set, i, j).map((g) => g.key);
+/** A copy of the k-th key, as reported to the caller. */
+export function keyAt(packed: Uint8Array, k: number): Uint8Array {
+  return packed.slice(k * KEY_BYTES, (k + 1) * KEY_BYTES);
+}
+
+/**
+ * The items at positions [i, j) in key order: their ids packed (ID each) and, per distinct key, the
+ * index of its first id (then the count), so `keys` holds each distinct key once, packed.
+ */
+export interface KeyRuns {
+  readonly ids: Uint8Array;
+  readonly starts: readonly number[];
+  readonly keys: Uint8Array;
+}
+
+/**
+ * Groups the items at positions [i, j) by key. Linear in j − i (a byte-wise radix sort), with no allocation
+ * per item, since a peer decides which of our ranges we group.
+ */
+export function keyRuns(set: ItemSet, i: number, j: number): KeyRuns {
+  const packed = set.idBytes(i, j);
+  const order = byKey(packed);
+  const ids = new Uint8Array(packed.length);
+  // Copied a 32-bit word at a time: a view per id would cost an allocation per item.
+  const [from, to] = [new Uint32Array(packed.buffer, packed.byteOffset, packed.length / 4), new Uint32Array(ids.buffer)];
+  const starts: number[] = [];
+  const keys = new Uint8Array(order.length * KEY_BYTES);
+  for (let k = 0; k < order.length; k++) {
+    for (let w = 0; w < ID / 4; w++) to[k * (ID / 4) + w] = from[order[k]! * (ID / 4) + w]!;
+    if (k > 0 && sameKey(ids, k - 1, k)) continue;
+    for (let b = 0; b < KEY_BYTES; b++) keys[starts.length * KEY_BYTES + b] = ids[k * ID + b]!;
+    starts.push(k);
+  }
+  starts.push(order.length);
+  return { ids, starts, keys: keys.subarray(0, (starts.length - 1) * KEY_BYTES) };
+}
+
+/** Copies of the ids of the g-th key of the runs. */
+export function idsOfRun(runs: KeyRuns, g: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let k = runs.starts[g]!; k < runs.starts[g + 1]!; k++) out.push(runs.ids.slice(k * ID, (k + 1) * ID));
+  return out;
+}
+
+/** The distinct keys of the items at positions [i, j), sorted by bytes and packed: every list on the wire. */
+export function sortedKeys(set: ItemSet, i: number, j: number): Uint8Array {
+  return keyRuns(set, i, j).keys;
+}
+
+function sameKey(ids: Uint8Array, a: number, b: number): boolean {
+  for (let k = 0; k < KEY_BYTES; k++) if (ids[a * ID + k] !== ids[b * ID + k]) return false;
+  return true;
+}
+
+/** The indices of packed ids in key order: least significant key byte first, each pass stable. */
+function byKey(ids: Uint8Array): Uint32Array {
+  const n = ids.length / ID;
+  let order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  let next = new Uint32Array(n);
+  const starts = new Uint32Array(257);
+  for (let b = KEY_BYTES - 1; b >= 0; b--) {
+    starts.fill(0);
+    for (let k = 0; k < n; k++) starts[ids[k * ID + b]! + 1]!++;
+    for (let v = 0; v < 256; v++) starts[v + 1]! += starts[v]!;
+    for (let k = 0; k < n; k++) {
+      const p = order[k]!;
+      next[starts[ids[p * ID + b]!]!++] = p;
+    }
+    [order, next] = [next, order];
+  }
+  return order;
 }

@@ -12,25 +12,24 @@ const LIST_PER_DIFFERENCE = 3;
  */
 const WIDE = 16;
 
-export interface Planned extends Part {
+/** One list of the whole range, or cells of its sub-ranges. */
+export interface Plan {
   readonly kind: 'list' | 'cell';
+  readonly parts: readonly Part[];
 }
 
 /**
  * What to send for a range that differs, from the sender's items at positions [i, j): its keys, when it holds
- * few items or about as many items as differences (in as many lists as the frame needs); otherwise its cells
- * of sub-ranges, about `cellsPerDifference` per difference, so that most differences sit alone in a cell and
- * decode from the sums.
+ * few items or about as many items as differences, and they fit one message; otherwise its cells of
+ * sub-ranges, about `cellsPerDifference` per difference, so that most differences sit alone in a cell and
+ * decode from the sums. Never a list longer than a message: the gap is the peer's claim, and a claimed
+ * difference of everything must cost us cells (a few per byte we send), not a sort of the whole set.
  */
-export function planDiffering(set: ItemSet, i: number, j: number, lower: Bound, upper: Bound, gap: number, typical: number, o: ResolvedOptions): Planned[] {
+export function planDiffering(set: ItemSet, i: number, j: number, lower: Bound, upper: Bound, gap: number, typical: number, o: ResolvedOptions): Plan {
   const own = j - i;
   const expected = expectedDifferences(gap, typical);
-  if (own <= Math.max(o.leafThreshold, LIST_PER_DIFFERENCE * expected)) {
-    const lists = Math.ceil(own / o.maxListKeys);
-    const parts = lists <= 1 ? [{ lower, upper, start: i, end: j }] : split(set, i, j, lower, upper, lists);
-    return parts.map((p) => ({ ...p, kind: 'list' }));
-  }
+  if (own <= Math.min(o.maxListKeys, Math.max(o.leafThreshold, LIST_PER_DIFFERENCE * expected))) return { kind: 'list', parts: [{ lower, upper, start: i, end: j }] };
   const fewest = own >= WIDE * WIDE ? WIDE : 2;
   const cells = Math.max(fewest, Math.min(o.maxFanOut, own, o.cellsPerDifference * expected));
-  return split(set, i, j, lower, upper, cells).map((p) => ({ ...p, kind: 'cell' }));
+  return { kind: 'cell', parts: split(set, i, j, lower, upper, cells) };
 }

@@ -1,4 +1,4 @@
-import { boundBetween, type Bound } from './bound.ts';
+import type { Bound } from './bound.ts';
 import type { ItemSet } from './item-set.ts';
 
 /** A sub-range by its bounds and the sender's own positions [start, end) inside it. */
@@ -21,7 +21,7 @@ export function split(set: ItemSet, i: number, j: number, lower: Bound, upper: B
   let from = lower;
   for (let k = 1; k <= n; k++) {
     const end = i + Math.floor(((j - i) * k) / n);
-    const to = k === n ? upper : boundBetween(set.at(end - 1), set.at(end));
+    const to = k === n ? upper : set.boundBefore(end);
     out.push({ lower: from, upper: to, start, end });
     start = end;
     from = to;

@@ -1,9 +1,8 @@
-import { compareBytes } from '../compare.ts';
 import { toHex } from '../encoding/bytes.ts';
 import { INFINITY, LOWEST, compareBounds, type Bound } from './bound.ts';
 import { SyncProtocolError } from './errors.ts';
 import type { ItemSet } from './item-set.ts';
-import { keyGroups, sortedKeys } from './key.ts';
+import { compareKeysAt, idsOfRun, keyAt, keyCount, keyRuns, sortedKeys, type Cell } from './key.ts';
 import { resolveOptions, type ResolvedOptions, type SyncOptions } from './options.ts';
 import { planDiffering } from './plan.ts';
 import { split } from './ranges.ts';
@@ -81,6 +80,7 @@ export class Reconciler {
     const budget = this.o.maxRounds ?? BASE_ROUNDS + Math.ceil(((this.set.size + this.reported.size) * BYTES_PER_ITEM) / this.o.frameLimit);
     if (this.rounds > budget) throw new SyncProtocolError('TooManyRounds', `no agreement after ${budget} rounds`);
     const ranges = decodeRound(replies, this.o.frameLimit, this.o.maxMessages, 'responder');
+    this.checkInside(ranges);
     const found = { have: [] as Uint8Array[], need: [] as Uint8Array[] };
     const places = ranges.map((range) => ({ range, i: this.set.rank(range.lower), j: this.set.rank(range.upper) }));
     const gaps = places.flatMap((p) => (p.range.mode === Mode.Cell ? [p.range.count - (p.j - p.i)] : []));
@@ -96,8 +96,10 @@ export class Reconciler {
   private answer(p: Place, typical: number, found: Found): Step[] {
     const { range, i, j } = p;
     const { lower, upper } = range;
-    const differ = (gap: number): Step[] =>
-      planDiffering(this.set, i, j, lower, upper, gap, typical, this.o).map((q) => ({ lower: q.lower, upper: q.upper, kind: q.kind }));
+    const differ = (gap: number): Step[] => {
+      const { kind, parts } = planDiffering(this.set, i, j, lower, upper, gap, typical, this.o);
+      return parts.map((q) => ({ lower: q.lower, upper: q.upper, kind }));
+    };
     const ours = (key: Uint8Array) => this.set.idsWithKeyIn(i, j, key);
     switch (range.mode) {
       case Mode.Cell: {
@@ -114,14 +116,11 @@ export class Reconciler {
         this.compareList(i, j, range.keys, found);
         return [];
       case Mode.IdListReply: {
-        const listed = keyGroups(this.set, i, j);
+        const listed = keyRuns(this.set, i, j);
         // Our items there changed since we listed them, so the bitfield no longer lines up: list them again.
-        if (listed.length !== range.listed) return [{ lower, upper, kind: 'list' }];
-        listed.forEach((g, b) => {
-          if ((range.lacking[b >>> 3]! >> (b & 7)) & 1) this.reportAll(g.ids, found.have);
-        });
-        const held = new Set(listed.map((g) => toHex(g.key)));
-        for (const key of range.keys) if (!held.has(toHex(key))) this.report(key, found.need);
+        if (keyCount(listed.keys) !== range.listed) return [{ lower, upper, kind: 'list' }];
+        for (let g = 0; g < range.listed; g++) if ((range.lacking[g >>> 3]! >> (g & 7)) & 1) this.reportAll(idsOfRun(listed, g), found.have);
+        this.reportMissing(listed.keys, range.keys, found);
         return [];
       }
       case Mode.Mine:
@@ -162,18 +161,44 @@ export class Reconciler {
   }
 
   /** The responder's whole list of a range against ours: an exact answer, both ways. */
-  private compareList(i: number, j: number, theirs: readonly Uint8Array[], found: Found): void {
-    const ours = keyGroups(this.set, i, j);
+  private compareList(i: number, j: number, theirs: Uint8Array, found: Found): void {
+    const ours = keyRuns(this.set, i, j);
     let a = 0;
     let b = 0;
-    while (a < ours.length || b < theirs.length) {
-      const c = a === ours.length ? 1 : b === theirs.length ? -1 : compareBytes(ours[a]!.key, theirs[b]!);
-      if (c < 0) this.reportAll(ours[a++]!.ids, found.have);
-      else if (c > 0) this.report(theirs[b++]!, found.need);
+    while (a < keyCount(ours.keys) || b < keyCount(theirs)) {
+      const c = a === keyCount(ours.keys) ? 1 : b === keyCount(theirs) ? -1 : compareKeysAt(ours.keys, a, theirs, b);
+      if (c < 0) this.reportAll(idsOfRun(ours, a++), found.have);
+      else if (c > 0) this.report(keyAt(theirs, b++), found.need);
       else {
         a++;
         b++;
       }
+    }
+  }
+
+  /** The keys of `theirs` (sorted) that `ours` (sorted) lacks are needed. */
+  private reportMissing(ours: Uint8Array, theirs: Uint8Array, found: Found): void {
+    let a = 0;
+    for (let b = 0; b < keyCount(theirs); b++) {
+      while (a < keyCount(ours) && compareKeysAt(ours, a, theirs, b) < 0) a++;
+      if (a === keyCount(ours) || compareKeysAt(ours, a, theirs, b) !== 0) this.report(keyAt(theirs, b), found.need);
+    }
+  }
+
+  /**
+   * Every range of a reply lies inside a range we sent, and a list reply answers a list we sent, as an
+   * honest responder's does: so a reply makes us look only at ranges we chose, each once, and no tiny
+   * message can make us group or scan the whole set.
+   */
+  private checkInside(ranges: readonly WireRange[]): void {
+    let s = 0;
+    for (const r of ranges) {
+      if (r.mode === Mode.Later) continue;
+      while (s < this.sent.length && compareBounds(this.sent[s]!.upper, r.lower) <= 0) s++;
+      const step = this.sent[s];
+      const inside = step !== undefined && compareBounds(step.lower, r.lower) <= 0 && compareBounds(r.upper, step.upper) <= 0;
+      const exact = inside && step.kind === 'list' && compareBounds(step.lower, r.lower) === 0 && compareBounds(r.upper, step.upper) === 0;
+      if (!inside || (r.mode === Mode.IdListReply && !exact)) throw new SyncProtocolError('Malformed', 'a reply to a range we did not ask about');
     }
   }
 
@@ -197,24 +222,33 @@ export class Reconciler {
   private emit(all: Step[]): Uint8Array[] | null {
     const steps: Step[] = [];
     for (const s of all) if (steps.length === 0 || compareBounds(s.lower, steps[steps.length - 1]!.upper) >= 0) steps.push(s);
+    // Positions and cells of every step in one walk over the set; between two steps, a gap's cell is unused.
+    const at = steps.flatMap((x) => [this.set.rank(x.lower), this.set.rank(x.upper)]);
+    const cells = this.set.cells(at);
     const w = new RoundWriter(this.o.frameLimit, this.o.maxMessages);
+    this.sent = [];
     let k = 0;
-    for (; k < steps.length; k++) if (!this.write(w, steps[k]!)) break;
-    this.sent = steps.slice(0, k);
+    for (; k < steps.length; k++) {
+      const written = this.write(w, steps[k]!, cells[2 * k]!);
+      if (written === null) break;
+      this.sent.push(written);
+    }
     this.deferred = steps.slice(k);
     const out = w.finish();
     this.waiting = out.length > 0;
     return this.waiting ? out : null;
   }
 
-  private write(w: RoundWriter, s: Step): boolean {
-    const i = this.set.rank(s.lower);
-    const j = this.set.rank(s.upper);
-    if (s.kind === 'need') return w.key(Mode.Need, s.lower, s.upper, s.key!);
+  /** Writes one step; what was written (a list too long for a message goes as a cell), or null if it did not fit. */
+  private write(w: RoundWriter, s: Step, c: Cell): Step | null {
+    if (s.kind === 'need') return w.key(Mode.Need, s.lower, s.upper, s.key!) ? s : null;
     // A list planned earlier may have grown past what a message holds as facts arrived; a cell always fits.
-    if (s.kind === 'list' && j - i <= this.o.maxListKeys) return w.idList(s.lower, s.upper, sortedKeys(this.set, i, j));
-    const c = this.set.cell(i, j);
-    return w.cell(s.lower, s.upper, c.count, c.sum);
+    if (s.kind === 'list' && c.count <= this.o.maxListKeys) {
+      const i = this.set.rank(s.lower);
+      return w.idList(s.lower, s.upper, sortedKeys(this.set, i, i + c.count)) ? s : null;
+    }
+    if (!w.cell(s.lower, s.upper, c.count, c.sum)) return null;
+    return s.kind === 'cell' ? s : { lower: s.lower, upper: s.upper, kind: 'cell' };
   }
 }
 

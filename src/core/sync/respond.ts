@@ -1,6 +1,5 @@
-import { compareBytes } from '../compare.ts';
 import type { ItemSet } from './item-set.ts';
-import { KEY_BYTES, sortedKeys } from './key.ts';
+import { KEY_BYTES, compareKeysAt, keyCount, sortedKeys } from './key.ts';
 import { resolveOptions, type ResolvedOptions, type SyncOptions } from './options.ts';
 import { planDiffering } from './plan.ts';
 import { compareCells, plausible, typicalDifferences } from './verdict.ts';
@@ -68,11 +67,13 @@ function answer(set: ItemSet, w: RoundWriter, p: Place, typical: number, o: Reso
 
 /** A range that differs: our keys, or our cells of its sub-ranges (see planDiffering). */
 function differ(set: ItemSet, w: RoundWriter, p: Place, gap: number, typical: number, o: ResolvedOptions): Unanswered {
-  for (const part of planDiffering(set, p.i, p.j, p.range.lower, p.range.upper, gap, typical, o)) {
+  const { kind, parts } = planDiffering(set, p.i, p.j, p.range.lower, p.range.upper, gap, typical, o);
+  const cells = kind === 'cell' ? set.cells([p.i, ...parts.map((q) => q.end)]) : [];
+  for (const [k, part] of parts.entries()) {
     const ok =
-      part.kind === 'list'
+      kind === 'list'
         ? w.idList(part.lower, part.upper, sortedKeys(set, part.start, part.end))
-        : w.cell(part.lower, part.upper, part.end - part.start, set.cell(part.start, part.end).sum);
+        : w.cell(part.lower, part.upper, cells[k]!.count, cells[k]!.sum);
     if (!ok) return part.lower;
   }
   return undefined;
@@ -80,18 +81,22 @@ function differ(set: ItemSet, w: RoundWriter, p: Place, gap: number, typical: nu
 
 /**
  * Answers the initiator's full list of a range with only the difference: our keys it lacks, and one bit per
- * listed key we lack. If that could not fit even an empty message, we send our own keys (or cells) instead.
+ * listed key we lack. If that could not fit even an empty message, we send our own keys (or cells) instead;
+ * when our items there outnumber its list by more than a message holds, we know so without sorting them.
  */
-function replyToList(set: ItemSet, w: RoundWriter, p: Place, theirs: readonly Uint8Array[], typical: number, o: ResolvedOptions): Unanswered {
+function replyToList(set: ItemSet, w: RoundWriter, p: Place, theirs: Uint8Array, typical: number, o: ResolvedOptions): Unanswered {
   const { range, i, j } = p;
+  const listed = keyCount(theirs);
+  if (j - i - listed > o.maxListKeys) return differ(set, w, p, listed - (j - i), typical, o);
   const ours = sortedKeys(set, i, j);
-  const missing: Uint8Array[] = [];
-  const lacking = new Uint8Array(Math.ceil(theirs.length / 8));
+  const missing = new Uint8Array(ours.length);
+  let m = 0;
+  const lacking = new Uint8Array(Math.ceil(listed / 8));
   let a = 0;
   let b = 0;
-  while (a < ours.length || b < theirs.length) {
-    const c = a === ours.length ? 1 : b === theirs.length ? -1 : compareBytes(ours[a]!, theirs[b]!);
-    if (c < 0) missing.push(ours[a++]!);
+  while (a < keyCount(ours) || b < listed) {
+    const c = a === keyCount(ours) ? 1 : b === listed ? -1 : compareKeysAt(ours, a, theirs, b);
+    if (c < 0) missing.set(ours.subarray(a * KEY_BYTES, ++a * KEY_BYTES), m++ * KEY_BYTES);
     else if (c > 0) {
       lacking[b >>> 3]! |= 1 << (b & 7);
       b++;
@@ -100,7 +105,7 @@ function replyToList(set: ItemSet, w: RoundWriter, p: Place, theirs: readonly Ui
       b++;
     }
   }
-  const size = MESSAGE_OVERHEAD + MAX_RANGE_HEAD_BYTES + 6 + missing.length * KEY_BYTES + lacking.length;
-  if (size > o.frameLimit && j - i > 1) return differ(set, w, p, theirs.length - (j - i), typical, o);
-  return w.idListReply(range.lower, range.upper, missing, theirs.length, lacking) ? undefined : range.lower;
+  const size = MESSAGE_OVERHEAD + MAX_RANGE_HEAD_BYTES + 6 + m * KEY_BYTES + lacking.length;
+  if (size > o.frameLimit && j - i > 1) return differ(set, w, p, listed - (j - i), typical, o);
+  return w.idListReply(range.lower, range.upper, missing.subarray(0, m * KEY_BYTES), listed, lacking) ? undefined : range.lower;
 }

@@ -6,13 +6,41 @@ import { SyncProtocolError } from './errors.ts';
  */
 const MAX_VARINT_BYTES = 8; // 8 × 7 = 56 bits ≥ 53
 
-export function writeVarint(out: number[], n: number): void {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`varint out of range: ${n}`);
-  while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80);
-    n = Math.floor(n / 0x80);
+/** Bytes appended to a growable buffer, written in place; cutting `length` back undoes the last writes. */
+export class ByteWriter {
+  private buf = new Uint8Array(256);
+  length = 0;
+
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.length++] = b;
   }
-  out.push(n);
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+
+  varint(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`varint out of range: ${n}`);
+    while (n >= 0x80) {
+      this.byte((n % 0x80) | 0x80);
+      n = Math.floor(n / 0x80);
+    }
+    this.byte(n);
+  }
+
+  toBytes(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const grown = new Uint8Array(Math.max(2 * this.buf.length, this.length + n));
+    grown.set(this.buf.subarray(0, this.length));
+    this.buf = grown;
+  }
 }
 
 /** A cursor over untrusted bytes; every read either succeeds inside the buffer or throws Malformed. */

@@ -1,9 +1,8 @@
-import { compareBytes } from '../compare.ts';
 import { INFINITY, LOWEST, compareBounds, isInfinity, type Bound } from './bound.ts';
 import { SyncProtocolError } from './errors.ts';
 import { MAX_ITEM_TIME } from './item.ts';
-import { KEY_BYTES } from './key.ts';
-import { Reader, writeVarint } from './varint.ts';
+import { KEY_BYTES, compareKeysAt, keyCount } from './key.ts';
+import { ByteWriter, Reader } from './varint.ts';
 
 /**
  * The wire format. A round is one or more messages, each at most one frame. A message is a version byte,
@@ -35,11 +34,11 @@ const MODES = 8;
 
 type KeyMode = typeof Mode.Mine | typeof Mode.Yours | typeof Mode.Need;
 
-/** A range as read, with the lower bound it starts at. Skips are not returned: they say nothing. */
+/** A range as read, with the lower bound it starts at; lists are packed keys. Skips are not returned: they say nothing. */
 export type WireRange = { readonly lower: Bound; readonly upper: Bound } & (
   | { readonly mode: typeof Mode.Cell; readonly count: number; readonly sum: Uint8Array }
-  | { readonly mode: typeof Mode.IdList; readonly keys: Uint8Array[] }
-  | { readonly mode: typeof Mode.IdListReply; readonly keys: Uint8Array[]; readonly listed: number; readonly lacking: Uint8Array }
+  | { readonly mode: typeof Mode.IdList; readonly keys: Uint8Array }
+  | { readonly mode: typeof Mode.IdListReply; readonly keys: Uint8Array; readonly listed: number; readonly lacking: Uint8Array }
   | { readonly mode: KeyMode; readonly key: Uint8Array }
   | { readonly mode: typeof Mode.Later }
 );
@@ -65,15 +64,11 @@ function malformed(message: string): never {
   throw new SyncProtocolError('Malformed', message);
 }
 
-function readKeys(r: Reader): Uint8Array[] {
+function readKeys(r: Reader): Uint8Array {
   const n = r.varint();
   if (n * KEY_BYTES > r.remaining) malformed('key list longer than the message');
-  const keys: Uint8Array[] = [];
-  for (let k = 0; k < n; k++) {
-    const key = r.take(KEY_BYTES).slice();
-    if (k > 0 && compareBytes(keys[k - 1]!, key) >= 0) malformed('keys not strictly increasing');
-    keys.push(key);
-  }
+  const keys = r.take(n * KEY_BYTES).slice();
+  for (let k = 1; k < n; k++) if (compareKeysAt(keys, k - 1, keys, k) >= 0) malformed('keys not strictly increasing');
   return keys;
 }
 
@@ -167,7 +162,7 @@ export function decodeRound(messages: readonly Uint8Array[], frameLimit: number,
  */
 export class RoundWriter {
   private readonly done: Uint8Array[] = [];
-  private out: number[] = [SYNC_PROTOCOL_VERSION];
+  private out = message();
   private lastTime = 0;
   /** Upper bound of the last range written to the current message. */
   private written: Bound = LOWEST;
@@ -185,25 +180,25 @@ export class RoundWriter {
 
   cell(lower: Bound, upper: Bound, count: number, sum: Uint8Array): boolean {
     return this.range(lower, upper, Mode.Cell, (out) => {
-      writeVarint(out, count);
-      pushBytes(out, sum);
+      out.varint(count);
+      out.bytes(sum);
     });
   }
 
-  idList(lower: Bound, upper: Bound, keys: readonly Uint8Array[]): boolean {
+  idList(lower: Bound, upper: Bound, keys: Uint8Array): boolean {
     return this.range(lower, upper, Mode.IdList, (out) => pushKeys(out, keys));
   }
 
-  idListReply(lower: Bound, upper: Bound, keys: readonly Uint8Array[], listed: number, lacking: Uint8Array): boolean {
+  idListReply(lower: Bound, upper: Bound, keys: Uint8Array, listed: number, lacking: Uint8Array): boolean {
     return this.range(lower, upper, Mode.IdListReply, (out) => {
       pushKeys(out, keys);
-      writeVarint(out, listed);
-      pushBytes(out, lacking);
+      out.varint(listed);
+      out.bytes(lacking);
     });
   }
 
   key(mode: KeyMode, lower: Bound, upper: Bound, key: Uint8Array): boolean {
-    return this.range(lower, upper, mode, (out) => pushBytes(out, key.subarray(0, KEY_BYTES)));
+    return this.range(lower, upper, mode, (out) => out.bytes(key.subarray(0, KEY_BYTES)));
   }
 
   /** Closes the round: nothing from `from` on was answered. Always fits (every message keeps room for it). */
@@ -214,11 +209,11 @@ export class RoundWriter {
 
   /** The round's messages; none when nothing was written. */
   finish(): Uint8Array[] {
-    return this.isEmpty ? [] : [...this.done, Uint8Array.from(this.out)];
+    return this.isEmpty ? [] : [...this.done, this.out.toBytes()];
   }
 
   /** Appends one range; false, with nothing written, when neither this message nor a new one may hold it. */
-  private range(lower: Bound, upper: Bound, mode: number, payload: (out: number[]) => void): boolean {
+  private range(lower: Bound, upper: Bound, mode: number, payload: (out: ByteWriter) => void): boolean {
     const mark = { size: this.out.length, lastTime: this.lastTime, written: this.written, position: this.position };
     this.advance(lower);
     this.head(upper, mode);
@@ -229,8 +224,8 @@ export class RoundWriter {
     this.written = mark.written;
     this.position = mark.position;
     if (this.out.length === 1 || this.done.length + 1 >= this.maxMessages) return false;
-    this.done.push(Uint8Array.from(this.out));
-    this.out = [SYNC_PROTOCOL_VERSION];
+    this.done.push(this.out.toBytes());
+    this.out = message();
     this.lastTime = 0;
     this.written = LOWEST;
     this.position = LOWEST;
@@ -249,22 +244,25 @@ export class RoundWriter {
 
   private bound(b: Bound, mode: number): void {
     if (isInfinity(b)) {
-      writeVarint(this.out, 0);
+      this.out.varint(0);
     } else {
-      writeVarint(this.out, 1 + b.time - this.lastTime);
+      this.out.varint(1 + b.time - this.lastTime);
       this.lastTime = b.time;
     }
-    writeVarint(this.out, mode + MODES * b.prefix.length);
-    pushBytes(this.out, b.prefix);
+    this.out.varint(mode + MODES * b.prefix.length);
+    this.out.bytes(b.prefix);
     this.written = b;
   }
 }
 
-function pushKeys(out: number[], keys: readonly Uint8Array[]): void {
-  writeVarint(out, keys.length);
-  for (const k of keys) pushBytes(out, k);
+function pushKeys(out: ByteWriter, keys: Uint8Array): void {
+  out.varint(keyCount(keys));
+  out.bytes(keys);
 }
 
-function pushBytes(out: number[], b: Uint8Array): void {
-  for (let i = 0; i < b.length; i++) out.push(b[i]!);
+/** A message so far: its version byte. */
+function message(): ByteWriter {
+  const out = new ByteWriter();
+  out.byte(SYNC_PROTOCOL_VERSION);
+  return out;
 }

@@ -17,14 +17,24 @@ interface Candidate {
 }
 
 /**
- * Ops are grouped by the parent (epoch, commitment) they name. Starting from genesis, the chain follows,
- * at each state, the max-hash op of that state's group among those valid there. A late op that beats an
- * applied winner cuts the chain at its parent and the walk resumes from there, so incremental and full
- * reduction reach the same chain whatever the arrival order.
+ * Ops are grouped by the parent (epoch, commitment) they name. Every state reachable from genesis through
+ * ops valid at their parent is computed once, when its parent becomes reachable. Starting from genesis,
+ * the chain follows, at each state, the max-hash op of that state's group among those valid there. A late
+ * op that beats an applied winner cuts the chain at its parent and the walk resumes from there, so
+ * incremental and full reduction reach the same chain whatever the arrival order.
  */
 export interface TreeReducerState {
   genesis: FactId | null;
   readonly groups: Map<string, Candidate[]>;
+  /** Reachable states by key, on the chain or not. */
+  readonly reachable: Map<string, TreeState>;
+  /** The state each op valid at its reachable parent leads to. */
+  readonly next: Map<FactId, TreeState>;
+  /**
+   * Device leaves of every reachable state, in the order they became known: the authority's devices as
+   * authorization judges them. Unlike the chain, this only grows with the fact set (guardians never count).
+   */
+  readonly devices: Set<DeviceId>;
   readonly chain: TreeState[];
   readonly applied: FactId[];
   readonly chainIndex: Map<string, number>;
@@ -44,6 +54,29 @@ function beats(a: Candidate, b: Candidate): boolean {
   return d > 0;
 }
 
+/** Where a candidate leads from its reachable parent, if it is valid there. */
+function step(st: TreeReducerState, parent: TreeState, c: Candidate): TreeState | null {
+  const next = applyTreeOp(parent, c.device, c.op);
+  if (typeof next === 'string') return null;
+  st.next.set(c.id, next);
+  return next;
+}
+
+/** Records a reachable state and everything its waiting ops make reachable. */
+function reach(st: TreeReducerState, from: TreeState): void {
+  const queue = [from];
+  for (let s = queue.pop(); s !== undefined; s = queue.pop()) {
+    const key = keyOf(s);
+    if (st.reachable.has(key)) continue;
+    st.reachable.set(key, s);
+    for (const leaf of s.leaves) if (leaf !== null && leaf.role === 'device') st.devices.add(leaf.device);
+    for (const c of st.groups.get(key) ?? []) {
+      const next = step(st, s, c);
+      if (next) queue.push(next);
+    }
+  }
+}
+
 function truncate(st: TreeReducerState, index: number): void {
   for (let i = index + 1; i < st.chain.length; i++) st.chainIndex.delete(keyOf(st.chain[i]!));
   st.chain.length = index + 1;
@@ -59,8 +92,8 @@ function walk(st: TreeReducerState, from: number): void {
     let best: { c: Candidate; next: TreeState } | null = null;
     for (const c of group) {
       if (best && !beats(c, best.c)) continue;
-      const next = applyTreeOp(head, c.device, c.op);
-      if (typeof next !== 'string') best = { c, next };
+      const next = st.next.get(c.id);
+      if (next) best = { c, next };
     }
     if (!best || st.chainIndex.has(keyOf(best.next))) return;
     st.applied.push(best.c.id);
@@ -78,11 +111,15 @@ function addOp(st: TreeReducerState, vf: ValidatedFact<'tree.op'>): void {
     if (group.some((g) => g.id === c.id)) return;
     group.push(c);
   } else st.groups.set(key, [c]);
+  const parent = st.reachable.get(key);
+  if (parent === undefined) return;
+  const next = step(st, parent, c);
+  if (next) reach(st, next);
   const at = st.chainIndex.get(key);
   if (at === undefined) return;
   if (at === st.chain.length - 1) return walk(st, at);
   const winner = group?.find((g) => g.id === st.applied[at]);
-  if (winner && beats(c, winner) && typeof applyTreeOp(st.chain[at]!, c.device, c.op) !== 'string') walk(st, at);
+  if (winner && beats(c, winner) && next) walk(st, at);
 }
 
 function addGenesis(st: TreeReducerState, vf: ValidatedFact<'authority.genesis'>): void {
@@ -92,6 +129,7 @@ function addGenesis(st: TreeReducerState, vf: ValidatedFact<'authority.genesis'>
   const root = buildTree(hashValue('aura/tree/genesis', vf.fact.author), 0, 1, [{ device: vf.fact.body.device, role: 'device' }]);
   st.chain.push(root);
   st.chainIndex.set(keyOf(root), 0);
+  reach(st, root);
   walk(st, 0);
 }
 
@@ -100,7 +138,7 @@ export function currentTree(st: TreeReducerState): TreeState | null {
 }
 
 export const treeReducer: Reducer<TreeReducerState, TreeCanonical> = {
-  init: () => ({ genesis: null, groups: new Map(), chain: [], applied: [], chainIndex: new Map() }),
+  init: () => ({ genesis: null, groups: new Map(), reachable: new Map(), next: new Map(), devices: new Set(), chain: [], applied: [], chainIndex: new Map() }),
   apply(st, vf) {
     if (vf.fact.kind === 'tree.op') addOp(st, vf as ValidatedFact<'tree.op'>);
     else if (vf.fact.kind === 'authority.genesis') addGenesis(st, vf as ValidatedFact<'authority.genesis'>);

@@ -1,0 +1,112 @@
+import type { ValidatedFact } from '../facts/fact.ts';
+import type { FactKind } from '../facts/kinds/index.ts';
+import { committedBy } from '../reduce/agreement.ts';
+import { isCeremonyParty } from '../reduce/ceremonies.ts';
+import { MEMBER_BINDING } from '../reduce/membership.ts';
+import type { NamespaceState } from '../reduce/namespace-reducer.ts';
+import { commitVerifies, groupKeyOf } from './consensus-commit.ts';
+import { ALLOW, refuse, wait, waitKey, type AuthzVerdict } from './verdict.ts';
+import { isMemberJoin, writerVerdict } from './writer.ts';
+
+type St = NamespaceState | undefined;
+type Rule<K extends FactKind> = (f: ValidatedFact<K>, st: St) => AuthzVerdict;
+
+/** The writer rule first; the kind's own rule only once the writer may write at all. */
+function writerThen<K extends FactKind>(rule: Rule<K>): Rule<K> {
+  return (f, st) => {
+    const v = writerVerdict(f, st);
+    return v.ok ? rule(f, st) : v;
+  };
+}
+
+const writer: Rule<FactKind> = writerVerdict;
+
+/** Channel settings: only the channel's creator (the owner right), judged once the channel is known. */
+const channelOwner: Rule<'chat.topic'> = (f, st) => {
+  const channel = st?.chat.channels.get(f.fact.body.channel);
+  if (channel === undefined) return wait(waitKey.channel(f.fact.body.channel));
+  return channel.creator === f.fact.author ? ALLOW : refuse('NotChannelOwner');
+};
+
+const voter: Rule<'proposal.vote'> = (f, st) => {
+  const proposal = st?.proposals.creates.get(f.fact.body.proposal);
+  if (proposal === undefined) return wait(waitKey.proposal(f.fact.body.proposal));
+  return proposal.fact.body.voters.includes(f.fact.author) ? ALLOW : refuse('NotVoter');
+};
+
+type Step = 'ceremony.response' | 'ceremony.abort' | 'ceremony.supersede' | 'ceremony.commit';
+
+/** A ceremony's steps come from its initiator and participants only. */
+const ceremonyParty: Rule<Step> = (f, st) => {
+  const id = f.fact.body.ceremony;
+  const start = st?.ceremonies.ceremonies.get(id);
+  if (start === undefined) return st?.ceremonies.invalid.has(id) ? refuse('InvalidCeremony') : wait(waitKey.ceremony(id));
+  return isCeremonyParty(start, f.fact.author) ? ALLOW : refuse('NotCeremonyParty');
+};
+
+/**
+ * A ceremony commit also needs its consensus: a verified commit with that id, over the ceremony's prestate,
+ * covering the ceremony. Several verified commits may carry one id, so it waits rather than refuses.
+ */
+const ceremonyCommit: Rule<'ceremony.commit'> = (f, st) => {
+  const v = ceremonyParty(f, st);
+  if (!v.ok) return v;
+  const { ceremony, consensusId } = f.fact.body;
+  const prestate = st!.ceremonies.ceremonies.get(ceremony)!.fact.body.prestateHash;
+  const done = committedBy(st!.agreement, consensusId).some((c) => c.prestateHash === prestate && c.covers.includes(ceremony));
+  return done ? ALLOW : wait(waitKey.consensus(consensusId));
+};
+
+/**
+ * A commit counts only with a threshold signature that verifies under the group key recorded in the journal.
+ * Refusing on a failed check assumes one group key per namespace once recorded; a rotating key must come
+ * with a key id in the commit so that this rule stays monotone.
+ */
+const thresholdSigned: Rule<'consensus.commit'> = (f, st) => {
+  const key = groupKeyOf(st);
+  if (key === null) return wait(waitKey.groupKey);
+  return commitVerifies(f.fact.ns, f.fact.body, key) ? ALLOW : refuse('BadThresholdSignature');
+};
+
+/**
+ * One rule per kind: who may author it, judged from the namespace's reduced state. Every rule is monotone in
+ * the fact set (authorized in S ⇒ authorized in every superset; refused in S ⇒ refused in every superset),
+ * which is what keeps reduction order-independent.
+ */
+export const RULES: { readonly [K in FactKind]: Rule<K> } = {
+  // Self-proving: validation checked author = CID(body); the body must also name the signing device.
+  'authority.genesis': (f) => (f.fact.body.device === f.fact.device ? ALLOW : refuse('GenesisDeviceMismatch')),
+  // The tree reducer's own rule decides: the op's device must be a leaf of the parent state it names.
+  'tree.op': () => ALLOW,
+  'maint.snapshotProposed': writer,
+  'maint.snapshotCompleted': writer,
+  'maint.cacheInvalidated': writer,
+  'maint.upgradeActivated': writer,
+  // The admin of an authority journal is its devices; one hands over only its own role (the threshold
+  // path needs an attestation field the fact does not have yet).
+  'maint.adminReplacement': writerThen((f) => (f.fact.body.oldAdmin === f.fact.device ? ALLOW : refuse('NotCurrentAdmin'))),
+  'rel.binding': (f, st) =>
+    f.fact.body.bindingType !== MEMBER_BINDING ? writerVerdict(f, st)
+    : isMemberJoin(f) ? ALLOW
+    : refuse('InvalidMemberBinding'),
+  'rel.flowBudget': writer,
+  'amp.checkpoint': writer,
+  'amp.proposedBump': writer,
+  'amp.committedBump': writer,
+  'amp.policy': writer,
+  'receipt.rendezvous': writer,
+  'chat.channel': writer,
+  'chat.message': writer,
+  'chat.reaction': writer,
+  'chat.topic': writerThen(channelOwner),
+  'proposal.create': writer,
+  'proposal.vote': writerThen(voter),
+  'ceremony.start': writer,
+  'ceremony.response': writerThen(ceremonyParty),
+  'ceremony.abort': writerThen(ceremonyParty),
+  'ceremony.supersede': writerThen(ceremonyParty),
+  'ceremony.commit': writerThen(ceremonyCommit),
+  'consensus.commit': writerThen(thresholdSigned),
+  // No witness shares to verify: a certificate can never count (it would make facts SoftSafe).
+  'consensus.cert': () => refuse('UnverifiableCertificate'),
+};

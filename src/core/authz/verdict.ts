@@ -1,0 +1,56 @@
+import type { AuthorityId, CeremonyId, ChannelId, ConsensusId, DeviceId, ProposalId } from '../ids.ts';
+
+/** Why a fact can never be authorized, whatever else arrives. The node drops and counts it by this code. */
+export type AuthzRefusal =
+  /** A genesis whose body names another device than the one that signed it. */
+  | 'GenesisDeviceMismatch'
+  /** A 'member' binding that is not a valid self-join (foreign genesis, foreign device, names others). */
+  | 'InvalidMemberBinding'
+  /** A channel setting by someone other than the channel's creator. */
+  | 'NotChannelOwner'
+  /** A vote by an authority the proposal does not list as a voter. */
+  | 'NotVoter'
+  /** A ceremony step by neither the ceremony's initiator nor one of its participants. */
+  | 'NotCeremonyParty'
+  /** A step of a ceremony whose start was invalid (k > n): nothing can ever apply to it. */
+  | 'InvalidCeremony'
+  /** An admin replacement not signed by the admin it retires. */
+  | 'NotCurrentAdmin'
+  /** A consensus commit whose threshold signature does not verify under the recorded group key. */
+  | 'BadThresholdSignature'
+  /** A convergence certificate: it carries no witness shares, so nothing about it can be verified. */
+  | 'UnverifiableCertificate';
+
+/**
+ * ok: the fact counts. wait: it may count once what `wait` names arrives (authorization only grows with the
+ * fact set). refuse: it never counts.
+ */
+export type AuthzVerdict =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly wait: string }
+  | { readonly ok: false; readonly refuse: AuthzRefusal };
+
+export const ALLOW: AuthzVerdict = { ok: true };
+
+export function wait(key: string): AuthzVerdict {
+  return { ok: false, wait: key };
+}
+
+export function refuse(code: AuthzRefusal): AuthzVerdict {
+  return { ok: false, refuse: code };
+}
+
+/** What a waiting fact waits for. Each is released by the one kind of fact that can satisfy it. */
+export const waitKey = {
+  /** A valid self-join of `author` signed by `device` (context namespaces). */
+  member: (author: AuthorityId, device: DeviceId) => `member:${author}:${device}`,
+  /** `device` becoming a device leaf of a tree state reachable from genesis (authority namespaces). */
+  device: (device: DeviceId) => `device:${device}`,
+  channel: (id: ChannelId) => `channel:${id}`,
+  proposal: (id: ProposalId) => `proposal:${id}`,
+  ceremony: (id: CeremonyId) => `ceremony:${id}`,
+  /** A consensus commit with this id that verifies under the group key. */
+  consensus: (id: ConsensusId) => `consensus:${id}`,
+  /** The witness set's group key being recorded in the journal. */
+  groupKey: 'group-key',
+} as const;

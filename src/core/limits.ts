@@ -1,0 +1,35 @@
+/**
+ * Every numeric limit that validation, sync, gossip and storage share, defined once so that what one layer
+ * accepts another can always carry. Modules that owned a limit before re-export it under its old name.
+ */
+
+/** Largest fact, in canonical bytes: one fact must fit in one sync frame with room for framing. */
+export const MAX_FACT_BYTES = 12 * 1024;
+
+/** Largest sync frame (its length prefix excluded). */
+export const MAX_FRAME_BYTES = 16 * 1024;
+
+/** Largest sealed gossip payload we produce or open; bounds the work a peer can make us do per message. */
+export const MAX_SEALED_BYTES = 64 * 1024;
+
+/** Most facts in one gossip envelope. */
+export const MAX_ENVELOPE_FACTS = 64;
+
+/** Largest signed FactAck, in canonical bytes. */
+export const MAX_ACK_BYTES = 512;
+
+/**
+ * Largest valid wall time (ms), for facts, acks and sync items alike: 2^53 − 2, so the sync wire's time code
+ * `1 + time` and the HLC's carry `wall + 1` are still exact safe integers. Bound.INFINITY sits at 2^53 − 1,
+ * above every item.
+ */
+export const MAX_WALL_TIME = Number.MAX_SAFE_INTEGER - 1;
+
+/** Largest HLC logical counter a fact may carry (the envelope's uint32); one more carries into the wall. */
+export const MAX_LOGICAL = 0xffffffff;
+
+/**
+ * How far ahead of the local clock (ms) a reading may be and still be adopted or admitted (DESIGN §3: about
+ * two minutes). Beyond it a fact waits until the clock gets there, so one signed timestamp cannot drag clocks.
+ */
+export const CLOCK_SKEW_BOUND_MS = 120_000;

@@ -1,0 +1,32 @@
+import { AuraError } from '../../src/core/errors.ts';
+
+type ErrorClass<E> = abstract new (...args: never[]) => E;
+
+/** Why an outcome is not typed, or null when it is: `e` is an E with one of `codes`. */
+function untyped<E extends AuraError>(e: unknown, type: ErrorClass<E>, codes: readonly string[]): string | null {
+  if (e instanceof type && e instanceof AuraError && codes.includes(e.code)) return null;
+  return `untyped outcome: ${e instanceof Error ? `${e.name} (${(e as { code?: unknown }).code}): ${e.message}` : String(e)}`;
+}
+
+/**
+ * Runs a decoder on hostile input. It may return, or throw an E with one of `codes`: anything else (a
+ * TypeError, a RangeError, another code) is a bug and fails the property.
+ */
+export function typedOutcome<E extends AuraError>(run: () => unknown, type: ErrorClass<E>, codes: readonly string[]): void {
+  try {
+    run();
+  } catch (e) {
+    const why = untyped(e, type, codes);
+    if (why !== null) throw new Error(why, { cause: e });
+  }
+}
+
+/** The same, for a decoder that answers with a promise. */
+export async function typedOutcomeAsync<E extends AuraError>(run: () => Promise<unknown>, type: ErrorClass<E>, codes: readonly string[]): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    const why = untyped(e, type, codes);
+    if (why !== null) throw new Error(why, { cause: e });
+  }
+}
