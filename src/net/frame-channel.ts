@@ -1,6 +1,8 @@
+import { MAX_FRAME_BYTES } from '../core/limits.ts';
+
 /** Protocol id of anti-entropy sessions, and the most a frame may carry (its length prefix excluded). */
 export const SYNC_PROTOCOL = '/aura/sync/1.0.0';
-export const MAX_FRAME_BYTES = 16 * 1024;
+export { MAX_FRAME_BYTES };
 
 /** A bidirectional, ordered channel of frames between two devices (a libp2p stream, or memory in tests). */
 export interface FrameChannel {

@@ -4,6 +4,7 @@ import type { DeviceKey } from '../core/crypto/ed25519.ts';
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { ContextId, DeviceId } from '../core/ids.ts';
 import { SYNC_PROTOCOL, type FrameChannel } from './frame-channel.ts';
+import type { SendTicket } from './send-ticket.ts';
 import { streamFrames } from './stream-frames.ts';
 import { backoffDelay } from './backoff.ts';
 import { ContextChannel } from './context-channel.ts';
@@ -241,12 +242,12 @@ export class Libp2pTransport extends TransportBase implements Transport {
     this.pubsub.subscribe(topic);
   }
 
-  async publish(context: ContextId, facts: readonly Uint8Array[]): Promise<void> {
-    if (!this.stopped) await this.sealAndSend(context, 'facts', facts, this.opts.random);
+  async publish(context: ContextId, facts: readonly Uint8Array[], ticket: SendTicket): Promise<void> {
+    if (!this.stopped) await this.sealAndSend(context, 'facts', facts, ticket, this.opts.random);
   }
 
-  async publishAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void> {
-    if (!this.stopped) await this.sealAndSend(context, 'acks', acks, this.opts.random);
+  async publishAcks(context: ContextId, acks: readonly Uint8Array[], ticket: SendTicket): Promise<void> {
+    if (!this.stopped) await this.sealAndSend(context, 'acks', acks, ticket, this.opts.random);
   }
 
   protected async send(topic: string, payload: Uint8Array): Promise<number> {

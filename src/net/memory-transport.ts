@@ -2,6 +2,7 @@ import type { ContextId, DeviceId } from '../core/ids.ts';
 import { ContextChannel } from './context-channel.ts';
 import type { FrameChannel } from './frame-channel.ts';
 import { memoryChannelPair } from './memory-frames.ts';
+import type { SendTicket } from './send-ticket.ts';
 import type { NetStatus, Transport } from './transport.ts';
 import { TransportBase } from './transport-base.ts';
 
@@ -13,6 +14,8 @@ import { TransportBase } from './transport-base.ts';
 export class MemoryBus {
   readonly members = new Set<MemoryTransport>();
   private readonly cut = new Set<string>();
+  /** Sees every emission onto the wire (a payload that reached a peer, a frame), as it happens: for tests. */
+  onWire: (from: DeviceId, what: 'payload' | 'frame') => void = () => {};
 
   connect(device: DeviceId, random: (n: number) => Uint8Array): MemoryTransport {
     const t = new MemoryTransport(this, device, random);
@@ -67,16 +70,17 @@ export class MemoryTransport extends TransportBase implements Transport {
     }
   }
 
-  async publish(context: ContextId, facts: readonly Uint8Array[]): Promise<void> {
-    if (!this.stopped) await this.sealAndSend(context, 'facts', facts, this.random);
+  async publish(context: ContextId, facts: readonly Uint8Array[], ticket: SendTicket): Promise<void> {
+    if (!this.stopped) await this.sealAndSend(context, 'facts', facts, ticket, this.random);
   }
 
-  async publishAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void> {
-    if (!this.stopped) await this.sealAndSend(context, 'acks', acks, this.random);
+  async publishAcks(context: ContextId, acks: readonly Uint8Array[], ticket: SendTicket): Promise<void> {
+    if (!this.stopped) await this.sealAndSend(context, 'acks', acks, ticket, this.random);
   }
 
   protected send(topic: string, payload: Uint8Array): number {
     const peers = this.bus.topicPeers(this, topic);
+    if (peers.length > 0) this.bus.onWire(this.device, 'payload');
     for (const peer of peers) queueMicrotask(() => peer.deliverRaw(topic, payload, this.device));
     return peers.length;
   }
@@ -117,8 +121,21 @@ export class MemoryTransport extends TransportBase implements Transport {
     const other = [...this.bus.members].find((o) => o.device === peer);
     if (!other || !this.bus.linked(this.device, peer) || this.stopped) throw new Error(`not connected to ${peer}`);
     const [mine, theirs] = memoryChannelPair();
-    queueMicrotask(() => other.syncHandler(theirs, this.device));
-    return mine;
+    queueMicrotask(() => other.syncHandler(this.tapped(theirs, peer), this.device));
+    return this.tapped(mine, this.device);
+  }
+
+  private tapped(ch: FrameChannel, sender: DeviceId): FrameChannel {
+    const bus = this.bus;
+    return {
+      stats: ch.stats,
+      send: (frame) => {
+        bus.onWire(sender, 'frame');
+        return ch.send(frame);
+      },
+      receive: () => ch.receive(),
+      close: () => ch.close(),
+    };
   }
 
   onSyncChannel(handler: (ch: FrameChannel, peer: DeviceId) => void): void {

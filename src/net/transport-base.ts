@@ -2,6 +2,7 @@ import type { ContextId, DeviceId } from '../core/ids.ts';
 import { ContextChannel } from './context-channel.ts';
 import { DropCounter } from './drop-counter.ts';
 import { Listeners } from './listeners.ts';
+import type { SendTicket } from './send-ticket.ts';
 import type { Delivery } from './transport.ts';
 
 /** Payloads held per topic while no peer is on it; beyond this the oldest are dropped (and counted). */
@@ -60,12 +61,18 @@ export abstract class TransportBase {
     this.listeners.notify();
   }
 
-  /** Seals with the context key and sends each payload; counts what went out, holds what reached nobody. */
-  protected async sealAndSend(context: ContextId, kind: 'facts' | 'acks', items: readonly Uint8Array[], random: (n: number) => Uint8Array): Promise<void> {
+  /**
+   * Seals with the context key and sends each payload that the ticket covers (charge-before-send: a payload
+   * without a charged unit never leaves, and is counted); counts what went out, holds what reached nobody.
+   */
+  protected async sealAndSend(context: ContextId, kind: 'facts' | 'acks', items: readonly Uint8Array[], ticket: SendTicket, random: (n: number) => Uint8Array): Promise<void> {
     const ch = this.channelOf(context);
     if (!ch || items.length === 0) return;
     const payloads = kind === 'facts' ? ch.seal(items, random) : ch.sealAcks(items, random);
-    for (const p of payloads) await this.sendOrHold(ch.topic, p);
+    for (const p of payloads) {
+      if (ticket.context !== context || !ticket.take()) this.countDrop('uncharged-send');
+      else await this.sendOrHold(ch.topic, p);
+    }
     this.listeners.notify();
   }
 

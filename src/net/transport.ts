@@ -1,5 +1,6 @@
 import type { ContextId, DeviceId } from '../core/ids.ts';
 import type { FrameChannel } from './frame-channel.ts';
+import type { SendTicket } from './send-ticket.ts';
 
 /** How this device reaches another, as the UI shows it. */
 export type PeerTransport = 'webrtc' | 'relayed' | 'websocket' | 'memory';
@@ -39,10 +40,10 @@ export interface Delivery {
 export interface Transport {
   /** Starts gossiping in a context (topic and key derive from the secret). Idempotent. */
   join(context: ContextId, secret: Uint8Array): void;
-  /** Seals and publishes fact bytes to the context's topic. Call only after the guard chain allowed it. */
-  publish(context: ContextId, facts: readonly Uint8Array[]): Promise<void>;
-  /** Seals and publishes acks of received facts to the context's topic. */
-  publishAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void>;
+  /** Seals and publishes fact bytes to the context's topic; each payload spends a unit of the ticket. */
+  publish(context: ContextId, facts: readonly Uint8Array[], ticket: SendTicket): Promise<void>;
+  /** Seals and publishes acks of received facts to the context's topic, charged like facts. */
+  publishAcks(context: ContextId, acks: readonly Uint8Array[], ticket: SendTicket): Promise<void>;
   /** Deliveries that opened with the context key; everything else was dropped and counted. */
   onDelivery(handler: (d: Delivery) => void): void;
   /** A peer newly shares a context with us (subscribed to its topic): a chance to catch it up. */

@@ -9,6 +9,8 @@ describe('sync frames', () => {
       { t: 'open', topic: 'aura/ctx/1/abc', proof: new Uint8Array(32) },
       { t: 'ok' },
       { t: 'deny' },
+      { t: 'busy', retry: 1500 },
+      { t: 'partial', stored: 3, held: 1, refused: 0 },
       { t: 'rec', m: new Uint8Array([1, 2, 3]), last: true },
       { t: 'rec', m: new Uint8Array([1]), last: false },
       { t: 'get', keys: [new Uint8Array(8)] },
@@ -39,6 +41,11 @@ describe('sync frames', () => {
     expect(() => decodeFrame(encodeCanonical({ t: 'acks', a: [] }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(encodeCanonical({ t: 'bye', extra: 1 }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(encodeCanonical({ t: 'open', topic: 'x' }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(encodeCanonical({ t: 'busy', retry: -1 }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(encodeCanonical({ t: 'busy', retry: 2 ** 40 }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(encodeCanonical({ t: 'busy' }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(encodeCanonical({ t: 'partial', stored: 1, held: 0 }))).toThrow(SyncFrameError);
+    expect(() => decodeFrame(encodeCanonical({ t: 'partial', stored: 1.5, held: 0, refused: 0 }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(encodeCanonical({ t: 'open', topic: 'x', proof: new Uint8Array(31) }))).toThrow(SyncFrameError);
     expect(() => decodeFrame(new Uint8Array(17 * 1024))).toThrow(expect.objectContaining({ code: 'TooLarge' }));
     expect(() => encodeFrame({ t: 'put', f: [new Uint8Array(17 * 1024)] })).toThrow(expect.objectContaining({ code: 'TooLarge' }));

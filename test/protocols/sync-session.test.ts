@@ -1,69 +1,12 @@
-import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { toHex } from '../../src/core/encoding/bytes.ts';
-import type { ContextId, DeviceId } from '../../src/core/ids.ts';
-import { ItemSet } from '../../src/core/sync/index.ts';
+import type { DeviceId } from '../../src/core/ids.ts';
 import { MAX_FRAME_BYTES, type FrameChannel } from '../../src/net/frame-channel.ts';
 import { memoryChannelPair } from '../../src/net/memory-frames.ts';
 import { decodeFrame, encodeFrame } from '../../src/protocols/sync/frames.ts';
 import { initiateSync, serveSync } from '../../src/protocols/sync/session.ts';
-import type { SyncHost } from '../../src/protocols/sync/sync-host.ts';
 import type { SyncNet } from '../../src/protocols/sync/sync-net.ts';
 import { SyncService } from '../../src/protocols/sync/sync-service.ts';
-
-const CONTEXT = 'ctx-session' as ContextId;
-const TOPIC = 'topic-session';
-
-/** A fact for the protocol's purposes: 8 bytes of big-endian time, then a payload; its id is the SHA-256. */
-function fact(k: number, time: number): Uint8Array {
-  const bytes = new Uint8Array(40);
-  new DataView(bytes.buffer).setBigUint64(0, BigInt(time));
-  bytes.set(sha256(new TextEncoder().encode(`session-${k}`)), 8);
-  return bytes;
-}
-
-const timeOf = (bytes: Uint8Array): number => Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0));
-
-/** A journal that holds such facts: the real ItemSet, and bytes by id. */
-class Journal implements SyncHost {
-  readonly set = new ItemSet();
-  private readonly bytes = new Map<string, Uint8Array>();
-
-  constructor(facts: Iterable<Uint8Array>) {
-    for (const f of facts) this.add(f);
-  }
-
-  private add(f: Uint8Array): void {
-    const id = sha256(f);
-    if (this.set.insert({ time: timeOf(f), id })) this.bytes.set(toHex(id), f);
-  }
-
-  contextOfTopic = (topic: string) => (topic === TOPIC ? CONTEXT : undefined);
-  topicOf = (context: ContextId) => (context === CONTEXT ? TOPIC : undefined);
-  openProof = () => new Uint8Array(32);
-  mayServe = () => true;
-  sharedContexts = () => [CONTEXT];
-  items = () => this.set;
-  factBytes = (_: ContextId, digests: readonly Uint8Array[]) => digests.flatMap((d) => this.bytes.get(toHex(d)) ?? []);
-  ingest = async (_: ContextId, facts: readonly Uint8Array[]) => facts.forEach((f) => this.add(f));
-  /** Acks, for the protocol's purposes: "ack" followed by the key. */
-  wanted: Uint8Array[] = [];
-  readonly gotAcks: Uint8Array[] = [];
-  wantedAcks = () => this.wanted;
-  acksFor = (_: ContextId, keys: readonly Uint8Array[]) => keys.map((k) => Uint8Array.from([0xac, ...k]));
-  receiveAcks = async (_: ContextId, acks: readonly Uint8Array[]) => void this.gotAcks.push(...acks);
-
-  ids(): string[] {
-    return [...this.bytes.keys()].sort();
-  }
-}
-
-/** A channel that records the size of every frame it sends. */
-function recording(ch: FrameChannel, sizes: number[]): FrameChannel {
-  return { ...ch, send: (f) => (sizes.push(f.length), ch.send(f)), stats: ch.stats };
-}
-
-const facts = (from: number, n: number) => Array.from({ length: n }, (_, k) => fact(from + k, 1_700_000_000_000 + (from + k) * 1_000));
+import { CONTEXT, facts, Journal, recording, TOPIC } from './journal-host.ts';
 
 describe('a sync session over frames', () => {
   it('reconciles a large difference in rounds of several frames, each within the limit, and both journals end equal', async () => {

@@ -1,18 +1,23 @@
 import { SYNC_OPEN_PROOF_BYTES } from '../../core/crypto/context-keys.ts';
 import { DecodeError, decodeCanonical, encodeCanonical } from '../../core/encoding/cbor.ts';
+import { AuraError } from '../../core/errors.ts';
 import { KEY_BYTES } from '../../core/sync/index.ts';
 import { MAX_FRAME_BYTES } from '../../net/frame-channel.ts';
 
 /**
  * The frames of one sync session, canonical DAG-CBOR. The initiator names the context by its topic (a hash
- * of the secret) and proves it holds the secret, reconciles (a round is one or more `rec` frames, the last
- * marked), fetches what it lacks by key, pushes what the responder lacks, and asks for the acks it is missing
- * from the responder.
+ * of the secret) and proves it holds the secret; the responder serves it (`ok`), refuses it (`deny`: not a
+ * member, or a context it does not hold) or asks it to come back in `retry` ms (`busy`: a rate limit). Then
+ * the initiator reconciles (a round is one or more `rec` frames, the last marked), fetches what it lacks by
+ * key, pushes what the responder lacks — each `put` answered `ok` only when every fact of it is now stored,
+ * else `partial` with what became of them — and asks for the acks it is missing from the responder.
  */
 export type SyncFrame =
   | { readonly t: 'open'; readonly topic: string; readonly proof: Uint8Array }
   | { readonly t: 'ok' }
   | { readonly t: 'deny' }
+  | { readonly t: 'busy'; readonly retry: number }
+  | { readonly t: 'partial'; readonly stored: number; readonly held: number; readonly refused: number }
   | { readonly t: 'rec'; readonly m: Uint8Array; readonly last: boolean }
   | { readonly t: 'get'; readonly keys: readonly Uint8Array[] }
   | { readonly t: 'facts'; readonly f: readonly Uint8Array[]; readonly more: boolean }
@@ -21,13 +26,10 @@ export type SyncFrame =
   | { readonly t: 'acks'; readonly a: readonly Uint8Array[]; readonly more: boolean }
   | { readonly t: 'bye' };
 
-export class SyncFrameError extends Error {
-  constructor(
-    readonly code: 'Malformed' | 'TooLarge' | 'Unexpected',
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-    this.name = 'SyncFrameError';
+export class SyncFrameError extends AuraError<'Malformed' | 'TooLarge' | 'Unexpected'> {
+  override readonly name = 'SyncFrameError';
+  constructor(code: 'Malformed' | 'TooLarge' | 'Unexpected', message: string) {
+    super(code, `${code}: ${message}`);
   }
 }
 
@@ -38,6 +40,10 @@ export function encodeFrame(f: SyncFrame): Uint8Array {
 }
 
 const isBytesList = (v: unknown): v is Uint8Array[] => Array.isArray(v) && v.every((x) => x instanceof Uint8Array);
+/** Above any number of facts a frame holds, and above any sensible retry delay (about 18 h). */
+const MAX_COUNT = 2 ** 26;
+/** A count of facts in one frame, or a delay in ms: a small non-negative integer. */
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_COUNT;
 
 export function decodeFrame(bytes: Uint8Array): SyncFrame {
   if (bytes.length > MAX_FRAME_BYTES) throw new SyncFrameError('TooLarge', `${bytes.length} > ${MAX_FRAME_BYTES}`);
@@ -61,6 +67,12 @@ export function decodeFrame(bytes: Uint8Array): SyncFrame {
     case 'bye':
       if (keys === 't') return v as SyncFrame;
       break;
+    case 'busy':
+      if (keys === 'retry,t' && isCount(v.retry)) return v as SyncFrame;
+      break;
+    case 'partial':
+      if (keys === 'held,refused,stored,t' && isCount(v.stored) && isCount(v.held) && isCount(v.refused)) return v as SyncFrame;
+      break;
     case 'rec':
       if (keys === 'last,m,t' && v.m instanceof Uint8Array && typeof v.last === 'boolean') return v as SyncFrame;
       break;
@@ -78,7 +90,8 @@ export function decodeFrame(bytes: Uint8Array): SyncFrame {
       if (keys === 'a,more,t' && isBytesList(v.a) && typeof v.more === 'boolean') return v as SyncFrame;
       break;
   }
-  throw new SyncFrameError('Malformed', `bad frame ${String(v.t)}`);
+  // Not String(v.t): a decoded map whose "toString" key holds data cannot be turned into text.
+  throw new SyncFrameError('Malformed', `bad frame ${typeof v.t === 'string' ? v.t : typeof v.t}`);
 }
 
 /** Room a `rec` frame needs around its message: the map, its keys, the byte string's header, the flag. */

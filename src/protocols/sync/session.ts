@@ -1,17 +1,29 @@
 import type { ContextId, DeviceId } from '../../core/ids.ts';
 import { DEFAULT_MAX_MESSAGES, Reconciler, respond, SyncProtocolError, type SyncErrorCode, type SyncOptions } from '../../core/sync/index.ts';
 import { MAX_FRAME_BYTES, type FrameChannel } from '../../net/frame-channel.ts';
+import { BudgetExhausted, ChargedChannel, FREE, NO_CONTEXT, type Charge } from './charge.ts';
 import { decodeFrame, encodeFrame, packBytes, REC_FRAME_OVERHEAD, SyncFrameError, type SyncFrame } from './frames.ts';
 import type { SyncHost } from './sync-host.ts';
 
 export interface SyncOutcome {
   readonly context: ContextId;
   readonly peer: DeviceId;
+  /** Reconciled, and every fact we pushed is stored by the peer: evidence that it holds what we had. */
   readonly ok: boolean;
   readonly error?: string;
-  /** Why it failed; `Denied`: the peer does not hold this context (an observer on its topic, say). */
+  /**
+   * Why it failed. `Denied`: the peer does not hold this context (an observer on its topic, say); `Busy`: the
+   * peer's rate limit, and `Budget`: our budget for sync frames — both to try again at `retryAt`, no fault
+   * of the peer's; `NotStored`: the peer held or refused some facts we pushed.
+   */
   readonly failure?: SyncFailure;
+  /** When a `Busy` or `Budget` session may be tried again (ms, our clock). */
+  readonly retryAt?: number;
+  /** Facts fetched, and of those, how many we could not store yet (held) or at all (refused). */
   readonly factsIn: number;
+  readonly factsHeld: number;
+  readonly factsRefused: number;
+  /** Facts pushed that the peer stored. */
   readonly factsOut: number;
   readonly bytesIn: number;
   readonly bytesOut: number;
@@ -27,6 +39,23 @@ export interface ServeOutcome {
   readonly failure?: SyncFailure;
 }
 
+/** Whether the responder serves a session now: a rate limit names the ms the initiator should wait. */
+export type Admission = { readonly ok: true } | { readonly ok: false; readonly retryAfter: number };
+
+export interface InitiateOptions {
+  /** (done, total) of the fact transfer, for the UI's progress bar. */
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly charge?: Charge;
+  /** Ends the session (its channel closes) when aborted. */
+  readonly signal?: AbortSignal;
+}
+
+export interface ServeOptions {
+  readonly charge?: Charge;
+  /** Asked once `open` names a context we serve the peer in; a refusal is answered `busy`. */
+  readonly admit?: (context: ContextId) => Admission;
+}
+
 /** Keys one `ackreq` frame carries (8 KiB); what is left is asked for in the next session. */
 const MAX_ACK_REQUEST = 1024;
 
@@ -34,11 +63,13 @@ const MAX_ACK_REQUEST = 1024;
 const MAX_ROUNDS = 64;
 
 /** Why a session failed, for the metrics: the typed code when the peer's bytes were refused. */
-export type SyncFailure = SyncErrorCode | SyncFrameError['code'] | 'Denied' | 'Error';
+export type SyncFailure = SyncErrorCode | SyncFrameError['code'] | BudgetExhausted['code'] | 'Denied' | 'Busy' | 'NotStored' | 'Error';
 
 function failureOf(e: unknown): SyncFailure {
-  return e instanceof SyncProtocolError || e instanceof SyncFrameError ? e.code : 'Error';
+  return e instanceof SyncProtocolError || e instanceof SyncFrameError || e instanceof BudgetExhausted ? e.code : 'Error';
 }
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 async function next(ch: FrameChannel): Promise<SyncFrame> {
   const bytes = await ch.receive();
@@ -89,28 +120,36 @@ async function receiveRound(ch: FrameChannel, first?: SyncFrame): Promise<Uint8A
 
 /**
  * One reconciliation with a peer for one context, as initiator: range-based set reconciliation until both
- * sides know the difference, then the missing facts both ways in bounded frames. `onProgress` reports
- * (done, total) of the fact transfer for the UI's progress bar.
+ * sides know the difference, then the missing facts both ways in bounded frames. Every frame is charged
+ * before it is sent; given an opener, the stream is opened once the first frame is paid for. Never throws.
  */
 export async function initiateSync(
   host: SyncHost,
-  ch: FrameChannel,
+  channel: FrameChannel | (() => Promise<FrameChannel>),
   context: ContextId,
   peer: DeviceId,
   now: () => number,
-  onProgress: (done: number, total: number) => void = () => {},
+  opts: InitiateOptions = {},
 ): Promise<SyncOutcome> {
+  const ch = new ChargedChannel(channel, peer, context, opts.charge ?? FREE);
+  opts.signal?.addEventListener('abort', () => void ch.close());
+  const onProgress = opts.onProgress ?? (() => {});
   const started = now();
   let rounds = 0;
   let factsIn = 0;
+  let factsHeld = 0;
+  let factsRefused = 0;
   let factsOut = 0;
-  const outcome = (ok: boolean, error?: string, failure?: SyncFailure): SyncOutcome => ({
+  const outcome = (ok: boolean, error?: string, failure?: SyncFailure, retryAt?: number): SyncOutcome => ({
     context,
     peer,
     ok,
     ...(error === undefined ? {} : { error }),
     ...(failure === undefined ? {} : { failure }),
+    ...(retryAt === undefined ? {} : { retryAt }),
     factsIn,
+    factsHeld,
+    factsRefused,
     factsOut,
     bytesIn: ch.stats.bytesIn,
     bytesOut: ch.stats.bytesOut,
@@ -124,7 +163,9 @@ export async function initiateSync(
     if (!topic || !proof) return outcome(false, 'unknown context', 'Error');
     await send(ch, { t: 'open', topic, proof });
     const opened = await next(ch);
-    if (opened.t !== 'ok') return outcome(false, 'denied', 'Denied');
+    if (opened.t === 'deny') return outcome(false, 'denied', 'Denied');
+    if (opened.t === 'busy') return outcome(false, `Busy: try again in ${opened.retry} ms`, 'Busy', now() + opened.retry);
+    if (opened.t !== 'ok') throw new SyncFrameError('Unexpected', `expected ok, got ${opened.t}`);
     const rec = new Reconciler(host.items(context), OPTIONS);
     const have: Uint8Array[] = [];
     const need: Uint8Array[] = [];
@@ -141,16 +182,21 @@ export async function initiateSync(
     for (const keys of packBytes(need)) {
       await send(ch, { t: 'get', keys });
       await receiveBatches(ch, 'facts', async (f) => {
-        await host.ingest(context, f);
+        const r = await host.ingest(context, f);
         factsIn += f.length;
+        factsHeld += r.held;
+        factsRefused += r.refused;
         onProgress(factsIn + factsOut, total);
       });
     }
+    // Only a push stored whole is evidence; the peer says what became of each batch.
+    let partial = 0;
     for (const f of packBytes(host.factBytes(context, have))) {
       await send(ch, { t: 'put', f });
       const ack = await next(ch);
-      if (ack.t !== 'ok') throw new SyncFrameError('Unexpected', `expected ok, got ${ack.t}`);
-      factsOut += f.length;
+      if (ack.t !== 'ok' && ack.t !== 'partial') throw new SyncFrameError('Unexpected', `expected ok, got ${ack.t}`);
+      partial += ack.t === 'ok' ? 0 : 1;
+      factsOut += ack.t === 'ok' ? f.length : Math.min(ack.stored, f.length);
       onProgress(factsIn + factsOut, total);
     }
     // Acks travel by gossip; one that never reached us (we were away) is asked for here, where it is owed.
@@ -160,9 +206,9 @@ export async function initiateSync(
       await receiveBatches(ch, 'acks', (a) => host.receiveAcks(context, a));
     }
     await send(ch, { t: 'bye' });
-    return outcome(true);
+    return partial === 0 ? outcome(true) : outcome(false, `NotStored: ${partial} pushed batches not stored whole`, 'NotStored');
   } catch (e) {
-    return outcome(false, e instanceof Error ? e.message : String(e), failureOf(e));
+    return outcome(false, messageOf(e), failureOf(e), e instanceof BudgetExhausted ? e.resumeAt : undefined);
   } finally {
     await ch.close().catch(() => undefined);
   }
@@ -170,17 +216,25 @@ export async function initiateSync(
 
 /**
  * Serves one session as responder. Stateless between rounds: every reply follows from the round and the
- * journal. Only member devices of the context, or devices proving they hold its secret, are served; any
- * malformed or unexpected frame ends it.
+ * journal. Only member devices of the context, or devices proving they hold its secret, are served, and
+ * only when `admit` lets them; any malformed or unexpected frame ends it. Every frame is charged before it
+ * is sent.
  */
-export async function serveSync(host: SyncHost, ch: FrameChannel, peer: DeviceId): Promise<ServeOutcome> {
+export async function serveSync(host: SyncHost, channel: FrameChannel, peer: DeviceId, opts: ServeOptions = {}): Promise<ServeOutcome> {
+  const ch = new ChargedChannel(channel, peer, NO_CONTEXT, opts.charge ?? FREE);
   try {
     const open = await next(ch);
     if (open.t !== 'open') throw new SyncFrameError('Unexpected', `expected open, got ${open.t}`);
     const context = host.contextOfTopic(open.topic);
+    if (context !== undefined) ch.context = context;
     if (context === undefined || !host.mayServe(context, peer, open.proof)) {
       await send(ch, { t: 'deny' });
       return { ok: false, error: 'denied', failure: 'Denied' };
+    }
+    const admitted = opts.admit?.(context) ?? { ok: true };
+    if (!admitted.ok) {
+      await send(ch, { t: 'busy', retry: admitted.retryAfter });
+      return { ok: false, error: 'busy', failure: 'Busy' };
     }
     await send(ch, { t: 'ok' });
     for (let frames = 0; ; frames++) {
@@ -198,10 +252,11 @@ export async function serveSync(host: SyncHost, ch: FrameChannel, peer: DeviceId
         case 'ackreq':
           await sendBatches(ch, 'acks', host.acksFor(context, f.keys));
           break;
-        case 'put':
-          await host.ingest(context, f.f);
-          await send(ch, { t: 'ok' });
+        case 'put': {
+          const r = await host.ingest(context, f.f);
+          await send(ch, r.stored === f.f.length ? { t: 'ok' } : { t: 'partial', stored: r.stored, held: r.held, refused: r.refused });
           break;
+        }
         case 'bye':
           return { ok: true };
         default:
@@ -209,7 +264,7 @@ export async function serveSync(host: SyncHost, ch: FrameChannel, peer: DeviceId
       }
     }
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e), failure: failureOf(e) };
+    return { ok: false, error: messageOf(e), failure: failureOf(e) };
   } finally {
     await ch.close().catch(() => undefined);
   }

@@ -1,6 +1,17 @@
 import type { ContextId, DeviceId } from '../../core/ids.ts';
 import type { ItemSet } from '../../core/sync/index.ts';
 
+/**
+ * What became of a batch of received facts: `stored` are in the journal now (new or already known), `held`
+ * are valid but wait (for a membership fact, or for their time to come), `refused` are invalid or
+ * unauthorized. Only a batch stored whole is evidence that the receiver holds it.
+ */
+export interface IngestResult {
+  readonly stored: number;
+  readonly held: number;
+  readonly refused: number;
+}
+
 /** What the sync protocol needs from the node's journals. Implemented by the node; nothing here does I/O. */
 export interface SyncHost {
   contextOfTopic(topic: string): ContextId | undefined;
@@ -17,8 +28,8 @@ export interface SyncHost {
   items(context: ContextId): ItemSet;
   /** The canonical bytes of the facts with these id digests that this device holds. */
   factBytes(context: ContextId, digests: readonly Uint8Array[]): Uint8Array[];
-  /** Validates, admits and commits received facts, like gossip deliveries. */
-  ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<void>;
+  /** Validates, admits and commits received facts, like gossip deliveries, and says what became of them. */
+  ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<IngestResult>;
   /** Keys of our own facts that asked for acks and still lack one from the peer's authority (bounded). */
   wantedAcks(context: ContextId, peer: DeviceId): Uint8Array[];
   /** Our signed acks for the facts with these keys that we hold and that asked for acks from us. */

@@ -1,7 +1,9 @@
 import type { DeviceId } from '../../core/ids.ts';
+import type { FrameChannel } from '../../net/frame-channel.ts';
+import { FREE, type Charge } from './charge.ts';
 import { PeerManager, type ScoredPeer } from './peer-manager.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { initiateSync, serveSync, type SyncFailure, type SyncOutcome } from './session.ts';
+import { initiateSync, serveSync, type Admission, type SyncFailure, type SyncOutcome } from './session.ts';
 import { SessionManager } from './session-manager.ts';
 import type { SyncHost } from './sync-host.ts';
 import type { SyncNet } from './sync-net.ts';
@@ -15,15 +17,20 @@ export interface SyncServiceOptions {
   readonly maxSessions?: number;
   /** The current identity epoch (sessions abort when it advances). */
   readonly epoch?: () => number;
+  /** Charged before every frame of every session, either way (spec 000 §2.2); by default frames are free. */
+  readonly charge?: Charge;
 }
 
 export interface SyncMetrics {
   readonly peers: readonly ScoredPeer[];
   readonly recent: readonly SyncOutcome[];
   readonly running: readonly { readonly peer: DeviceId; readonly context: string; readonly done: number; readonly total: number }[];
+  /** Sessions we refused as responder (a peer over its rate limit for a context, or all peers over ours). */
   readonly refused: number;
   /** Sessions we served that ended in an error, by cause (a peer's malformed or oversized frames, say). */
   readonly servedFailures: Readonly<Partial<Record<SyncFailure, number>>>;
+  /** Peer and context pairs waiting to be tried again: the peer was busy, or our budget for frames is spent. */
+  readonly deferred: number;
 }
 
 const RECENT = 50;
@@ -33,7 +40,8 @@ const RETRY_MAX_MS = 30_000;
 
 /**
  * Spec 004 §8: runs reconciliation on connect, after reconnects and periodically (jittered), with the
- * best-scoring peers first, bounded sessions per peer and overall, rate limits both ways, and metrics.
+ * best-scoring peers first, bounded sessions per peer and overall, rate limits both ways (per peer and
+ * context, and overall), every frame charged before it is sent, and metrics.
  */
 export class SyncService {
   private readonly peers: PeerManager;
@@ -46,6 +54,9 @@ export class SyncService {
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** Failures in a row and the pending retry, per peer and context. */
   private readonly retries = new Map<string, { failures: number; timer: ReturnType<typeof setTimeout> | null }>();
+  /** Per peer and context: not before this time (ms), since the peer was busy or our budget is spent. */
+  private readonly notBefore = new Map<string, number>();
+  private readonly charge: Charge;
   private stopped = false;
   private lastEpoch = 0;
 
@@ -56,6 +67,7 @@ export class SyncService {
     private readonly onOutcome: (o: SyncOutcome) => void,
     private readonly onChange: () => void,
   ) {
+    this.charge = opts.charge ?? FREE;
     this.peers = new PeerManager(opts.maxSessionsPerPeer ?? 1);
     this.sessions = new SessionManager(opts.maxSessionsPerPeer ?? 1, opts.maxSessions ?? 4);
     net.onSyncChannel((ch, peer) => void this.serve(ch, peer));
@@ -87,22 +99,22 @@ export class SyncService {
   async syncWith(peer: DeviceId, explicit = false): Promise<SyncOutcome[]> {
     const out: SyncOutcome[] = [];
     for (const context of this.host.sharedContexts(peer)) {
-      if (this.stopped || (!explicit && !this.outbound.allow(`${peer}/${context}`, this.opts.now()))) continue;
+      const key = `${peer}/${context}`;
+      if (this.stopped || this.opts.now() < (this.notBefore.get(key) ?? 0)) continue;
+      if (!explicit && this.outbound.admit(key, this.opts.now()) !== 0) continue;
       const s = this.sessions.tryStart(peer, context, this.opts.epoch?.() ?? 0);
       if (!s) continue;
       this.peers.get(peer).activeSessions++;
       try {
-        const ch = await this.net.openSync(peer);
-        s.abort.signal.addEventListener('abort', () => void ch.close());
-        const o = await initiateSync(this.host, ch, context, peer, this.opts.now, (done, total) => {
-          s.done = done;
-          s.total = total;
-          this.onChange();
+        const o = await initiateSync(this.host, () => this.net.openSync(peer), context, peer, this.opts.now, {
+          charge: this.charge,
+          signal: s.abort.signal,
+          onProgress: (done, total) => {
+            s.done = done;
+            s.total = total;
+            this.onChange();
+          },
         });
-        this.finish(o);
-        out.push(o);
-      } catch (e) {
-        const o: SyncOutcome = { context, peer, ok: false, error: e instanceof Error ? e.message : String(e), failure: 'Error', factsIn: 0, factsOut: 0, bytesIn: 0, bytesOut: 0, rounds: 0, ms: 0, startedAt: this.opts.now() };
         this.finish(o);
         out.push(o);
       } finally {
@@ -116,35 +128,43 @@ export class SyncService {
 
   metrics(): SyncMetrics {
     const running = this.sessions.list().map((s) => ({ peer: s.peer, context: s.context, done: s.done, total: s.total }));
-    return { peers: this.peers.all(), recent: [...this.recent], running, refused: this.refused, servedFailures: { ...this.servedFailures } };
+    const now = this.opts.now();
+    const deferred = [...this.notBefore.values()].filter((t) => t > now).length;
+    return { peers: this.peers.all(), recent: [...this.recent], running, refused: this.refused, servedFailures: { ...this.servedFailures }, deferred };
   }
 
   private finish(o: SyncOutcome): void {
     // A peer that does not hold the context is no partner for it: no retry, and no mark against its score.
-    if (o.failure !== 'Denied') {
-      this.retryIfFailed(o);
-      this.peers.record(o.peer, o.ok);
-    }
+    // A busy peer, or our spent budget, is no fault of the peer's either: try again later, score untouched.
+    const deferred = o.failure === 'Busy' || o.failure === 'Budget';
+    if (o.failure !== 'Denied') this.retryLater(o);
+    if (o.failure !== 'Denied' && !deferred) this.peers.record(o.peer, o.ok);
     this.recent.unshift(o);
     this.recent.length = Math.min(this.recent.length, RECENT);
     this.onOutcome(o);
   }
 
   /**
-   * A failed session (the peer was busy, rate-limited us, or the connection dropped) is tried again soon with
-   * backoff, so one refusal does not leave a peer behind until the next periodic round.
+   * A session that did not succeed is tried again soon with backoff — not before `retryAt` when the peer was
+   * busy (its word honoured up to the longest backoff) or our budget was spent — so one refusal does not
+   * leave a peer behind until the next periodic round, and a busy peer is not asked again before then.
    */
-  private retryIfFailed(o: SyncOutcome): void {
+  private retryLater(o: SyncOutcome): void {
     const key = `${o.peer}/${o.context}`;
     const r = this.retries.get(key) ?? { failures: 0, timer: null };
     if (r.timer !== null) clearTimeout(r.timer);
     r.timer = null;
+    this.notBefore.delete(key);
     if (o.ok || this.stopped) {
       this.retries.delete(key);
       return;
     }
     r.failures++;
-    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(r.failures - 1, 5));
+    const now = this.opts.now();
+    const until = o.retryAt === undefined ? now : o.failure === 'Busy' ? Math.min(o.retryAt, now + RETRY_MAX_MS) : o.retryAt;
+    if (until > now) this.notBefore.set(key, until);
+    const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(r.failures - 1, 5));
+    const delay = Math.max(backoff, until - now);
     r.timer = setTimeout(() => {
       r.timer = null;
       void this.syncWith(o.peer, true);
@@ -152,17 +172,16 @@ export class SyncService {
     this.retries.set(key, r);
   }
 
-  private async serve(ch: Parameters<typeof serveSync>[1], peer: DeviceId): Promise<void> {
-    if (!this.inbound.allow(peer, this.opts.now())) {
-      this.refused++;
-      await ch.close();
-      return;
-    }
-    const o = await serveSync(this.host, ch, peer);
-    if (o.failure !== undefined) {
-      this.servedFailures[o.failure] = (this.servedFailures[o.failure] ?? 0) + 1;
-      this.onChange();
-    }
+  private async serve(ch: FrameChannel, peer: DeviceId): Promise<void> {
+    const admit = (context: string): Admission => {
+      const wait = this.inbound.admit(`${peer}/${context}`, this.opts.now());
+      return wait === 0 ? { ok: true } : { ok: false, retryAfter: wait };
+    };
+    const o = await serveSync(this.host, ch, peer, { charge: this.charge, admit });
+    if (o.failure === undefined) return;
+    if (o.failure === 'Busy') this.refused++;
+    else this.servedFailures[o.failure] = (this.servedFailures[o.failure] ?? 0) + 1;
+    this.onChange();
   }
 
   private checkEpoch(): void {
