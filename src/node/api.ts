@@ -1,4 +1,5 @@
 import type { ConsistencyMap } from '../core/consistency/consistency-map.ts';
+import { AuraError } from '../core/errors.ts';
 import type { OptimisticIndicator } from '../core/consistency/optimistic-status.ts';
 import type { AuthorityId, ChannelId, ContextId, DeviceId, FactId, PhysicalTime } from '../core/ids.ts';
 import type { Propagation } from '../core/consistency/propagation.ts';
@@ -72,19 +73,20 @@ export type NodeErrorCode =
   | 'StorageFailed'
   | 'InvalidInput'
   | 'InvalidJoinCode'
+  | 'ContextConflict'
   | 'NodeClosed';
 
-export class NodeError extends Error {
+export class NodeError extends AuraError<NodeErrorCode> {
+  override readonly name = 'NodeError';
   constructor(
-    readonly code: NodeErrorCode,
+    code: NodeErrorCode,
     message: string,
     /** For InsufficientBudget: the epoch from which sending can resume. */
     readonly resumeAtEpoch?: number,
     /** For InsufficientBudget: when that epoch starts (ms since the Unix epoch). */
     readonly resumeAt?: number,
   ) {
-    super(message);
-    this.name = 'NodeError';
+    super(code, message);
   }
 }
 

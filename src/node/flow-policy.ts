@@ -4,7 +4,6 @@
  */
 export const FLOW_EPOCH_MS = 60_000;
 export const DEFAULT_FLOW_LIMIT = 3_000;
-export const MESSAGE_COST = 1;
 
 export function flowEpoch(now: number): number {
   return Math.floor(now / FLOW_EPOCH_MS);

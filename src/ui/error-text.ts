@@ -16,6 +16,8 @@ const SENTENCES: Record<NodeErrorCode, (e: NodeError) => string> = {
   StorageFailed: () => 'The browser’s storage failed. Nothing was saved — try again, or reload the tab.',
   InvalidInput: (e) => `That input is not accepted: ${e.message}`,
   InvalidJoinCode: () => 'That join code is not valid. Copy the whole code, starting with “aura-join:”, and try again.',
+  ContextConflict: () =>
+    'That code names a channel already on this device, but with a different key — it may be forged. It was not used, and the channel is unchanged.',
   NodeClosed: () => 'This tab no longer runs the node for this profile. Reclaim it or reload the tab.',
 };
 

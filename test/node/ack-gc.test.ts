@@ -9,7 +9,7 @@ import { standardPolicyRegistry } from '../../src/core/consistency/delivery-poli
 import { OPTIMISTIC } from '../../src/core/consistency/operation-category.ts';
 import type { ValidatedFact } from '../../src/core/facts/fact.ts';
 import { ContextChannel } from '../../src/net/context-channel.ts';
-import { AckGcRunner, type AckGcInputs, type AckGcStore } from '../../src/node/ack-gc-runner.ts';
+import { AckGcRunner, type AckGcInputs, type AckGcStore } from '../../src/node/acks/ack-gc-runner.ts';
 import { AuraNode } from '../../src/node/aura-node.ts';
 import { openStore, type AuraStore } from '../../src/store/store.ts';
 import { deviceKey, Writer } from '../support/fixtures.ts';

@@ -1,7 +1,7 @@
-import { gcAckTracking, type AckStore, type FactLookup, type SettledTracking } from '../core/consistency/ack-gc.ts';
-import type { Acknowledgment } from '../core/consistency/acknowledgment.ts';
-import type { PolicyContext, PolicyRegistry } from '../core/consistency/delivery-policy.ts';
-import type { FactId } from '../core/ids.ts';
+import { gcAckTracking, type AckStore, type FactLookup, type SettledTracking } from '../../core/consistency/ack-gc.ts';
+import type { Acknowledgment } from '../../core/consistency/acknowledgment.ts';
+import type { PolicyContext, PolicyRegistry } from '../../core/consistency/delivery-policy.ts';
+import type { FactId } from '../../core/ids.ts';
 
 /**
  * How long candidates gather before a run starts. Acks of one message arrive from each member in a burst, and

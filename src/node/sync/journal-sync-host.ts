@@ -1,12 +1,12 @@
 import { equalBytes } from '@noble/curves/utils.js';
-import { contextTopic, syncOpenProof } from '../core/crypto/context-keys.ts';
-import { toHex } from '../core/encoding/bytes.ts';
-import type { ValidatedFact } from '../core/facts/fact.ts';
-import { contextNamespace, type ContextId, type DeviceId } from '../core/ids.ts';
-import { mayWrite, type ContextMembers } from '../core/reduce/membership.ts';
-import { factIdOf, ItemSet, syncItemOf } from '../core/sync/index.ts';
-import type { SyncHost } from '../protocols/sync/sync-host.ts';
-import type { Journals } from './journals.ts';
+import { contextTopic, syncOpenProof } from '../../core/crypto/context-keys.ts';
+import { toHex } from '../../core/encoding/bytes.ts';
+import type { ValidatedFact } from '../../core/facts/fact.ts';
+import { contextNamespace, type ContextId, type DeviceId } from '../../core/ids.ts';
+import { mayWrite, type ContextMembers } from '../../core/reduce/membership.ts';
+import { factIdOf, ItemSet, syncItemOf } from '../../core/sync/index.ts';
+import type { IngestResult, SyncHost } from '../../protocols/sync/sync-host.ts';
+import type { Journals } from '../journals.ts';
 
 export interface JournalAccess {
   readonly journals: Journals;
@@ -16,7 +16,7 @@ export interface JournalAccess {
   /** Devices seen on a context's gossip topic. */
   topicPeers(context: ContextId): ReadonlySet<DeviceId>;
   membersOf(context: ContextId): ContextMembers;
-  ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<void>;
+  ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<IngestResult>;
   wantedAcks(context: ContextId, peer: DeviceId): Uint8Array[];
   acksFor(context: ContextId, keys: readonly Uint8Array[]): Uint8Array[];
   receiveAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void>;
@@ -93,7 +93,7 @@ export class JournalSyncHost implements SyncHost {
     return out;
   }
 
-  ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<void> {
+  ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<IngestResult> {
     return this.access.ingest(context, facts);
   }
 

@@ -1,0 +1,155 @@
+import { ConsistencyMap } from '../../core/consistency/consistency-map.ts';
+import type { Consistency } from '../../core/consistency/consistency.ts';
+import { OPTIMISTIC } from '../../core/consistency/operation-category.ts';
+import { optimisticIndicator } from '../../core/consistency/optimistic-status.ts';
+import { LOCAL, type Propagation } from '../../core/consistency/propagation.ts';
+import type { ValidatedFact } from '../../core/facts/fact.ts';
+import { contextNamespace, namespaceId, type AuthorityId, type ChannelId, type FactId, type Namespace } from '../../core/ids.ts';
+import { agreementOf } from '../../core/reduce/agreement.ts';
+import { channelMessages, listChannels } from '../../core/reduce/chat.ts';
+import { contextMembership, memberList } from '../../core/reduce/membership.ts';
+import { NodeError, type ChannelSummary, type MessageView, type QueryResult, type StatusDetails } from '../api.ts';
+import { draft } from '../host/draft.ts';
+import type { NodeHost } from '../host/node-host.ts';
+import type { MembershipModule } from '../membership/membership-module.ts';
+
+/** The longest message, in characters, as the schema of 'chat.message' allows. */
+const MAX_TEXT = 4000;
+
+/** Channels and messages: their commands, and queries answering with each item's consistency (spec 002). */
+export class ChatModule {
+  /** Last view of each message, reused while unchanged so the UI can skip re-rendering it. */
+  private readonly views = new Map<FactId, MessageView>();
+
+  constructor(
+    private readonly host: NodeHost,
+    private readonly membership: MembershipModule,
+  ) {}
+
+  channels(): QueryResult<readonly ChannelSummary[]> {
+    return this.host.cached('channels', () => {
+      const out: ChannelSummary[] = [];
+      const entries: [string, Consistency][] = [];
+      for (const ns of this.host.journals.namespaces()) {
+        if (!ns.startsWith('context:')) continue;
+        const st = this.host.journals.get(ns)!.state;
+        for (const ch of listChannels(st.chat)) {
+          out.push({ id: ch.id, context: namespaceId(ns), name: ch.name, topic: ch.topic, messageCount: channelMessages(st.chat, ch.id).length, createdAt: ch.createdAt.wall });
+          entries.push([ch.id, this.consistencyOf(ns, ch.id, false)]);
+        }
+      }
+      out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+      return { data: out, consistency: ConsistencyMap.of(entries) };
+    });
+  }
+
+  async createChannel(name: string): Promise<ChannelId> {
+    this.host.requireIdentity();
+    const clean = name.trim();
+    if (clean.length < 1 || clean.length > 64) throw new NodeError('InvalidInput', 'A channel name has 1 to 64 characters.');
+    const context = await this.membership.createContext();
+    const ns = contextNamespace(context);
+    const facts = [this.membership.memberBinding(ns), draft(this.host, ns, 'chat.channel', { name: clean })];
+    // The creator's own join and the channel commit together; holding the secret authorizes the join.
+    await this.host.write({ context, facts, membership: { context, rights: this.membership.joinRights() }, right: 'member:join' });
+    return facts[1]!.id;
+  }
+
+  joinCode(channel: ChannelId): string {
+    const ns = this.namespaceOfChannel(channel);
+    if (!ns) throw new NodeError('UnknownChannel', 'This channel is not on this device.');
+    return this.membership.joinCode(ns, channel);
+  }
+
+  messages(channel: ChannelId, limit = Number.MAX_SAFE_INTEGER): QueryResult<readonly MessageView[]> {
+    return this.host.cached(`messages:${channel}:${limit}`, () => {
+      const ns = this.namespaceOfChannel(channel);
+      if (!ns) return { data: [], consistency: ConsistencyMap.EMPTY };
+      const st = this.host.journals.get(ns)!.state;
+      const members = memberList(contextMembership(namespaceId(ns), st).view);
+      const me = this.host.identity()?.authorityId;
+      const entries: [string, Consistency][] = [];
+      const all = channelMessages(st.chat, channel);
+      const data = all.slice(Math.max(0, all.length - limit)).map((m): MessageView => {
+        const c = this.consistencyOf(ns, m.id, m.ack, members);
+        entries.push([m.id, c]);
+        const expected = this.expectedAcks(m.id, m.author, members);
+        return this.reuseView({
+          id: m.id,
+          channel,
+          author: m.author,
+          authorName: this.membership.names.nameOf(m.author),
+          text: m.text,
+          sentAt: m.time.wall,
+          own: m.author === me,
+          indicator: optimisticIndicator(c, expected),
+          expected,
+        });
+      });
+      return { data, consistency: ConsistencyMap.of(entries) };
+    });
+  }
+
+  async sendMessage(channel: ChannelId, text: string): Promise<FactId> {
+    this.host.requireIdentity();
+    const body = text.trim();
+    if (body.length < 1 || body.length > MAX_TEXT) throw new NodeError('InvalidInput', `A message has 1 to ${MAX_TEXT} characters.`);
+    const ns = this.namespaceOfChannel(channel);
+    if (!ns) throw new NodeError('UnknownChannel', 'This channel is not on this device.');
+    const context = namespaceId(ns);
+    const fact = draft(this.host, ns, 'chat.message', { channel, text: body, ack: true });
+    await this.host.write({ context, facts: [fact], membership: this.host.membersOf(context).view, right: 'chat:send', trackAcksOf: ['chat.message'] });
+    return fact.id;
+  }
+
+  statusDetails(id: FactId): StatusDetails | null {
+    const f = this.host.journals.fact(id);
+    if (!f) return null;
+    const st = this.host.journals.get(f.fact.ns)!.state;
+    const members = f.fact.ns.startsWith('context:') ? memberList(contextMembership(namespaceId(f.fact.ns), st).view) : [];
+    return {
+      agreement: agreementOf(st.agreement, id),
+      propagation: this.propagationOf(f),
+      acks: this.host.evidence.acknowledgmentOf(id).ackedBy,
+      expected: this.expectedAcks(id, f.fact.author, members),
+    };
+  }
+
+  /** `members`, when the caller already has them, saves recomputing membership for every item of a list. */
+  consistencyOf(ns: Namespace, id: FactId, tracksAcks: boolean, members?: readonly AuthorityId[]): Consistency {
+    const j = this.host.journals.get(ns)!;
+    return {
+      category: OPTIMISTIC,
+      agreement: agreementOf(j.state.agreement, id),
+      propagation: this.propagationOf(j.facts.get(id)!, members),
+      acknowledgment: tracksAcks ? this.host.evidence.acknowledgmentOf(id) : null,
+    };
+  }
+
+  /** Who, besides us and the author, should hold a context fact; and what the evidence says they do. */
+  private propagationOf(f: ValidatedFact, members?: readonly AuthorityId[]): Propagation {
+    if (!f.fact.ns.startsWith('context:')) return LOCAL;
+    const context = namespaceId(f.fact.ns);
+    const all = members ?? memberList(this.host.membersOf(context).view);
+    const me = this.host.identity()?.authorityId;
+    const others = all.filter((a) => a !== me && a !== f.fact.author);
+    return this.host.evidence.propagation(context, f.id, f.fact.time.wall, others);
+  }
+
+  /** Who must ack a fact for Delivered: the other members, or for a settled fact the peers expected then. */
+  private expectedAcks(id: FactId, author: AuthorityId, members: readonly AuthorityId[]): readonly AuthorityId[] {
+    return this.host.evidence.settledExpected(id) ?? members.filter((a) => a !== author);
+  }
+
+  private namespaceOfChannel(channel: ChannelId): Namespace | undefined {
+    const f = this.host.journals.fact(channel);
+    return f?.fact.kind === 'chat.channel' ? f.fact.ns : undefined;
+  }
+
+  private reuseView(v: MessageView): MessageView {
+    const prev = this.views.get(v.id);
+    if (prev && prev.indicator === v.indicator && prev.authorName === v.authorName && prev.expected.join() === v.expected.join()) return prev;
+    this.views.set(v.id, v);
+    return v;
+  }
+}

@@ -1,0 +1,17 @@
+import type { ValidatedFact } from '../../core/facts/fact.ts';
+import { authorize, isEnabledKind } from '../../core/authz/index.ts';
+import type { NamespaceState } from '../../core/reduce/namespace-reducer.ts';
+
+/** What admission does with a valid received fact: commit it, keep it waiting, or refuse it (typed, counted). */
+export type AdmissionVerdict = 'ok' | 'wait' | { readonly refuse: string };
+
+/**
+ * Authorization as part of validity (DESIGN §3): the same pure rule the reducers apply, judged against the
+ * journal's reduced state. Kinds whose protocol does not exist yet are refused rather than trusted.
+ */
+export function admission(f: ValidatedFact, st: NamespaceState | undefined): AdmissionVerdict {
+  if (!isEnabledKind(f.fact.kind)) return { refuse: 'NoProtocol' };
+  const v = authorize(f, st);
+  if (v.ok) return 'ok';
+  return 'wait' in v ? 'wait' : { refuse: v.refuse };
+}

@@ -1,0 +1,64 @@
+import type { ValidatedFact } from '../../core/facts/fact.ts';
+import { admitAt } from '../../core/facts/hlc.ts';
+import type { ContextId, FactId } from '../../core/ids.ts';
+import { compareFacts } from '../../core/reduce/stamp.ts';
+
+/** Facts held per context until their author's membership (or what else authorizes them) arrives. */
+export const MAX_PENDING_PER_CONTEXT = 2_000;
+/** Facts held per context until the local clock reaches their time. */
+export const MAX_FUTURE_PER_CONTEXT = 256;
+
+/**
+ * Valid facts that may not enter their journal yet, per context, in fact order. Gossip keeps no order, so a
+ * join may arrive after the facts it authorizes; beyond the bound the newest by fact order are dropped (and
+ * counted), never stored.
+ */
+export class HeldFacts {
+  private readonly byContext = new Map<ContextId, Map<FactId, ValidatedFact>>();
+
+  constructor(
+    private readonly max: number,
+    private readonly overflow: string,
+  ) {}
+
+  add(context: ContextId, facts: readonly ValidatedFact[], onDrop: (reason: string) => void): void {
+    let waiting = this.byContext.get(context);
+    if (!waiting) this.byContext.set(context, (waiting = new Map()));
+    for (const f of facts) waiting.set(f.id, f);
+    if (waiting.size <= this.max) return;
+    const keep = [...waiting.values()].sort(compareFacts);
+    for (const f of keep.slice(this.max)) {
+      waiting.delete(f.id);
+      onDrop(this.overflow);
+    }
+  }
+
+  has(context: ContextId, id: FactId): boolean {
+    return this.byContext.get(context)?.has(id) ?? false;
+  }
+
+  /** The waiting facts of a context, in fact order. */
+  list(context: ContextId): ValidatedFact[] {
+    return [...(this.byContext.get(context)?.values() ?? [])].sort(compareFacts);
+  }
+
+  remove(context: ContextId, ids: Iterable<FactId>): void {
+    const waiting = this.byContext.get(context);
+    if (waiting) for (const id of ids) waiting.delete(id);
+  }
+
+  count(context: ContextId): number {
+    return this.byContext.get(context)?.size ?? 0;
+  }
+
+  contexts(): ContextId[] {
+    return [...this.byContext.keys()].filter((c) => this.count(c) > 0).sort();
+  }
+}
+
+/** The local time at which the earliest held fact of any context may be admitted, or null when none waits. */
+export function nextDue(held: HeldFacts): number | null {
+  let due: number | null = null;
+  for (const c of held.contexts()) for (const f of held.list(c)) due = Math.min(due ?? Infinity, admitAt(f.fact.time));
+  return due;
+}

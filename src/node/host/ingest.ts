@@ -1,0 +1,177 @@
+import { AuraError } from '../../core/errors.ts';
+import type { ValidatedFact } from '../../core/facts/fact.ts';
+import { isBeyondSkew } from '../../core/facts/hlc.ts';
+import { validateFact, validateFactWith, type SignatureVerifier } from '../../core/facts/validate.ts';
+import { contextNamespace, type ContextId, type FactId } from '../../core/ids.ts';
+import type { IngestResult } from '../../protocols/sync/sync-host.ts';
+import type { Journals } from '../journals.ts';
+import { admission } from './admission.ts';
+import { HeldFacts, MAX_FUTURE_PER_CONTEXT, MAX_PENDING_PER_CONTEXT, nextDue } from './held-facts.ts';
+
+export type { IngestResult };
+
+export interface IngestDeps {
+  readonly journals: Journals;
+  readonly now: () => number;
+  readonly verify?: SignatureVerifier;
+  /** Commits and applies an admitted batch (durable first); throws a typed error when the store refuses. */
+  commit(facts: readonly ValidatedFact[]): Promise<void>;
+  admitted(context: ContextId, facts: readonly ValidatedFact[]): Promise<void>;
+  countDrop(reason: string): void;
+}
+
+interface Queued {
+  readonly context: ContextId;
+  readonly raw: readonly Uint8Array[];
+  readonly done: (r: IngestResult) => void;
+}
+
+type Fate = 'stored' | 'held' | 'refused';
+
+/** A typed error's code, or 'Error' for anything else (which is counted, never thrown on). */
+const codeOf = (e: unknown): string => (e instanceof AuraError ? e.code : 'Error');
+
+/**
+ * The ingest pipeline: validate → authorize → hold or commit → apply → notify. Each fact is judged on its
+ * own, so one bad fact never drops, blocks or un-counts another, and nothing here throws out of a listener.
+ * Deliveries queue and drain in order; a drain takes everything queued, so a burst becomes a few batched
+ * commits and admission sees every earlier commit.
+ */
+export class IngestPipeline {
+  private readonly queue: Queued[] = [];
+  private draining: Promise<void> | null = null;
+  private readonly pending = new HeldFacts(MAX_PENDING_PER_CONTEXT, 'pending-overflow');
+  private readonly future = new HeldFacts(MAX_FUTURE_PER_CONTEXT, 'future-overflow');
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: IngestDeps) {}
+
+  ingest(context: ContextId, raw: readonly Uint8Array[]): Promise<IngestResult> {
+    return new Promise((done) => {
+      this.queue.push({ context, raw, done });
+      this.draining ??= this.drain();
+    });
+  }
+
+  heldCount(context: ContextId): number {
+    return this.pending.count(context) + this.future.count(context);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0);
+      const contexts = [...new Set(batch.map((q) => q.context))];
+      const fates = new Map<Uint8Array, Fate>();
+      for (const context of contexts) {
+        const items = batch.filter((q) => q.context === context).flatMap((q) => q.raw);
+        const byBytes = await this.validate(context, items, fates);
+        await this.admit(context);
+        for (const [bytes, id] of byBytes) fates.set(bytes, this.fate(context, id));
+      }
+      for (const q of batch) {
+        const r = { stored: 0, held: 0, refused: 0 };
+        for (const b of q.raw) r[fates.get(b) ?? 'refused']++;
+        q.done(r);
+      }
+    }
+    this.draining = null;
+  }
+
+  private fate(context: ContextId, id: FactId): Fate {
+    if (this.deps.journals.get(contextNamespace(context))?.facts.has(id)) return 'stored';
+    return this.pending.has(context, id) || this.future.has(context, id) ? 'held' : 'refused';
+  }
+
+  /** Validates each fact in isolation; returns the valid ones by their bytes. Invalid ones are counted. */
+  private async validate(context: ContextId, raw: readonly Uint8Array[], fates: Map<Uint8Array, Fate>): Promise<Map<Uint8Array, FactId>> {
+    const ns = contextNamespace(context);
+    const known = this.deps.journals.get(ns)?.facts;
+    const now = this.deps.now();
+    const out = new Map<Uint8Array, FactId>();
+    const fresh: ValidatedFact[] = [];
+    const later: ValidatedFact[] = [];
+    for (const bytes of raw) {
+      let f: ValidatedFact;
+      try {
+        f = this.deps.verify ? await validateFactWith(bytes, this.deps.verify, { namespace: ns }) : validateFact(bytes, { namespace: ns });
+      } catch (e) {
+        this.deps.countDrop(`invalid-fact:${codeOf(e)}`);
+        fates.set(bytes, 'refused');
+        continue;
+      }
+      out.set(bytes, f.id);
+      if (known?.has(f.id)) continue;
+      if (isBeyondSkew(f.fact.time, now)) {
+        this.deps.countDrop('held:future');
+        later.push(f);
+      } else fresh.push(f);
+    }
+    const drop = (r: string) => this.deps.countDrop(r);
+    this.pending.add(context, fresh, drop);
+    if (later.length > 0) {
+      this.future.add(context, later, drop);
+      this.armTimer();
+    }
+    return out;
+  }
+
+  /** Commits what admission allows, again and again while each commit authorizes more (joins before posts). */
+  private async admit(context: ContextId): Promise<void> {
+    const ns = contextNamespace(context);
+    for (;;) {
+      const batch: ValidatedFact[] = [];
+      const refused: FactId[] = [];
+      const st = this.deps.journals.get(ns)?.state;
+      for (const f of this.pending.list(context)) {
+        const verdict = admission(f, st);
+        if (verdict === 'ok') batch.push(f);
+        else if (verdict !== 'wait') {
+          this.deps.countDrop(`unauthorized:${verdict.refuse}`);
+          refused.push(f.id);
+        }
+      }
+      this.pending.remove(context, refused);
+      if (batch.length === 0) return;
+      try {
+        await this.deps.commit(batch);
+      } catch (e) {
+        // Stays pending: the next delivery or timer tries again; nothing of the batch was stored.
+        this.deps.countDrop(`commit-failed:${codeOf(e)}`);
+        return;
+      }
+      this.pending.remove(context, batch.map((f) => f.id));
+      await this.deps.admitted(context, batch).catch((e: unknown) => this.deps.countDrop(`admitted-hook:${codeOf(e)}`));
+    }
+  }
+
+  /** Future facts become pending when the clock reaches them (less the skew bound). */
+  private armTimer(): void {
+    if (this.stopped) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const due = nextDue(this.future);
+    if (due === null) return;
+    const delay = Math.min(Math.max(0, due - this.deps.now()), 2 ** 31 - 1);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.release();
+    }, delay);
+  }
+
+  private async release(): Promise<void> {
+    const now = this.deps.now();
+    for (const context of this.future.contexts()) {
+      const due = this.future.list(context).filter((f) => !isBeyondSkew(f.fact.time, now));
+      this.future.remove(context, due.map((f) => f.id));
+      this.pending.add(context, due, (r) => this.deps.countDrop(r));
+      if (due.length > 0) await this.ingest(context, []);
+    }
+    this.armTimer();
+  }
+}

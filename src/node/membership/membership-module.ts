@@ -1,0 +1,129 @@
+import { equalBytes } from '@noble/curves/utils.js';
+import { base32 } from 'multiformats/bases/base32';
+import type { ValidatedFact } from '../../core/facts/fact.ts';
+import { decodeJoinCode, encodeJoinCode, JoinCodeError } from '../../core/facts/join-code.ts';
+import { authorityNamespace, contextNamespace, namespaceId, type ChannelId, type ContextId, type DeviceId, type Namespace } from '../../core/ids.ts';
+import { listChannels } from '../../core/reduce/chat.ts';
+import { MEMBER_BINDING } from '../../core/reduce/membership.ts';
+import { NodeError } from '../api.ts';
+import type { NodeHost, NodeModule } from '../host/node-host.ts';
+import { draft } from '../host/draft.ts';
+import { Names } from './names.ts';
+
+const NO_PEERS: ReadonlySet<DeviceId> = new Set();
+const JOIN_RIGHT = 'member:join';
+
+/**
+ * Membership: context secrets (held in the store and in memory, never diverging), joining by code, the
+ * self-join bindings that prove which device writes for which authority, display names, and the devices
+ * seen on each context's topic.
+ */
+export class MembershipModule implements NodeModule {
+  readonly names = new Names();
+  private readonly secrets = new Map<ContextId, Uint8Array>();
+  /** Devices seen joining each context's topic: whom to reconcile with before their bindings reach us. */
+  private readonly topicPeers = new Map<ContextId, Set<DeviceId>>();
+  /** Called when a peer shares a context's topic with us (the sync module reconciles with it). */
+  onPeerJoined: (context: ContextId, peer: DeviceId) => void = () => {};
+
+  constructor(private readonly host: NodeHost) {}
+
+  async restore(): Promise<void> {
+    for (const [context, secret] of await this.host.deps.store.contextSecrets()) this.secrets.set(context, secret);
+  }
+
+  start(): void {
+    const t = this.host.deps.transport!;
+    t.onPeerJoined((context, peer) => this.peerJoined(context, peer));
+    for (const [context, secret] of this.secrets) t.join(context, secret);
+  }
+
+  applied(f: ValidatedFact): void {
+    this.names.note(f);
+  }
+
+  secretsView(): ReadonlyMap<ContextId, Uint8Array> {
+    return this.secrets;
+  }
+
+  hasContext(context: ContextId): boolean {
+    return this.secrets.has(context);
+  }
+
+  topicPeersOf(context: ContextId): ReadonlySet<DeviceId> {
+    return this.topicPeers.get(context) ?? NO_PEERS;
+  }
+
+  /** An observer on the topic that does not hold the context: stop asking it. */
+  forgetTopicPeer(context: ContextId, peer: DeviceId): void {
+    this.topicPeers.get(context)?.delete(peer);
+  }
+
+  async createContext(): Promise<ContextId> {
+    const context = base32.baseEncode(this.host.deps.random(16));
+    await this.adoptSecret(context, this.host.deps.random(32));
+    return context;
+  }
+
+  /** This device's self-join of a context: its genesis fact is the proof that it writes as this authority. */
+  memberBinding(ns: Namespace): ValidatedFact<'rel.binding'> {
+    const me = this.host.requireIdentity();
+    const genesis = [...(this.host.journals.get(authorityNamespace(me.authorityId))?.facts.values() ?? [])].find((f) => f.fact.kind === 'authority.genesis');
+    if (!genesis) throw new NodeError('NoIdentity', 'The genesis fact of this identity is missing.');
+    return draft(this.host, ns, 'rel.binding', { bindingType: MEMBER_BINDING, authorities: [me.authorityId], data: genesis.bytes });
+  }
+
+  joinRights(): Map<string, Set<string>> {
+    return new Map([[this.host.requireIdentity().authorityId, new Set([JOIN_RIGHT])]]);
+  }
+
+  joinCode(ns: Namespace, channel: ChannelId): string {
+    const secret = this.secrets.get(namespaceId(ns));
+    if (!secret) throw new NodeError('UnknownChannel', 'This channel is not on this device.');
+    const name = listChannels(this.host.journals.get(ns)!.state.chat).find((c) => c.id === channel)?.name;
+    return encodeJoinCode({ context: namespaceId(ns), secret, ...(name ? { name } : {}) });
+  }
+
+  async joinChannel(code: string): Promise<ContextId> {
+    const me = this.host.requireIdentity();
+    let joined: { context: ContextId; secret: Uint8Array };
+    try {
+      joined = decodeJoinCode(code);
+    } catch (e) {
+      if (!(e instanceof JoinCodeError)) throw e;
+      throw new NodeError('InvalidJoinCode', `That join code is not valid (${e.message}).`);
+    }
+    const { context, secret } = joined;
+    await this.adoptSecret(context, secret);
+    const ns = contextNamespace(context);
+    if (!this.host.membersOf(context).view.rights.has(me.authorityId)) {
+      const view = { context, rights: this.joinRights() };
+      await this.host.write({ context, facts: [this.memberBinding(ns)], membership: view, right: JOIN_RIGHT, announce: true });
+    }
+    return context;
+  }
+
+  /**
+   * Holds a context's secret, durable before it is used. A code naming a context we hold with another secret
+   * is refused: it would let whoever made it read and write as that context under a key of their choosing.
+   */
+  private async adoptSecret(context: ContextId, secret: Uint8Array): Promise<void> {
+    const held = this.secrets.get(context);
+    if (held && !equalBytes(held, secret)) throw new NodeError('ContextConflict', 'That code names a channel already on this device, with a different key. It was not used.');
+    if (!held) {
+      await this.host.deps.store.putContextSecret(context, secret).catch((e: unknown) => {
+        throw new NodeError('StorageFailed', `Could not save the channel key: ${(e as Error).message}`);
+      });
+      this.secrets.set(context, secret);
+    }
+    this.host.deps.transport?.join(context, secret);
+  }
+
+  private peerJoined(context: ContextId, peer: DeviceId): void {
+    if (this.host.closed) return;
+    let peers = this.topicPeers.get(context);
+    if (!peers) this.topicPeers.set(context, (peers = new Set()));
+    peers.add(peer);
+    this.onPeerJoined(context, peer);
+  }
+}

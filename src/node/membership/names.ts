@@ -1,0 +1,36 @@
+import { AuraError } from '../../core/errors.ts';
+import type { ValidatedFact } from '../../core/facts/fact.ts';
+import { validateFact } from '../../core/facts/validate.ts';
+import type { AuthorityId } from '../../core/ids.ts';
+
+/**
+ * Display names of authorities, from genesis facts: our own, and those that member bindings carry. A binding's
+ * genesis is checked like any received fact (it is bytes a peer chose), so odd bytes there name nobody; they
+ * never throw, so a hostile binding cannot stop a profile from opening.
+ */
+export class Names {
+  private readonly byAuthority = new Map<AuthorityId, string>();
+
+  note(f: ValidatedFact): void {
+    if (f.fact.kind === 'authority.genesis') {
+      this.set(f.fact.author, (f.fact.body as { name?: string }).name);
+    } else if (f.fact.kind === 'rel.binding' && !this.byAuthority.has(f.fact.author)) {
+      const data = (f.fact.body as { data?: Uint8Array }).data;
+      if (!data) return;
+      try {
+        const g = validateFact(data);
+        if (g.fact.kind === 'authority.genesis' && g.fact.author === f.fact.author) this.set(g.fact.author, (g.fact.body as { name?: string }).name);
+      } catch (e) {
+        if (!(e instanceof AuraError)) throw e;
+      }
+    }
+  }
+
+  nameOf(authority: AuthorityId): string {
+    return this.byAuthority.get(authority) ?? `…${authority.slice(-6)}`;
+  }
+
+  private set(authority: AuthorityId, name: string | undefined): void {
+    if (name) this.byAuthority.set(authority, name);
+  }
+}

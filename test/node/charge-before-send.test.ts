@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { DeviceId } from '../../src/core/ids.ts';
+import { MemoryBus, peerOn, until, type TestPeer } from '../support/node-net.ts';
+
+const NEVER: [number, number] = [3_600_000, 3_600_000];
+
+describe('charge-before-send', () => {
+  it('no byte leaves through the transport without a charge recorded before it: facts, joins, acks and sync frames', async () => {
+    const bus = new MemoryBus();
+    const peers = await Promise.all(['alice', 'bob', 'carol'].map((n) => peerOn(bus, n, { syncIntervalMs: NEVER })));
+    const [a, b, c] = peers as [TestPeer, TestPeer, TestPeer];
+    const byDevice = new Map<DeviceId, TestPeer>(peers.map((p) => [p.node.identity()!.deviceId, p]));
+    const emitted = new Map<DeviceId, number>();
+    const kinds = new Set<string>();
+    const uncharged: string[] = [];
+    // At every emission, the sender must already have been issued at least as many charged units as it emitted.
+    bus.onWire = (from, what) => {
+      kinds.add(what);
+      const n = (emitted.get(from) ?? 0) + 1;
+      emitted.set(from, n);
+      const issued = byDevice.get(from)!.node.charges.issued;
+      if (issued < n) uncharged.push(`${byDevice.get(from)!.node.profile} ${what} #${n} with ${issued} charged`);
+    };
+    const ch = await a.node.createChannel('general');
+    await a.node.sendMessage(ch, 'one');
+    const code = a.node.joinCode(ch);
+    await b.node.joinChannel(code);
+    await until(() => b.node.messages(ch).data.length === 1, 'bob catches up');
+    await b.node.sendMessage(ch, 'two');
+    await c.node.joinChannel(code);
+    await until(() => c.node.messages(ch).data.length === 2, 'carol catches up');
+    await c.node.sendMessage(ch, 'three');
+    for (const p of peers) await p.node.syncNow();
+    for (const p of peers) await until(() => p.node.messages(ch).data.length === 3, `${p.node.profile} has all`);
+    await until(() => a.node.messages(ch).data[0]!.indicator === 'Delivered', 'acks reach alice');
+    expect(kinds).toEqual(new Set(['payload', 'frame']));
+    expect([...emitted.values()].reduce((x, y) => x + y, 0)).toBeGreaterThan(20);
+    expect(uncharged).toEqual([]);
+  });
+});
