@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { contextTopic } from '../../src/core/crypto/context-keys.ts';
+import { encodeJoinCode } from '../../src/core/facts/join-code.ts';
+import { Adversary, community, ContextHandle, dropped, flows, isMember, Profile, stillHealthy, texts } from '../support/adversary.ts';
+import { MemoryBus, seededRandom, until } from '../support/node-net.ts';
+
+describe('a join code reusing a context we hold, with another secret', () => {
+  it('is refused with ContextConflict; the stored and used secret stay; the attacker cannot write into the channel', async () => {
+    const bus = new MemoryBus();
+    const victim = await Profile.open(bus, 'victim');
+    const honest = await Profile.open(bus, 'honest');
+    const { ch, ctx } = await community([victim, honest]);
+    const secretBefore = (await victim.store.contextSecrets()).get(ctx.context)!;
+    expect(secretBefore).toEqual(ctx.secret);
+
+    // Mallory knows the context id (any member's code shows it) and makes a code for it with her own secret.
+    const evilSecret = seededRandom('evil')(32);
+    const evilCode = encodeJoinCode({ context: ctx.context, secret: evilSecret, name: 'general' });
+    const evil = ContextHandle.of(evilCode);
+    expect(evil.context).toBe(ctx.context);
+    await expect(victim.node.joinChannel(evilCode)).rejects.toMatchObject({ name: 'NodeError', code: 'ContextConflict' });
+
+    expect((await victim.store.contextSecrets()).get(ctx.context)).toEqual(secretBefore);
+    expect(victim.transport.topics()).toEqual(new Set([ctx.topic]));
+    expect(victim.transport.topics().has(contextTopic(evilSecret))).toBe(false);
+
+    // Mallory writes a valid self-join and a message under her key: on her topic, and on ours sealed with hers.
+    const mallory = new Adversary('hijacker');
+    const facts = [mallory.binding(ctx.ns), mallory.message(ctx.ns, ch, 'written under the hijacked key')];
+    evil.inject(bus, facts, mallory.device);
+    for (const p of evil.seal(facts.map((f) => f.bytes))) bus.inject(ctx.topic, p, mallory.device);
+    await until(() => dropped(victim, 'sealed:Forged') === 1 && dropped(honest, 'sealed:Forged') === 1, 'payloads under the wrong key are dropped');
+    await flows(honest, [victim], ch, 'honest after the hijack attempt');
+    await flows(victim, [honest], ch, 'victim after the hijack attempt');
+    expect(texts(victim, ch)).not.toContain('written under the hijacked key');
+    expect(isMember(victim, ctx.context, mallory.authority)).toBe(false);
+
+    await stillHealthy(victim, [honest], ch, 'hijack');
+    expect((await victim.store.contextSecrets()).get(ctx.context)).toEqual(secretBefore);
+    expect(victim.transport.topics()).toEqual(new Set([ctx.topic]));
+    // Joining with the real code again is harmless: the same secret, nothing changes.
+    await expect(victim.node.joinChannel(victim.node.joinCode(ch))).resolves.toBe(ctx.context);
+    expect(victim.transport.topics()).toEqual(new Set([ctx.topic]));
+  });
+
+  it('a hijacking code given to a member who has not yet joined cannot reach the real members', async () => {
+    const bus = new MemoryBus();
+    const victim = await Profile.open(bus, 'victim');
+    const honest = await Profile.open(bus, 'honest');
+    const newcomer = await Profile.open(bus, 'newcomer');
+    const { ch, ctx } = await community([victim, honest]);
+    const evilCode = encodeJoinCode({ context: ctx.context, secret: seededRandom('evil-2')(32), name: 'general' });
+    // The newcomer holds no secret for the context yet, so it takes the code: it now sits on the evil topic.
+    await newcomer.node.joinChannel(evilCode);
+    await newcomer.node.joinChannel(victim.node.joinCode(ch)).then(
+      () => expect.unreachable('a second secret for the same context must be refused'),
+      (e: unknown) => expect(e).toMatchObject({ code: 'ContextConflict' }),
+    );
+    // The real members never see the newcomer's join made under the wrong key.
+    await flows(honest, [victim], ch, 'honest while the newcomer is misled');
+    expect(isMember(victim, ctx.context, newcomer.authority)).toBe(false);
+    expect(newcomer.node.channels().data).toEqual([]);
+  });
+});
