@@ -1,3 +1,5 @@
+import { AuraError } from '../core/errors.ts';
+
 /**
  * Why a storage operation failed, in terms a user can act on:
  * - QuotaExceeded: the browser refused to store more (free space or grant persistent storage);
@@ -10,15 +12,8 @@
  */
 export type StoreErrorCode = 'QuotaExceeded' | 'Blocked' | 'VersionTooNew' | 'Unavailable' | 'WriteFailed' | 'Closed' | 'SeedExists';
 
-export class StoreError extends Error {
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'StoreError';
-  }
+export class StoreError extends AuraError<StoreErrorCode> {
+  override readonly name = 'StoreError';
 }
 
 /** What was being done when the error arose: decides the code of errors that name no specific cause. */
