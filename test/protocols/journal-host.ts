@@ -54,6 +54,12 @@ export class Journal implements SyncHost {
   sharedContexts = () => [this.context];
   items = () => this.set;
   factBytes = (_: ContextId, digests: readonly Uint8Array[]) => digests.flatMap((d) => this.bytes.get(toHex(d)) ?? []);
+  /** Every fact counts as ours unless `relayed` says otherwise. */
+  relayed: (f: Uint8Array) => boolean = () => false;
+  pushBytes = (c: ContextId, digests: readonly Uint8Array[]) => {
+    const all = this.factBytes(c, digests);
+    return { ours: all.filter((f) => !this.relayed(f)), relayed: all.filter((f) => this.relayed(f)) };
+  };
   ingest = async (_: ContextId, facts: readonly Uint8Array[]): Promise<IngestResult> => {
     const r = { stored: 0, held: 0, refused: 0 };
     for (const f of facts) {
@@ -83,6 +89,7 @@ export function devices(journals: readonly Journal[]): SyncHost {
     sharedContexts: () => journals.map((j) => j.context).sort(),
     items: (c) => of(c).set,
     factBytes: (c, digests) => of(c).factBytes(c, digests),
+    pushBytes: (c, digests) => of(c).pushBytes(c, digests),
     ingest: (c, f) => of(c).ingest(c, f),
     wantedAcks: () => [],
     acksFor: () => [],

@@ -46,6 +46,19 @@ describe('a push is evidence only when the peer stored all of it', () => {
     s.stop();
   });
 
+  it("a relayed fact (another author's) the responder holds is counted, not a failure; our own are evidence", async () => {
+    const a = new Journal(facts(0, 30));
+    const b = new Journal(facts(0, 20));
+    const future = facts(25, 1)[0]!;
+    a.relayed = (f) => bytesEqual(f, future);
+    b.verdict = (f) => (bytesEqual(f, future) ? 'held' : 'stored');
+    const [ca, cb] = memoryChannelPair();
+    const [out] = await Promise.all([initiateSync(a, ca, CONTEXT, B, () => 0), serveSync(b, cb, A)]);
+    expect(out).toMatchObject({ ok: true, factsOut: 9, factsNotStored: 1 });
+    expect(out.failure).toBeUndefined();
+    expect(b.set.size).toBe(29);
+  });
+
   it('facts fetched that the initiator could not store are reported in its outcome', async () => {
     const a = new Journal(facts(0, 20));
     const b = new Journal(facts(0, 30));

@@ -2,7 +2,7 @@ import { equalBytes } from '@noble/curves/utils.js';
 import { contextTopic, syncOpenProof } from '../../core/crypto/context-keys.ts';
 import { toHex } from '../../core/encoding/bytes.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
-import { contextNamespace, type ContextId, type DeviceId } from '../../core/ids.ts';
+import { contextNamespace, type AuthorityId, type ContextId, type DeviceId } from '../../core/ids.ts';
 import { mayWrite, type ContextMembers } from '../../core/reduce/membership.ts';
 import { factIdOf, ItemSet, syncItemOf } from '../../core/sync/index.ts';
 import type { IngestResult, SyncHost } from '../../protocols/sync/sync-host.ts';
@@ -12,6 +12,8 @@ export interface JournalAccess {
   readonly journals: Journals;
   /** This device. */
   readonly device: DeviceId;
+  /** This device's authority, once it has an identity. */
+  authority(): AuthorityId | undefined;
   secrets(): ReadonlyMap<ContextId, Uint8Array>;
   /** Devices seen on a context's gossip topic. */
   topicPeers(context: ContextId): ReadonlySet<DeviceId>;
@@ -79,19 +81,33 @@ export class JournalSyncHost implements SyncHost {
   }
 
   factBytes(context: ContextId, digests: readonly Uint8Array[]): Uint8Array[] {
+    return this.facts(context, digests).map((f) => f.bytes);
+  }
+
+  pushBytes(context: ContextId, digests: readonly Uint8Array[]): { ours: Uint8Array[]; relayed: Uint8Array[] } {
+    const me = this.access.authority();
+    const ours: Uint8Array[] = [];
+    const relayed: Uint8Array[] = [];
+    for (const f of this.facts(context, digests)) (f.fact.author === me ? ours : relayed).push(f.bytes);
+    return { ours, relayed };
+  }
+
+  /** The facts with these id digests that we hold, each once, in the order asked. */
+  private facts(context: ContextId, digests: readonly Uint8Array[]): ValidatedFact[] {
     const j = this.access.journals.get(contextNamespace(context));
     if (!j) return [];
-    const out: Uint8Array[] = [];
+    const out: ValidatedFact[] = [];
     const seen = new Set<string>();
     for (const d of digests) {
       const hex = toHex(d);
       if (seen.has(hex)) continue;
       seen.add(hex);
       const f = j.facts.get(factIdOf(d));
-      if (f) out.push(f.bytes);
+      if (f) out.push(f);
     }
     return out;
   }
+
 
   ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<IngestResult> {
     return this.access.ingest(context, facts);

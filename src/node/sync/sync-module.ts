@@ -30,6 +30,7 @@ export class SyncModule implements NodeModule {
     this.journalHost = new JournalSyncHost({
       journals: host.journals,
       device: host.key.deviceId,
+      authority: () => host.identity()?.authorityId,
       secrets: () => membership.secretsView(),
       topicPeers: (c) => membership.topicPeersOf(c),
       membersOf: (c) => host.membersOf(c),

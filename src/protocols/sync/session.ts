@@ -14,7 +14,7 @@ export interface SyncOutcome {
   /**
    * Why it failed. `Denied`: the peer does not hold this context (an observer on its topic, say); `Busy`: the
    * peer's rate limit, and `Budget`: our budget for sync frames — both to try again at `retryAt`, no fault
-   * of the peer's; `NotStored`: the peer held or refused some facts we pushed.
+   * of the peer's; `NotStored`: the peer held or refused some of our own facts we pushed.
    */
   readonly failure?: SyncFailure;
   /** When a `Busy` or `Budget` session may be tried again (ms, our clock). */
@@ -23,8 +23,9 @@ export interface SyncOutcome {
   readonly factsIn: number;
   readonly factsHeld: number;
   readonly factsRefused: number;
-  /** Facts pushed that the peer stored. */
+  /** Facts pushed that the peer stored, and those it held or refused. */
   readonly factsOut: number;
+  readonly factsNotStored: number;
   readonly bytesIn: number;
   readonly bytesOut: number;
   readonly rounds: number;
@@ -140,6 +141,7 @@ export async function initiateSync(
   let factsHeld = 0;
   let factsRefused = 0;
   let factsOut = 0;
+  let factsNotStored = 0;
   const outcome = (ok: boolean, error?: string, failure?: SyncFailure, retryAt?: number): SyncOutcome => ({
     context,
     peer,
@@ -151,6 +153,7 @@ export async function initiateSync(
     factsHeld,
     factsRefused,
     factsOut,
+    factsNotStored,
     bytesIn: ch.stats.bytesIn,
     bytesOut: ch.stats.bytesOut,
     rounds,
@@ -189,15 +192,21 @@ export async function initiateSync(
         onProgress(factsIn + factsOut, total);
       });
     }
-    // Only a push stored whole is evidence; the peer says what became of each batch.
+    // Only a push of our own facts stored whole is evidence; the peer says what became of each batch. A
+    // relayed fact it holds or refuses (future-stamped, say) is its call, counted but not a failure.
+    const push = host.pushBytes(context, have);
     let partial = 0;
-    for (const f of packBytes(host.factBytes(context, have))) {
-      await send(ch, { t: 'put', f });
-      const ack = await next(ch);
-      if (ack.t !== 'ok' && ack.t !== 'partial') throw new SyncFrameError('Unexpected', `expected ok, got ${ack.t}`);
-      partial += ack.t === 'ok' ? 0 : 1;
-      factsOut += ack.t === 'ok' ? f.length : Math.min(ack.stored, f.length);
-      onProgress(factsIn + factsOut, total);
+    for (const [ours, batches] of [[true, packBytes(push.ours)], [false, packBytes(push.relayed)]] as const) {
+      for (const f of batches) {
+        await send(ch, { t: 'put', f });
+        const ack = await next(ch);
+        if (ack.t !== 'ok' && ack.t !== 'partial') throw new SyncFrameError('Unexpected', `expected ok, got ${ack.t}`);
+        const stored = ack.t === 'ok' ? f.length : Math.min(ack.stored, f.length);
+        if (ours && stored < f.length) partial++;
+        factsOut += stored;
+        factsNotStored += f.length - stored;
+        onProgress(factsIn + factsOut, total);
+      }
     }
     // Acks travel by gossip; one that never reached us (we were away) is asked for here, where it is owed.
     const wanted = host.wantedAcks(context, peer).slice(0, MAX_ACK_REQUEST);
@@ -206,7 +215,7 @@ export async function initiateSync(
       await receiveBatches(ch, 'acks', (a) => host.receiveAcks(context, a));
     }
     await send(ch, { t: 'bye' });
-    return partial === 0 ? outcome(true) : outcome(false, `NotStored: ${partial} pushed batches not stored whole`, 'NotStored');
+    return partial === 0 ? outcome(true) : outcome(false, `NotStored: ${partial} batches of our facts not stored whole`, 'NotStored');
   } catch (e) {
     return outcome(false, messageOf(e), failureOf(e), e instanceof BudgetExhausted ? e.resumeAt : undefined);
   } finally {

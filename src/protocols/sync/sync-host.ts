@@ -28,6 +28,12 @@ export interface SyncHost {
   items(context: ContextId): ItemSet;
   /** The canonical bytes of the facts with these id digests that this device holds. */
   factBytes(context: ContextId, digests: readonly Uint8Array[]): Uint8Array[];
+  /**
+   * The facts with these id digests, as what we push: `ours` (written by our authority: a push of them stored
+   * whole is the evidence behind their Propagation) and `relayed` (others' facts: the peer may rightly hold or
+   * refuse one, say a future-stamped fact, and that is no fault of the session).
+   */
+  pushBytes(context: ContextId, digests: readonly Uint8Array[]): { readonly ours: Uint8Array[]; readonly relayed: Uint8Array[] };
   /** Validates, admits and commits received facts, like gossip deliveries, and says what became of them. */
   ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<IngestResult>;
   /** Keys of our own facts that asked for acks and still lack one from the peer's authority (bounded). */
