@@ -1,6 +1,7 @@
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { admitAt } from '../../core/facts/hlc.ts';
 import type { ContextId, FactId } from '../../core/ids.ts';
+import { compareStrings } from '../../core/compare.ts';
 import { compareFacts } from '../../core/reduce/stamp.ts';
 
 /** Facts held per context until their author's membership (or what else authorizes them) arrives. */
@@ -10,8 +11,8 @@ export const MAX_FUTURE_PER_CONTEXT = 256;
 
 /**
  * Valid facts that may not enter their journal yet, per context, in fact order. Gossip keeps no order, so a
- * join may arrive after the facts it authorizes; beyond the bound the newest by fact order are dropped (and
- * counted), never stored.
+ * join may arrive after the facts it authorizes. Beyond the bound, facts are dropped (and counted, never
+ * stored) from whichever author holds the most, newest first: one author's flood evicts only its own facts.
  */
 export class HeldFacts {
   private readonly byContext = new Map<ContextId, Map<FactId, ValidatedFact>>();
@@ -25,9 +26,24 @@ export class HeldFacts {
     let waiting = this.byContext.get(context);
     if (!waiting) this.byContext.set(context, (waiting = new Map()));
     for (const f of facts) waiting.set(f.id, f);
-    if (waiting.size <= this.max) return;
-    const keep = [...waiting.values()].sort(compareFacts);
-    for (const f of keep.slice(this.max)) {
+    let excess = waiting.size - this.max;
+    if (excess <= 0) return;
+    const byAuthor = new Map<string, ValidatedFact[]>();
+    for (const f of waiting.values()) {
+      const key = `${f.fact.author}\u0000${f.fact.device}`;
+      const list = byAuthor.get(key);
+      if (list) list.push(f);
+      else byAuthor.set(key, [f]);
+    }
+    // The largest share loses; ties go to the greater key, so eviction does not depend on arrival order.
+    const heaviest = (): ValidatedFact[] => {
+      let best: [string, ValidatedFact[]] | null = null;
+      for (const e of byAuthor) if (best === null || e[1].length > best[1].length || (e[1].length === best[1].length && compareStrings(e[0], best[0]) > 0)) best = e;
+      return best![1];
+    };
+    for (const list of byAuthor.values()) list.sort(compareFacts);
+    while (excess-- > 0) {
+      const f = heaviest().pop()!;
       waiting.delete(f.id);
       onDrop(this.overflow);
     }

@@ -23,6 +23,8 @@ export interface IngestDeps {
 interface Queued {
   readonly context: ContextId;
   readonly raw: readonly Uint8Array[];
+  /** Facts validated earlier (future facts whose time has come). */
+  readonly due?: readonly ValidatedFact[];
   readonly done: (r: IngestResult) => void;
 }
 
@@ -48,10 +50,12 @@ export class IngestPipeline {
   constructor(private readonly deps: IngestDeps) {}
 
   ingest(context: ContextId, raw: readonly Uint8Array[]): Promise<IngestResult> {
-    return new Promise((done) => {
-      this.queue.push({ context, raw, done });
-      this.draining ??= this.drain();
-    });
+    return new Promise((done) => this.enqueue({ context, raw, done }));
+  }
+
+  private enqueue(q: Queued): void {
+    this.queue.push(q);
+    this.draining ??= this.drain();
   }
 
   heldCount(context: ContextId): number {
@@ -69,9 +73,9 @@ export class IngestPipeline {
       const contexts = [...new Set(batch.map((q) => q.context))];
       const fates = new Map<Uint8Array, Fate>();
       for (const context of contexts) {
-        const items = batch.filter((q) => q.context === context).flatMap((q) => q.raw);
-        const byBytes = await this.validate(context, items, fates);
-        await this.admit(context);
+        const mine = batch.filter((q) => q.context === context);
+        const { byBytes, fresh } = await this.validate(context, mine.flatMap((q) => q.raw), fates);
+        await this.admit(context, [...fresh, ...mine.flatMap((q) => q.due ?? [])]);
         for (const [bytes, id] of byBytes) fates.set(bytes, this.fate(context, id));
       }
       for (const q of batch) {
@@ -88,8 +92,11 @@ export class IngestPipeline {
     return this.pending.has(context, id) || this.future.has(context, id) ? 'held' : 'refused';
   }
 
-  /** Validates each fact in isolation; returns the valid ones by their bytes. Invalid ones are counted. */
-  private async validate(context: ContextId, raw: readonly Uint8Array[], fates: Map<Uint8Array, Fate>): Promise<Map<Uint8Array, FactId>> {
+  /**
+   * Validates each fact in isolation: returns the valid ones by their bytes, and those new and due now.
+   * Invalid ones are counted; future ones are held until their time.
+   */
+  private async validate(context: ContextId, raw: readonly Uint8Array[], fates: Map<Uint8Array, Fate>): Promise<{ byBytes: Map<Uint8Array, FactId>; fresh: ValidatedFact[] }> {
     const ns = contextNamespace(context);
     const known = this.deps.journals.get(ns)?.facts;
     const now = this.deps.now();
@@ -106,48 +113,58 @@ export class IngestPipeline {
         continue;
       }
       out.set(bytes, f.id);
-      if (known?.has(f.id)) continue;
+      if (known?.has(f.id) || this.pending.has(context, f.id) || this.future.has(context, f.id)) continue;
       if (isBeyondSkew(f.fact.time, now)) {
         this.deps.countDrop('held:future');
         later.push(f);
       } else fresh.push(f);
     }
-    const drop = (r: string) => this.deps.countDrop(r);
-    this.pending.add(context, fresh, drop);
     if (later.length > 0) {
-      this.future.add(context, later, drop);
+      this.future.add(context, later, (r) => this.deps.countDrop(r));
       this.armTimer();
     }
-    return out;
+    return { byBytes: out, fresh };
   }
 
-  /** Commits what admission allows, again and again while each commit authorizes more (joins before posts). */
-  private async admit(context: ContextId): Promise<void> {
+  /**
+   * Commits what admission allows of the incoming facts and those already waiting, again and again while each
+   * commit authorizes more (joins before posts). Only incoming facts that must still wait join the bounded
+   * pending set, so a flood of waiting facts can never crowd out one that is admissible now.
+   */
+  private async admit(context: ContextId, incoming: readonly ValidatedFact[]): Promise<void> {
     const ns = contextNamespace(context);
+    let candidates = [...new Map(incoming.map((f) => [f.id, f])).values()];
     for (;;) {
       const batch: ValidatedFact[] = [];
-      const refused: FactId[] = [];
+      const refused = new Set<FactId>();
       const st = this.deps.journals.get(ns)?.state;
-      for (const f of this.pending.list(context)) {
+      for (const f of [...candidates, ...this.pending.list(context)]) {
         const verdict = admission(f, st);
         if (verdict === 'ok') batch.push(f);
         else if (verdict !== 'wait') {
           this.deps.countDrop(`unauthorized:${verdict.refuse}`);
-          refused.push(f.id);
+          refused.add(f.id);
         }
       }
       this.pending.remove(context, refused);
-      if (batch.length === 0) return;
-      try {
-        await this.deps.commit(batch);
-      } catch (e) {
-        // Stays pending: the next delivery or timer tries again; nothing of the batch was stored.
-        this.deps.countDrop(`commit-failed:${codeOf(e)}`);
-        return;
+      candidates = candidates.filter((f) => !refused.has(f.id));
+      if (batch.length > 0) {
+        try {
+          await this.deps.commit(batch);
+        } catch (e) {
+          // Held: the next delivery or timer tries again; nothing of the batch was stored.
+          this.deps.countDrop(`commit-failed:${codeOf(e)}`);
+          this.pending.add(context, candidates, (r) => this.deps.countDrop(r));
+          return;
+        }
+        const done = new Set(batch.map((f) => f.id));
+        this.pending.remove(context, done);
+        candidates = candidates.filter((f) => !done.has(f.id));
+        await this.deps.admitted(context, batch).catch((e: unknown) => this.deps.countDrop(`admitted-hook:${codeOf(e)}`));
       }
-      this.pending.remove(context, batch.map((f) => f.id));
-      await this.deps.admitted(context, batch).catch((e: unknown) => this.deps.countDrop(`admitted-hook:${codeOf(e)}`));
+      if (batch.length === 0) break;
     }
+    this.pending.add(context, candidates, (r) => this.deps.countDrop(r));
   }
 
   /** Future facts become pending when the clock reaches them (less the skew bound). */
@@ -169,8 +186,7 @@ export class IngestPipeline {
     for (const context of this.future.contexts()) {
       const due = this.future.list(context).filter((f) => !isBeyondSkew(f.fact.time, now));
       this.future.remove(context, due.map((f) => f.id));
-      this.pending.add(context, due, (r) => this.deps.countDrop(r));
-      if (due.length > 0) await this.ingest(context, []);
+      if (due.length > 0) await new Promise<IngestResult>((done) => this.enqueue({ context, raw: [], due, done }));
     }
     this.armTimer();
   }
