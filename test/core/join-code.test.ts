@@ -6,6 +6,7 @@ import { concatBytes, toHex } from '../../src/core/encoding/bytes.ts';
 import { decodeCanonical, encodeCanonical } from '../../src/core/encoding/cbor.ts';
 import {
   JoinCodeError,
+  MAX_JOIN_CODE_CHARS,
   decodeJoinCode,
   encodeJoinCode,
   type JoinCode,
@@ -114,6 +115,15 @@ describe('join code', () => {
     const raw = base32.baseDecode(good.slice('aura-join:'.length));
     raw[raw.length - 1]! ^= 1;
     expect(codeOf(() => decodeJoinCode('aura-join:' + base32.baseEncode(raw)))).toBe('Corrupt');
+  });
+
+  it('refuses text longer than MAX_JOIN_CODE_CHARS as Corrupt before decoding it, even a well-formed code', () => {
+    const huge = wrap(encodeCanonical({ v: 1, c: 'x'.repeat(3_000), s: secret }).slice());
+    expect(huge.length).toBeGreaterThan(MAX_JOIN_CODE_CHARS);
+    expect(codeOf(() => decodeJoinCode(huge))).toBe('Corrupt');
+    expect(codeOf(() => decodeJoinCode(`aura-join:${'a'.repeat(10_000_000)}`))).toBe('Corrupt');
+    const longest = encodeJoinCode({ ...sample, name: '字'.repeat(64) });
+    expect(longest.length).toBeLessThan(MAX_JOIN_CODE_CHARS);
   });
 
   it('refuses a well-checksummed value that breaks the schema as Malformed', () => {

@@ -12,6 +12,7 @@ import { validateFact, validateFactWith } from '../../src/core/facts/validate.ts
 import { authorityNamespace, contextNamespace } from '../../src/core/ids.ts';
 import { webCryptoVerifier } from '../../src/node/webcrypto-verify.ts';
 import { cborInputs, dataModelValue } from '../support/cbor-arbitrary.ts';
+import { linear } from '../support/typed-outcome.ts';
 import { deviceKey, Writer } from '../support/fixtures.ts';
 
 const CODES: readonly FactErrorCode[] = ['Malformed', 'NonCanonical', 'TooLarge', 'BadSignature', 'WrongNamespace', 'UnknownKind'];
@@ -60,10 +61,10 @@ async function outcome(run: () => unknown): Promise<string> {
 describe('facts from peers: 10 000 hostile inputs', () => {
   const viaWebCrypto = webCryptoVerifier();
 
-  it('validation refuses with a typed FactValidationError, the same with noble and with WebCrypto; restore never throws', async () => {
+  it('validation refuses with a typed FactValidationError in linear work, the same with noble and with WebCrypto; restore never throws', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof({ weight: 7, arbitrary: cborInputs(SEEDS) }, { weight: 1, arbitrary: signedHostile }), async (bytes) => {
-        const noble = await outcome(() => validateFact(bytes));
+        const noble = await outcome(linear(bytes.length, (meter) => validateFact(bytes, { meter })));
         expect(await outcome(() => validateFactWith(bytes, viaWebCrypto))).toBe(noble);
         const restored = restoreFact('id', bytes);
         if (noble === 'valid') expect(restored?.bytes).toBe(bytes);

@@ -10,7 +10,7 @@ import { decodeEnvelope, encodeEnvelope, EnvelopeError, type EnvelopeErrorCode }
 import { ContextChannel } from '../../src/net/context-channel.ts';
 import { cborInputs } from '../support/cbor-arbitrary.ts';
 import { deviceKey, Writer } from '../support/fixtures.ts';
-import { typedOutcome } from '../support/typed-outcome.ts';
+import { linear, typedOutcome } from '../support/typed-outcome.ts';
 
 const CODES: readonly EnvelopeErrorCode[] = ['Malformed', 'NonCanonical', 'TooLarge', 'UnsupportedVersion'];
 const ns = contextNamespace('ctx-envelope-fuzz');
@@ -25,11 +25,11 @@ const sealed = (plaintext: Uint8Array, nonce: Uint8Array): Uint8Array => seal(co
 const nonce = fc.uint8Array({ minLength: 24, maxLength: 24 });
 
 describe('gossip payloads from peers: 10 000 hostile inputs', () => {
-  it('decodeEnvelope and decodePayload return or throw a typed EnvelopeError', () => {
+  it('decodeEnvelope and decodePayload return or throw a typed EnvelopeError, in linear work', () => {
     fc.assert(
       fc.property(cborInputs(SEEDS), (bytes) => {
-        typedOutcome(() => decodeEnvelope(bytes), EnvelopeError, CODES);
-        typedOutcome(() => decodePayload(bytes), EnvelopeError, CODES);
+        typedOutcome(linear(bytes.length, (m) => decodeEnvelope(bytes, m)), EnvelopeError, CODES);
+        typedOutcome(linear(bytes.length, (m) => decodePayload(bytes, m)), EnvelopeError, CODES);
       }),
       { numRuns: 10_000 },
     );

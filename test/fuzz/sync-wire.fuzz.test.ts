@@ -2,6 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { ItemSet, Reconciler, respond, SyncProtocolError, type SyncErrorCode, type SyncItem } from '../../src/core/sync/index.ts';
+import { resolveOptions } from '../../src/core/sync/options.ts';
 import { byteEdits } from '../support/cbor-arbitrary.ts';
 import { typedOutcome } from '../support/typed-outcome.ts';
 
@@ -13,6 +14,8 @@ import { typedOutcome } from '../support/typed-outcome.ts';
  */
 const CODES: readonly SyncErrorCode[] = ['Malformed', 'TooLarge', 'UnsupportedVersion', 'TooManyRounds'];
 const item = (k: number): SyncItem => ({ time: 1_000 + (k >> 2), id: sha256(new TextEncoder().encode(`wire-fuzz-${k}`)) });
+const bytes = (round: readonly Uint8Array[]) => round.reduce((n, m) => n + m.length, 0);
+const SLACK = 2 * resolveOptions().maxListKeys + 64;
 const A = ItemSet.from(Array.from({ length: 400 }, (_, k) => item(k)).filter((_, k) => k % 7 !== 0));
 const B = ItemSet.from(Array.from({ length: 400 }, (_, k) => item(k)).filter((_, k) => k % 5 !== 0));
 
@@ -92,9 +95,26 @@ const toResponder = roundFrom([0, 1, 2, 6], queries);
 const toInitiator = roundFrom([0, 1, 2, 3, 4, 5, 7], replies);
 
 describe('sync rounds from peers: 10 000 hostile inputs', () => {
-  it('the responder answers or throws a typed SyncProtocolError', () => {
+  it('the responder answers or throws a typed SyncProtocolError, in work linear in the bytes', () => {
     fc.assert(
-      fc.property(toResponder, (messages) => typedOutcome(() => respond(B, messages), SyncProtocolError, CODES)),
+      fc.property(toResponder, (messages) =>
+        typedOutcome(
+          () => {
+            // Linear work: what a round costs the responder is bounded by the bytes it reads and writes (the
+            // bound of test/core/sync-work.test.ts, loosened), never by the size of its set.
+            const before = B.steps;
+            let out: Uint8Array[] = [];
+            try {
+              out = respond(B, messages);
+            } finally {
+              const work = B.steps - before;
+              if (work > bytes(messages) + bytes(out) + SLACK) throw new Error(`superlinear: ${work} steps for ${bytes(messages)} bytes in`);
+            }
+          },
+          SyncProtocolError,
+          CODES,
+        ),
+      ),
       { numRuns: 10_000 },
     );
   });

@@ -1,3 +1,4 @@
+import type { WorkMeter } from '../../src/core/encoding/cbor.ts';
 import { AuraError } from '../../src/core/errors.ts';
 
 type ErrorClass<E> = abstract new (...args: never[]) => E;
@@ -29,4 +30,22 @@ export async function typedOutcomeAsync<E extends AuraError>(run: () => Promise<
     const why = untyped(e, type, codes);
     if (why !== null) throw new Error(why, { cause: e });
   }
+}
+
+/** The metered work a decoder may do per input byte: the CBOR decoder's promise (`test/fuzz/cbor.fuzz.test.ts`). */
+export const STEPS_PER_BYTE = 3;
+
+/**
+ * Runs a decoder with a fresh WorkMeter and fails (with an untyped error, so `typedOutcome` reports it) when
+ * its work exceeds STEPS_PER_BYTE per input unit: linear time, whatever the input.
+ */
+export function linear(length: number, run: (meter: WorkMeter) => unknown): () => unknown {
+  return () => {
+    const meter: WorkMeter = { steps: 0 };
+    try {
+      return run(meter);
+    } finally {
+      if (meter.steps > STEPS_PER_BYTE * length + 1) throw new Error(`superlinear: ${meter.steps} steps for ${length} input units`);
+    }
+  };
 }

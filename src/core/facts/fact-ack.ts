@@ -1,7 +1,7 @@
 import { publicKeyOfDevice } from '../crypto/device-id.ts';
 import { sign, verify, type DeviceKey } from '../crypto/ed25519.ts';
 import { utf8 } from '../encoding/bytes.ts';
-import { DecodeError, decodeCanonical, encodeCanonical } from '../encoding/cbor.ts';
+import { DecodeError, decodeCanonical, encodeCanonical, type WorkMeter } from '../encoding/cbor.ts';
 import { AuraError } from '../errors.ts';
 import type { AuthorityId, DeviceId, FactId, Namespace, PhysicalTime } from '../ids.ts';
 import { MAX_ACK_BYTES, MAX_WALL_TIME } from '../limits.ts';
@@ -57,11 +57,11 @@ export function createAck(key: DeviceKey, a: { ns: Namespace; fact: FactId; by: 
 }
 
 /** Size, canonical CBOR, schema, namespace, then signature; throws AckError. */
-export function verifyAck(raw: Uint8Array, namespace: Namespace): FactAck {
+export function verifyAck(raw: Uint8Array, namespace: Namespace, meter?: WorkMeter): FactAck {
   if (raw.length > MAX_ACK_BYTES) throw new AckError('TooLarge', `${raw.length} > ${MAX_ACK_BYTES}`);
   let value: unknown;
   try {
-    value = decodeCanonical(raw);
+    value = decodeCanonical(raw, meter);
     AckSchema(value, 'ack');
   } catch (e) {
     if (e instanceof DecodeError) throw new AckError(e.code, e.message);

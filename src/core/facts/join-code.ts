@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { base32 } from 'multiformats/bases/base32';
 import { bytesEqual, concatBytes } from '../encoding/bytes.ts';
-import { decodeCanonical, encodeCanonical } from '../encoding/cbor.ts';
+import { decodeCanonical, encodeCanonical, type WorkMeter } from '../encoding/cbor.ts';
 import { CONTEXT_SECRET_BYTES } from '../crypto/context-keys.ts';
 import { AuraError } from '../errors.ts';
 import type { ContextId } from '../ids.ts';
@@ -21,6 +21,8 @@ export interface JoinCode {
 export const JOIN_CODE_PREFIX = 'aura-join:';
 export const JOIN_CODE_VERSION = 1;
 const CHECKSUM_BYTES = 4;
+/** Far above any code we make (a 64-character name is at most ~500 characters of code), far below real work. */
+export const MAX_JOIN_CODE_CHARS = 4_096;
 
 export type JoinCodeErrorCode = 'NotAJoinCode' | 'Corrupt' | 'Malformed' | 'UnsupportedVersion';
 
@@ -66,7 +68,8 @@ export function encodeJoinCode(code: JoinCode): string {
 }
 
 /** Accepts surrounding whitespace and any letter case, nothing else: the text must be the one encoding. */
-export function decodeJoinCode(text: string): JoinCode {
+export function decodeJoinCode(text: string, meter?: WorkMeter): JoinCode {
+  if (text.length > MAX_JOIN_CODE_CHARS) throw new JoinCodeError('Corrupt', `longer than ${MAX_JOIN_CODE_CHARS} characters`);
   const t = text.trim().toLowerCase();
   if (!t.startsWith(JOIN_CODE_PREFIX)) throw new JoinCodeError('NotAJoinCode', `expected "${JOIN_CODE_PREFIX}…"`);
   const b32 = t.slice(JOIN_CODE_PREFIX.length);
@@ -85,7 +88,7 @@ export function decodeJoinCode(text: string): JoinCode {
   }
   let value: unknown;
   try {
-    value = decodeCanonical<unknown>(body);
+    value = decodeCanonical<unknown>(body, meter);
   } catch (e) {
     throw new JoinCodeError('Malformed', (e as Error).message);
   }

@@ -1,6 +1,6 @@
 import { publicKeyOfDevice } from '../crypto/device-id.ts';
 import { verify } from '../crypto/ed25519.ts';
-import { DecodeError, decodeCanonical } from '../encoding/cbor.ts';
+import { DecodeError, decodeCanonical, type WorkMeter } from '../encoding/cbor.ts';
 import { cidOf } from '../encoding/cid.ts';
 import { encodeCanonical } from '../encoding/cbor.ts';
 import { namespaceId, namespaceKind, type Namespace } from '../ids.ts';
@@ -26,6 +26,8 @@ export const Envelope = obj({
 export interface ValidateOptions {
   /** The journal the fact is meant for; a fact addressed elsewhere is WrongNamespace. */
   readonly namespace?: Namespace;
+  /** Counts the decoder's work (tests assert it stays linear in the input). */
+  readonly meter?: WorkMeter;
 }
 
 /** A fact that passed every check but the signature, with what the signature check needs. */
@@ -47,7 +49,7 @@ export function inspectFact(raw: Uint8Array, opts: ValidateOptions = {}): Inspec
   if (raw.length > MAX_FACT_BYTES) throw new FactValidationError('TooLarge', `${raw.length} > ${MAX_FACT_BYTES} bytes`);
   let decoded: unknown;
   try {
-    decoded = decodeCanonical(raw);
+    decoded = decodeCanonical(raw, opts.meter);
   } catch (e) {
     if (e instanceof DecodeError) throw new FactValidationError(e.code, e.message);
     throw e;

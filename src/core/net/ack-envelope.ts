@@ -1,4 +1,4 @@
-import { encodeCanonical } from '../encoding/cbor.ts';
+import { encodeCanonical, type WorkMeter } from '../encoding/cbor.ts';
 import { MAX_ACK_BYTES } from '../facts/fact-ack.ts';
 import { decodeEnvelopeMap, ENVELOPE_VERSION, EnvelopeError, factsOf } from './gossip-envelope.ts';
 
@@ -23,8 +23,8 @@ export interface GossipPayload {
 }
 
 /** Either envelope kind; anything else is a typed EnvelopeError, as for fact envelopes. */
-export function decodePayload(bytes: Uint8Array): GossipPayload {
-  const rec = decodeEnvelopeMap(bytes);
+export function decodePayload(bytes: Uint8Array, meter?: WorkMeter): GossipPayload {
+  const rec = decodeEnvelopeMap(bytes, meter);
   if (!('acks' in rec)) return { facts: factsOf(rec), acks: [] };
   const acks = rec.acks;
   if (Object.keys(rec).length !== 2 || !Array.isArray(acks) || acks.length === 0) throw new EnvelopeError('Malformed', 'expected {v, acks}');

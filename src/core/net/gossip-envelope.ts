@@ -1,4 +1,4 @@
-import { DecodeError, decodeCanonical, encodeCanonical } from '../encoding/cbor.ts';
+import { DecodeError, decodeCanonical, encodeCanonical, type WorkMeter } from '../encoding/cbor.ts';
 import { AuraError } from '../errors.ts';
 import { MAX_SEALED_BYTES, SEAL_OVERHEAD } from '../crypto/seal.ts';
 import { MAX_FACT_BYTES } from '../facts/fact.ts';
@@ -56,11 +56,11 @@ export function encodeEnvelope(facts: readonly Uint8Array[]): Uint8Array {
 }
 
 /** Size, CBOR, canonical form, a map, and the version: what every envelope kind checks first. */
-export function decodeEnvelopeMap(bytes: Uint8Array): Record<string, unknown> {
+export function decodeEnvelopeMap(bytes: Uint8Array, meter?: WorkMeter): Record<string, unknown> {
   if (bytes.length > MAX_ENVELOPE_BYTES) throw new EnvelopeError('TooLarge', `${bytes.length} > ${MAX_ENVELOPE_BYTES} bytes`);
   let value: unknown;
   try {
-    value = decodeCanonical<unknown>(bytes);
+    value = decodeCanonical<unknown>(bytes, meter);
   } catch (e) {
     if (e instanceof DecodeError) throw new EnvelopeError(e.code, e.message);
     throw e;
@@ -74,9 +74,9 @@ export function decodeEnvelopeMap(bytes: Uint8Array): Record<string, unknown> {
   return rec;
 }
 
-/** Checks cheapest first: size, CBOR, canonical form, version, then the fact list. */
-export function decodeEnvelope(bytes: Uint8Array): Uint8Array[] {
-  return factsOf(decodeEnvelopeMap(bytes));
+/** Checks cheapest first: size, CBOR, canonical form, version, then the fact list. `meter` counts the decoder's work. */
+export function decodeEnvelope(bytes: Uint8Array, meter?: WorkMeter): Uint8Array[] {
+  return factsOf(decodeEnvelopeMap(bytes, meter));
 }
 
 /** The fact list of an already decoded envelope map. */

@@ -1,5 +1,5 @@
 import { SYNC_OPEN_PROOF_BYTES } from '../../core/crypto/context-keys.ts';
-import { DecodeError, decodeCanonical, encodeCanonical } from '../../core/encoding/cbor.ts';
+import { DecodeError, decodeCanonical, encodeCanonical, type WorkMeter } from '../../core/encoding/cbor.ts';
 import { AuraError } from '../../core/errors.ts';
 import { KEY_BYTES } from '../../core/sync/index.ts';
 import { MAX_FRAME_BYTES } from '../../net/frame-channel.ts';
@@ -45,11 +45,12 @@ const MAX_COUNT = 2 ** 26;
 /** A count of facts in one frame, or a delay in ms: a small non-negative integer. */
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_COUNT;
 
-export function decodeFrame(bytes: Uint8Array): SyncFrame {
+/** `meter` counts the decoder's work (tests assert it stays linear in the input). */
+export function decodeFrame(bytes: Uint8Array, meter?: WorkMeter): SyncFrame {
   if (bytes.length > MAX_FRAME_BYTES) throw new SyncFrameError('TooLarge', `${bytes.length} > ${MAX_FRAME_BYTES}`);
   let v: Record<string, unknown>;
   try {
-    v = decodeCanonical<Record<string, unknown>>(bytes);
+    v = decodeCanonical<Record<string, unknown>>(bytes, meter);
   } catch (e) {
     if (e instanceof DecodeError) throw new SyncFrameError('Malformed', e.message);
     throw e;
