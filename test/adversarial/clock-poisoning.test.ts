@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_LOGICAL, MAX_WALL_TIME } from '../../src/core/limits.ts';
 import type { ChannelId } from '../../src/core/ids.ts';
-import { Adversary, CID_LIKE_MAP, community, ContextHandle, deepArray, dropped, flows, isMember, Profile, stillHealthy, syncsWith, texts, watchCrashes } from '../support/adversary.ts';
+import { Adversary, CID_LIKE_MAP, ContextHandle, deepArray, dropped, flows, isMember, Profile, stillHealthy, syncsWith, texts, victimAndHonest, watchCrashes } from '../support/adversary.ts';
 import { Mesh, type MeshPeer } from '../support/libp2p-mesh.ts';
-import { MemoryBus, until } from '../support/node-net.ts';
+import { until } from '../support/node-net.ts';
 
 const CENTURY_MS = 100 * 365.25 * 24 * 3600 * 1000;
 const MINUTES_5 = 5 * 60_000;
@@ -14,13 +14,7 @@ function timeOf(p: { node: Profile['node'] }, ch: ChannelId, text: string) {
   return p.node.journals.fact(id)!.fact.time;
 }
 
-async function pair() {
-  const bus = new MemoryBus();
-  const victim = await Profile.open(bus, 'victim');
-  const honest = await Profile.open(bus, 'honest');
-  const { ch, ctx } = await community([victim, honest]);
-  return { bus, victim, honest, ch, ctx };
-}
+const pair = () => victimAndHonest();
 
 describe('clock poisoning on the memory bus', () => {
   it('a self-join and a message stamped a century ahead are held, never admitted, and do not drag the clock', async () => {

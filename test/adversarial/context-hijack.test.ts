@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { contextTopic } from '../../src/core/crypto/context-keys.ts';
 import { encodeJoinCode } from '../../src/core/facts/join-code.ts';
-import { Adversary, community, ContextHandle, dropped, flows, isMember, Profile, stillHealthy, texts } from '../support/adversary.ts';
+import { Adversary, community, ContextHandle, dropped, flows, isMember, Profile, stillHealthy, texts, victimAndHonest } from '../support/adversary.ts';
 import { MemoryBus, seededRandom, until } from '../support/node-net.ts';
 
 describe('a join code reusing a context we hold, with another secret', () => {
   it('is refused with ContextConflict; the stored and used secret stay; the attacker cannot write into the channel', async () => {
-    const bus = new MemoryBus();
-    const victim = await Profile.open(bus, 'victim');
-    const honest = await Profile.open(bus, 'honest');
-    const { ch, ctx } = await community([victim, honest]);
+    const { bus, victim, honest, ch, ctx } = await victimAndHonest();
     const secretBefore = (await victim.store.contextSecrets()).get(ctx.context)!;
     expect(secretBefore).toEqual(ctx.secret);
 

@@ -1,24 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeCanonical } from '../../src/core/encoding/cbor.ts';
-import {
-  Adversary,
-  CID_LIKE_MAP,
-  community,
-  deepArray,
-  dropped,
-  flows,
-  HUGE_LENGTHS,
-  nonMinimalInt,
-  nonMinimalLength,
-  Profile,
-  RawPeer,
-  stillHealthy,
-  TAG42_CID,
-  texts,
-  watchCrashes,
-} from '../support/adversary.ts';
+import { CID_LIKE_MAP, deepArray, dropped, flows, HUGE_LENGTHS, nonMinimalInt, nonMinimalLength, Profile, RawPeer, stillHealthy, TAG42_CID, texts, victimAndHonest, watchCrashes } from '../support/adversary.ts';
 import { deviceKey } from '../support/fixtures.ts';
-import { MemoryBus, until } from '../support/node-net.ts';
+import { until } from '../support/node-net.ts';
 
 let crashes: ReturnType<typeof watchCrashes>;
 beforeEach(() => {
@@ -30,15 +14,7 @@ afterEach(() => {
   expect(crashes.seen).toEqual([]);
 });
 
-async function setup() {
-  const bus = new MemoryBus();
-  const victim = await Profile.open(bus, 'victim');
-  const honest = await Profile.open(bus, 'honest');
-  const { ch, ctx } = await community([victim, honest]);
-  const mallory = new Adversary('decoder-mallory');
-  await mallory.join(bus, ctx, [victim, honest]);
-  return { bus, victim, honest, ch, ctx, mallory };
-}
+const setup = () => victimAndHonest({ mallory: 'decoder-mallory' });
 
 /** The hostile inner facts, each with the drop reason it must be counted under. */
 function hostileFacts(valid: Uint8Array): [Uint8Array, string][] {

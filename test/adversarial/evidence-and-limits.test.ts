@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PENDING_PER_CONTEXT } from '../../src/node/host/held-facts.ts';
 import { webCryptoVerifier } from '../../src/node/webcrypto-verify.ts';
-import { Adversary, community, dropped, eventually, flakyAppends, flows, NEVER, Profile, RawPeer, stillHealthy, syncsWith, texts } from '../support/adversary.ts';
+import { Adversary, community, dropped, eventually, flakyAppends, flows, NEVER, Profile, RawPeer, stillHealthy, syncsWith, texts, victimAndHonest } from '../support/adversary.ts';
 import { deviceKey } from '../support/fixtures.ts';
 import { MemoryBus, until } from '../support/node-net.ts';
 
@@ -65,11 +65,7 @@ describe('limits', () => {
   });
 
   it('a flood of valid but unauthorized facts is bounded and counted, and honest messages keep flowing', async () => {
-    const bus = new MemoryBus();
-    const verify = webCryptoVerifier();
-    const victim = await Profile.open(bus, 'victim', { verify });
-    const honest = await Profile.open(bus, 'honest', { verify });
-    const { ch, ctx } = await community([victim, honest]);
+    const { bus, victim, honest, ch, ctx } = await victimAndHonest({ extra: { verify: webCryptoVerifier() } });
     // A stranger (no self-join) writes valid messages: each waits for a membership that never comes.
     const stranger = new Adversary('flooder');
     const flood = MAX_PENDING_PER_CONTEXT + 300;
@@ -85,11 +81,7 @@ describe('limits', () => {
   }, 120_000);
 
   it('a backdated flood (older than every honest fact) does not crowd honest messages out either', async () => {
-    const bus = new MemoryBus();
-    const verify = webCryptoVerifier();
-    const victim = await Profile.open(bus, 'victim', { verify });
-    const honest = await Profile.open(bus, 'honest', { verify });
-    const { ch, ctx } = await community([victim, honest]);
+    const { bus, victim, honest, ch, ctx } = await victimAndHonest({ extra: { verify: webCryptoVerifier() } });
     const stranger = new Adversary('old-flooder');
     const facts = Array.from({ length: MAX_PENDING_PER_CONTEXT + 10 }, (_, i) => stranger.message(ctx.ns, ch, `old flood ${i}`, { wall: 1_000 + i, logical: 0 }));
     ctx.inject(bus, facts, stranger.device);
@@ -99,12 +91,7 @@ describe('limits', () => {
   }, 120_000);
 
   it('replayed facts (gossip and sync, before and after a reopen) are idempotent: no duplicate messages', async () => {
-    const bus = new MemoryBus();
-    const victim = await Profile.open(bus, 'victim');
-    const honest = await Profile.open(bus, 'honest');
-    const { ch, ctx } = await community([victim, honest]);
-    const mallory = new Adversary('replayer');
-    await mallory.join(bus, ctx, [victim, honest]);
+    const { bus, victim, honest, ch, ctx, mallory } = await victimAndHonest({ mallory: 'replayer' });
     await flows(honest, [victim], ch, 'say it once');
     const once = victim.node.messages(ch).data.find((m) => m.text === 'say it once')!;
     const bytes = victim.node.journals.fact(once.id)!.bytes;

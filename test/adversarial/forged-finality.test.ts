@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { authorityNamespace, type FactId } from '../../src/core/ids.ts';
-import { Adversary, community, dropped, droppedLike, flows, isMember, Profile, stillHealthy, texts } from '../support/adversary.ts';
-import { MemoryBus, seededRandom, until } from '../support/node-net.ts';
+import { Adversary, dropped, droppedLike, flows, isMember, Profile, stillHealthy, texts, victimAndHonest } from '../support/adversary.ts';
+import { seededRandom, until } from '../support/node-net.ts';
 
 const HASH0 = '00'.repeat(32);
 const fakeSignature = (seed: string) => seededRandom(seed)(64);
 
-async function setup() {
-  const bus = new MemoryBus();
-  const victim = await Profile.open(bus, 'victim');
-  const honest = await Profile.open(bus, 'honest');
-  const { ch, ctx } = await community([victim, honest]);
-  const mallory = new Adversary('finality-mallory');
-  await mallory.join(bus, ctx, [victim, honest]);
-  return { bus, victim, honest, ch, ctx, mallory };
-}
+const setup = () => victimAndHonest({ mallory: 'finality-mallory' });
 
 /** Neither Finalized nor SoftSafe, in the details popover and in the message list of everyone. */
 function notSettled(ps: readonly Profile[], ch: string, id: FactId): void {

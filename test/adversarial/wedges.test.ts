@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cidOf } from '../../src/core/encoding/cid.ts';
 import type { ValidatedFact } from '../../src/core/facts/fact.ts';
-import { Adversary, CID_LIKE_MAP, community, deepArray, dropped, droppedLike, flows, isMember, Profile, stillHealthy, TAG42_CID, texts, watchCrashes } from '../support/adversary.ts';
-import { MemoryBus, until } from '../support/node-net.ts';
+import { Adversary, CID_LIKE_MAP, deepArray, dropped, droppedLike, flows, isMember, stillHealthy, TAG42_CID, texts, victimAndHonest, watchCrashes } from '../support/adversary.ts';
+import { until } from '../support/node-net.ts';
 
 /** Odd "genesis" bytes a binding may carry (its `data` holds at most 4 KiB). */
 const ODD_DATA: readonly [string, Uint8Array][] = [
@@ -12,13 +12,7 @@ const ODD_DATA: readonly [string, Uint8Array][] = [
   ['one byte', Uint8Array.of(0xff)],
 ];
 
-async function setup() {
-  const bus = new MemoryBus();
-  const victim = await Profile.open(bus, 'victim');
-  const honest = await Profile.open(bus, 'honest');
-  const { ch, ctx } = await community([victim, honest]);
-  return { bus, victim, honest, ch, ctx };
-}
+const setup = () => victimAndHonest();
 
 describe('wedges: odd bytes inside facts that are themselves valid', () => {
   it('member bindings whose genesis is odd CBOR are refused; later facts of the context are still admitted; the victim reopens', async () => {

@@ -1,6 +1,5 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE } from '@noble/curves/utils.js';
-import { sha512 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { toHex, utf8 } from '../../src/core/encoding/bytes.ts';
 import {
@@ -12,7 +11,6 @@ import {
   type FrostKeyPackage,
   type FrostSigners,
   type ParticipantId,
-  type RandomBytes,
 } from '../../src/core/crypto/frost.ts';
 import { dkgRound1, dkgRound2, dkgRound3, type DkgRound2Package } from '../../src/core/crypto/frost-dkg.ts';
 import {
@@ -25,16 +23,7 @@ import {
   type SigningCommitments,
 } from '../../src/core/crypto/frost-sign.ts';
 import { deviceKey } from '../support/fixtures.ts';
-
-/** Deterministic byte stream: the core only ever sees randomness we hand it. */
-function seeded(label: string): RandomBytes {
-  let counter = 0;
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let o = 0; o < n; o += 64) out.set(sha512(utf8.encode(`${label}/${counter++}`)).subarray(0, n - o), o);
-    return out;
-  };
-}
+import { seeded } from '../support/frost-group.ts';
 
 function frostError(fn: () => unknown): FrostError {
   try {

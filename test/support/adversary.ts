@@ -112,6 +112,20 @@ export async function community(profiles: readonly Profile[], name = 'general'):
   return { ch, code, ctx };
 }
 
+/**
+ * The usual scene: a victim and an honest member in one channel on a fresh bus; with `mallory`, an adversary
+ * that has joined it too (a member who turns hostile).
+ */
+export async function victimAndHonest(opts: { mallory?: string; extra?: Partial<NodeDeps> } = {}) {
+  const bus = new MemoryBus();
+  const victim = await Profile.open(bus, 'victim', opts.extra);
+  const honest = await Profile.open(bus, 'honest', opts.extra);
+  const { ch, ctx } = await community([victim, honest]);
+  const mallory = new Adversary(opts.mallory ?? 'mallory');
+  if (opts.mallory !== undefined) await mallory.join(bus, ctx, [victim, honest]);
+  return { bus, victim, honest, ch, ctx, mallory };
+}
+
 /** `from` writes a message and every one of `to` receives it: honest traffic still flows. */
 export async function flows(from: Profile, to: readonly Profile[], ch: ChannelId, text: string): Promise<void> {
   await from.node.sendMessage(ch, text);

@@ -10,7 +10,7 @@ import type { Namespace } from '../../src/core/ids.ts';
 import { deviceKey } from './fixtures.ts';
 
 /** Deterministic byte stream: the core only ever sees randomness we hand it. */
-function seeded(label: string): RandomBytes {
+export function seeded(label: string): RandomBytes {
   let counter = 0;
   return (n) => {
     const out = new Uint8Array(n);
