@@ -181,9 +181,12 @@ function summarise(side: string, timed: Timed[]): void {
   report(`sync.hostile.${side}.p99`, percentile(timed.map((t) => t.ms), 99), 'ms');
   report(`sync.hostile.${side}.tiny.worst`, worst(tiny, (t) => t.ms).ms, 'ms');
   report(`sync.hostile.${side}.tiny.p99`, percentile(tiny.map((t) => t.ms), 99), 'ms');
-  report(`sync.hostile.${side}.worst_per_reply_frame`, perFrame(worst(timed, perFrame)), 'ms');
+  const w = worst(timed, perFrame);
+  report(`sync.hostile.${side}.worst_per_reply_frame`, perFrame(w), 'ms');
+  report(`sync.hostile.${side}.worst_per_reply_frame.${w.label}.${w.bytes}B.${w.frames}frames`, w.ms, 'ms');
   report(`sync.hostile.${side}.most_reply_frames`, worst(timed, (t) => t.frames).frames, 'frames');
   for (const t of [...timed].sort((x, y) => y.ms - x.ms).slice(0, 3)) report(`sync.hostile.${side}.slowest.${t.label}.${t.bytes}B.${t.frames}frames`, t.ms, 'ms');
+  for (const t of [...tiny].sort((x, y) => y.ms - x.ms).slice(0, 2)) report(`sync.hostile.${side}.tiny.slowest.${t.label}.${t.bytes}B.${t.frames}frames`, t.ms, 'ms');
 }
 
 const opts = { frameLimit: LIMIT, maxMessages: MAX_MESSAGES };
@@ -217,6 +220,11 @@ function reconcileOnce(mine: ItemSet, reply: Uint8Array[]): { ms: number; frames
   const answer = fastest(() => respond(ib, first, opts));
   report('sync.hostile.baseline_d1.respond', answer.ms, 'ms');
   report('sync.hostile.baseline_d1.reconcile', reconcileOnce(ia, answer.out).ms, 'ms');
+  // Honest full frames: a new device (empty set) asks for everything; the reply is all cells and lists, the
+  // same kind of frames the worst hostile messages get, so its cost per frame is their yardstick.
+  const fresh = fastest(() => respond(set, new Reconciler(new ItemSet(), opts).initiate(), opts));
+  report('sync.hostile.baseline_bootstrap.respond_per_frame', fresh.ms / fresh.out.length, 'ms');
+  report('sync.hostile.baseline_bootstrap.respond_frames', fresh.out.length, 'frames');
 }
 summarise(
   'respond',

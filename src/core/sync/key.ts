@@ -98,11 +98,16 @@ function sameKey(ids: Uint8Array, a: number, b: number): boolean {
   return true;
 }
 
-/** The indices of packed ids in key order: least significant key byte first, each pass stable. */
+/** Below this many items an insertion sort beats the radix sort's fixed cost of 8 × 257 counters. */
+const RADIX_FROM = 64;
+
+/** The indices of packed ids in key order (stable). */
 function byKey(ids: Uint8Array): Uint32Array {
   const n = ids.length / ID;
   let order = new Uint32Array(n);
   for (let k = 0; k < n; k++) order[k] = k;
+  if (n < RADIX_FROM) return insertionByKey(ids, order);
+  // Radix: least significant key byte first, each pass stable.
   let next = new Uint32Array(n);
   const starts = new Uint32Array(257);
   for (let b = KEY_BYTES - 1; b >= 0; b--) {
@@ -116,4 +121,27 @@ function byKey(ids: Uint8Array): Uint32Array {
     [order, next] = [next, order];
   }
   return order;
+}
+
+/** Sorts `order` by the keys of the ids it points at, stably; quadratic, so only for short runs. */
+function insertionByKey(ids: Uint8Array, order: Uint32Array): Uint32Array {
+  for (let k = 1; k < order.length; k++) {
+    const p = order[k]!;
+    let q = k - 1;
+    while (q >= 0 && keyAfter(ids, order[q]!, p)) {
+      order[q + 1] = order[q]!;
+      q--;
+    }
+    order[q + 1] = p;
+  }
+  return order;
+}
+
+/** Whether the key of id a sorts strictly after the key of id b. */
+function keyAfter(ids: Uint8Array, a: number, b: number): boolean {
+  for (let k = 0; k < KEY_BYTES; k++) {
+    const d = ids[a * ID + k]! - ids[b * ID + k]!;
+    if (d !== 0) return d > 0;
+  }
+  return false;
 }
