@@ -148,21 +148,18 @@ export class IngestPipeline {
       }
       this.pending.remove(context, refused);
       candidates = candidates.filter((f) => !refused.has(f.id));
-      if (batch.length > 0) {
-        try {
-          await this.deps.commit(batch);
-        } catch (e) {
-          // Held: the next delivery or timer tries again; nothing of the batch was stored.
-          this.deps.countDrop(`commit-failed:${codeOf(e)}`);
-          this.pending.add(context, candidates, (r) => this.deps.countDrop(r));
-          return;
-        }
-        const done = new Set(batch.map((f) => f.id));
-        this.pending.remove(context, done);
-        candidates = candidates.filter((f) => !done.has(f.id));
-        await this.deps.admitted(context, batch).catch((e: unknown) => this.deps.countDrop(`admitted-hook:${codeOf(e)}`));
-      }
       if (batch.length === 0) break;
+      try {
+        await this.deps.commit(batch);
+      } catch (e) {
+        // Held: the next delivery or timer tries again; nothing of the batch was stored.
+        this.deps.countDrop(`commit-failed:${codeOf(e)}`);
+        break;
+      }
+      const done = new Set(batch.map((f) => f.id));
+      this.pending.remove(context, done);
+      candidates = candidates.filter((f) => !done.has(f.id));
+      await this.deps.admitted(context, batch).catch((e: unknown) => this.deps.countDrop(`admitted-hook:${codeOf(e)}`));
     }
     this.pending.add(context, candidates, (r) => this.deps.countDrop(r));
   }
