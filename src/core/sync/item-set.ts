@@ -136,6 +136,21 @@ export class ItemSet {
   }
 
   /** The ids at positions [i, j), packed back to back (a copy). */
+  /** The keys (first KEY_BYTES of each id) of the items at positions [i, j), packed, in position order. */
+  keyBytes(i: number, j: number): Uint8Array {
+    const n = Math.max(0, j - i);
+    const out = new Uint8Array(n * KEY_BYTES);
+    if (n === 0) return out;
+    this.steps += n;
+    let [c, o] = this.locate(i);
+    for (let at = 0; at < n; c++, o = 0) {
+      const ids = this.chunks[c]!.ids;
+      // Byte by byte: a view per item would cost an allocation per item.
+      for (; at < n && o * ID_BYTES < ids.length; at++, o++) for (let b = 0; b < KEY_BYTES; b++) out[at * KEY_BYTES + b] = ids[o * ID_BYTES + b]!;
+    }
+    return out;
+  }
+
   idBytes(i: number, j: number): Uint8Array {
     const out = new Uint8Array(Math.max(0, j - i) * ID_BYTES);
     if (out.length === 0) return out;
@@ -194,15 +209,17 @@ export class ItemSet {
     let base = this.countBefore(c);
     this.chunkSumBefore(c, before, 0);
     this.steps += cuts.length;
-    cuts.forEach((p, k) => {
+    // A plain loop with the limbs copied by hand: a peer can ask for thousands of cells per message.
+    for (let k = 0; k < cuts.length; k++) {
+      const p = cuts[k]!;
       for (let chunk = this.chunks[c]; chunk !== undefined && base + chunk.times.length <= p; chunk = this.chunks[++c]) {
         addLimbs(before, 0, chunk.sums, chunk.times.length * LIMBS);
         base += chunk.times.length;
         this.steps++;
       }
-      prefix.set(before, k * LIMBS);
+      for (let l = 0; l < LIMBS; l++) prefix[k * LIMBS + l] = before[l]!;
       if (p > base) addLimbs(prefix, k * LIMBS, this.chunks[c]!.sums, (p - base) * LIMBS);
-    });
+    }
     for (let k = cuts.length - 1; k > 0; k--) subLimbs(prefix, k * LIMBS, prefix, (k - 1) * LIMBS);
     return cuts.slice(1).map((p, k) => ({ count: p - cuts[k]!, sum: limbsToBytes(prefix, (k + 1) * LIMBS) }));
   }

@@ -65,7 +65,7 @@ export interface KeyRuns {
  */
 export function keyRuns(set: ItemSet, i: number, j: number): KeyRuns {
   const packed = set.idBytes(i, j);
-  const order = byKey(packed);
+  const order = byKey(packed, ID);
   const ids = new Uint8Array(packed.length);
   // Copied a 32-bit word at a time: a view per id would cost an allocation per item.
   const [from, to] = [new Uint32Array(packed.buffer, packed.byteOffset, packed.length / 4), new Uint32Array(ids.buffer)];
@@ -73,7 +73,7 @@ export function keyRuns(set: ItemSet, i: number, j: number): KeyRuns {
   const keys = new Uint8Array(order.length * KEY_BYTES);
   for (let k = 0; k < order.length; k++) {
     for (let w = 0; w < ID / 4; w++) to[k * (ID / 4) + w] = from[order[k]! * (ID / 4) + w]!;
-    if (k > 0 && sameKey(ids, k - 1, k)) continue;
+    if (k > 0 && sameBytes(ids, (k - 1) * ID, ids, k * ID)) continue;
     for (let b = 0; b < KEY_BYTES; b++) keys[starts.length * KEY_BYTES + b] = ids[k * ID + b]!;
     starts.push(k);
   }
@@ -88,35 +88,49 @@ export function idsOfRun(runs: KeyRuns, g: number): Uint8Array[] {
   return out;
 }
 
-/** The distinct keys of the items at positions [i, j), sorted by bytes and packed: every list on the wire. */
+/**
+ * The distinct keys of the items at positions [i, j), sorted by bytes and packed: every list on the wire.
+ * Sorts the keys alone (a quarter of the bytes of the ids), since lists are what a peer can ask for most.
+ */
 export function sortedKeys(set: ItemSet, i: number, j: number): Uint8Array {
-  return keyRuns(set, i, j).keys;
+  const keys = set.keyBytes(i, j);
+  const order = byKey(keys, KEY_BYTES);
+  const out = new Uint8Array(keys.length);
+  let m = 0;
+  for (let k = 0; k < order.length; k++) {
+    const p = order[k]! * KEY_BYTES;
+    if (m > 0 && sameBytes(out, (m - 1) * KEY_BYTES, keys, p)) continue;
+    for (let b = 0; b < KEY_BYTES; b++) out[m * KEY_BYTES + b] = keys[p + b]!;
+    m++;
+  }
+  return out.subarray(0, m * KEY_BYTES);
 }
 
-function sameKey(ids: Uint8Array, a: number, b: number): boolean {
-  for (let k = 0; k < KEY_BYTES; k++) if (ids[a * ID + k] !== ids[b * ID + k]) return false;
+/** Whether the key at byte offset a of x equals the key at offset b of y. */
+function sameBytes(x: Uint8Array, a: number, y: Uint8Array, b: number): boolean {
+  for (let k = 0; k < KEY_BYTES; k++) if (x[a + k] !== y[b + k]) return false;
   return true;
 }
 
 /** Below this many items an insertion sort beats the radix sort's fixed cost of 8 × 257 counters. */
 const RADIX_FROM = 64;
 
-/** The indices of packed ids in key order (stable). */
-function byKey(ids: Uint8Array): Uint32Array {
-  const n = ids.length / ID;
+/** The indices of packed records (ids, or bare keys: `stride` bytes each) in key order, stably. */
+function byKey(ids: Uint8Array, stride: number): Uint32Array {
+  const n = ids.length / stride;
   let order = new Uint32Array(n);
   for (let k = 0; k < n; k++) order[k] = k;
-  if (n < RADIX_FROM) return insertionByKey(ids, order);
+  if (n < RADIX_FROM) return insertionByKey(ids, stride, order);
   // Radix: least significant key byte first, each pass stable.
   let next = new Uint32Array(n);
   const starts = new Uint32Array(257);
   for (let b = KEY_BYTES - 1; b >= 0; b--) {
     starts.fill(0);
-    for (let k = 0; k < n; k++) starts[ids[k * ID + b]! + 1]!++;
+    for (let k = 0; k < n; k++) starts[ids[k * stride + b]! + 1]!++;
     for (let v = 0; v < 256; v++) starts[v + 1]! += starts[v]!;
     for (let k = 0; k < n; k++) {
       const p = order[k]!;
-      next[starts[ids[p * ID + b]!]!++] = p;
+      next[starts[ids[p * stride + b]!]!++] = p;
     }
     [order, next] = [next, order];
   }
@@ -124,11 +138,11 @@ function byKey(ids: Uint8Array): Uint32Array {
 }
 
 /** Sorts `order` by the keys of the ids it points at, stably; quadratic, so only for short runs. */
-function insertionByKey(ids: Uint8Array, order: Uint32Array): Uint32Array {
+function insertionByKey(ids: Uint8Array, stride: number, order: Uint32Array): Uint32Array {
   for (let k = 1; k < order.length; k++) {
     const p = order[k]!;
     let q = k - 1;
-    while (q >= 0 && keyAfter(ids, order[q]!, p)) {
+    while (q >= 0 && keyAfter(ids, stride, order[q]!, p)) {
       order[q + 1] = order[q]!;
       q--;
     }
@@ -137,10 +151,10 @@ function insertionByKey(ids: Uint8Array, order: Uint32Array): Uint32Array {
   return order;
 }
 
-/** Whether the key of id a sorts strictly after the key of id b. */
-function keyAfter(ids: Uint8Array, a: number, b: number): boolean {
+/** Whether the key of record a sorts strictly after the key of record b. */
+function keyAfter(ids: Uint8Array, stride: number, a: number, b: number): boolean {
   for (let k = 0; k < KEY_BYTES; k++) {
-    const d = ids[a * ID + k]! - ids[b * ID + k]!;
+    const d = ids[a * stride + k]! - ids[b * stride + k]!;
     if (d !== 0) return d > 0;
   }
   return false;

@@ -96,8 +96,12 @@ function replyToList(set: ItemSet, w: RoundWriter, p: Place, theirs: Uint8Array,
   let b = 0;
   while (a < keyCount(ours) || b < listed) {
     const c = a === keyCount(ours) ? 1 : b === listed ? -1 : compareKeysAt(ours, a, theirs, b);
-    if (c < 0) missing.set(ours.subarray(a * KEY_BYTES, ++a * KEY_BYTES), m++ * KEY_BYTES);
-    else if (c > 0) {
+    if (c < 0) {
+      // Byte by byte: a view per key would cost an allocation per key.
+      for (let k = 0; k < KEY_BYTES; k++) missing[m * KEY_BYTES + k] = ours[a * KEY_BYTES + k]!;
+      a++;
+      m++;
+    } else if (c > 0) {
       lacking[b >>> 3]! |= 1 << (b & 7);
       b++;
     } else {
