@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { newInstance, step, type ConsensusEffect, type ConsensusEvent, type ConsensusInstance, type ShareMsg } from '../../src/core/consensus/instance.ts';
+import { newInstance, step, type ConsensusEffect, type ConsensusEvent, type ConsensusInstance, type ShareMsg, type SigningSession } from '../../src/core/consensus/instance.ts';
 import { approveSigning, WitnessError, type SignedLedger } from '../../src/core/consensus/witness.ts';
 
 const CID = 'cid-1';
@@ -19,7 +19,7 @@ function prng(seed: number): () => number {
 }
 
 type Msg =
-  | { to: string; kind: 'execute'; from: string; result: string }
+  | { to: string; kind: 'execute'; from: string; result: string; session: SigningSession }
   | { to: string; kind: 'share'; msg: ShareMsg }
   | { to: string; kind: 'commit'; result: string };
 
@@ -54,7 +54,8 @@ function apply(w: World, at: string, e: ConsensusEvent, everyone: readonly strin
   w.instances.set(at, r.state);
   for (const fx of r.effects) {
     if (fx.t === 'aggregate') {
-      expect(fx.shares.length).toBe(r.state.set.threshold);
+      expect(fx.shares.map((x) => x.witness)).toEqual(fx.session.signers);
+      expect(fx.session.signers.length).toBeGreaterThanOrEqual(r.state.set.threshold);
       w.firstCommitAt ??= w.now;
       w.aggregates.push({ at, result: fx.result, shares: fx.shares, knownEquivocators: [...r.state.equivocations.keys()] });
       for (const to of everyone) w.queue.push({ to, kind: 'commit', result: fx.result });
@@ -72,7 +73,8 @@ interface Scenario {
   readonly t: number;
   readonly f: number;
   readonly silent: readonly string[];
-  readonly proposers: readonly { id: string; result: string }[];
+  /** Each proposer's fast-path session: the first t witnesses, or with `last`, the last t. */
+  readonly proposers: readonly { id: string; result: string; last?: boolean }[];
   /** Proposers that stop after sending Execute (they never aggregate). */
   readonly crashedProposers?: readonly string[];
   readonly seed: number;
@@ -86,8 +88,12 @@ function run(sc: Scenario): World {
   const everyone = [...witnesses, ...sc.proposers.map((p) => p.id)];
   const w = world(sc.n, sc.t, sc.proposers.map((p) => p.id));
   const made = new Map<string, ShareMsg[]>();
-  for (const p of sc.proposers) for (const to of witnesses) w.queue.push({ to, kind: 'execute', from: p.id, result: p.result });
-  const shareOf = (witness: string, result: string): ShareMsg => ({ witness, result, share: Uint8Array.of(witness.length, result.length) });
+  for (const p of sc.proposers) {
+    const signers = p.last ? witnesses.slice(sc.n - sc.t) : witnesses.slice(0, sc.t);
+    const session = { id: `${p.id}-fast`, signers };
+    for (const to of signers) w.queue.push({ to, kind: 'execute', from: p.id, result: p.result, session });
+  }
+  const shareOf = (witness: string, result: string, session: SigningSession): ShareMsg => ({ witness, result, session, share: Uint8Array.of(witness.length, result.length) });
   for (let steps = 0; steps < 20_000; steps++) {
     if (w.queue.length === 0) {
       // Quiet: let time pass; witnesses past T_fallback gossip the shares they made to every participant.
@@ -105,7 +111,7 @@ function run(sc: Scenario): World {
     if (sc.silent.includes(m.to) || sc.crashedProposers?.includes(m.to)) continue;
     if (m.kind === 'execute') {
       let share: ShareMsg;
-      if (byzantine.has(m.to)) share = shareOf(m.to, m.result);
+      if (byzantine.has(m.to)) share = shareOf(m.to, m.result, m.session);
       else {
         try {
           w.ledgers.set(m.to, approveSigning(w.ledgers.get(m.to)!, CID, PRESTATE, PRESTATE, m.result));
@@ -113,7 +119,7 @@ function run(sc: Scenario): World {
           expect(e).toBeInstanceOf(WitnessError);
           continue;
         }
-        share = shareOf(m.to, m.result);
+        share = shareOf(m.to, m.result, m.session);
       }
       made.set(m.to, [...(made.get(m.to) ?? []), share]);
       w.queue.push({ to: m.from, kind: 'share', msg: share });
@@ -152,7 +158,7 @@ describe('Aura Consensus instance', () => {
   });
 
   it('an equivocating witness is detected with both shares, excluded, and never counted twice', () => {
-    const w = run({ n: 4, t: 3, f: 1, silent: [], proposers: [{ id: 'p', result: 'A' }, { id: 'q', result: 'B' }], seed: 11 });
+    const w = run({ n: 3, t: 3, f: 1, silent: [], proposers: [{ id: 'p', result: 'A' }, { id: 'q', result: 'B', last: true }], seed: 11 });
     const seenBy = [...w.equivocationsSeen].filter(([, s]) => s.has('w0')).map(([at]) => at);
     expect(seenBy.length).toBeGreaterThan(0);
     for (const at of seenBy) {
@@ -167,7 +173,7 @@ describe('Aura Consensus instance', () => {
     fc.assert(
       fc.property(safeSizes, fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.boolean(), ({ n, t, f }, seed, silentOne) => {
         const silent = silentOne && n - 1 > f ? [`w${n - 1}`] : [];
-        const w = run({ n, t, f, silent, proposers: [{ id: 'p', result: 'A' }, { id: 'q', result: 'B' }], seed });
+        const w = run({ n, t, f, silent, proposers: [{ id: 'p', result: 'A' }, { id: 'q', result: 'B', last: true }], seed });
         const results = new Set(w.aggregates.map((a) => a.result));
         expect(results.size).toBeLessThanOrEqual(1);
         for (const inst of w.instances.values()) {
@@ -178,6 +184,7 @@ describe('Aura Consensus instance', () => {
         for (const a of w.aggregates) {
           const signers = a.shares.map((s) => s.witness);
           expect(new Set(signers).size).toBe(t);
+          expect(a.shares.every((x) => x.result === a.result)).toBe(true);
           for (const s of signers) expect(a.knownEquivocators).not.toContain(s);
         }
       }),
@@ -193,6 +200,22 @@ describe('Aura Consensus instance', () => {
     s = step(s, { t: 'fail', reason: 'timeout' }).state;
     expect(s.phase).toBe('Committed');
     expect(() => newInstance(CID, PRESTATE, { witnesses: ['a', 'b'], threshold: 3 }, T_FALLBACK)).toThrow(RangeError);
+  });
+
+  it('shares count only within their signing session: a malformed session is ignored; the fast path and a fallback session are two', () => {
+    let s = step(newInstance(CID, PRESTATE, { witnesses: ['a', 'b', 'c'], threshold: 2 }, T_FALLBACK), { t: 'start', now: 0 }).state;
+    const share = (witness: string, signers: string[], id = 'x'): ShareMsg => ({ witness, result: 'A', session: { id, signers }, share: new Uint8Array(1) });
+    for (const bad of [share('a', ['a']), share('a', ['b', 'c']), share('a', ['b', 'a']), share('a', ['a', 'z']), share('z', ['a', 'z'])]) {
+      expect(step(s, { t: 'share', msg: bad }).state).toBe(s);
+    }
+    s = step(s, { t: 'share', msg: share('a', ['a', 'b'], 'fast') }).state;
+    // b's share in another session does not complete the fast one…
+    const other = step(s, { t: 'share', msg: share('b', ['b', 'c'], 'fallback') });
+    expect(other.effects).toEqual([]);
+    // …its share in the fast session does, and signing one result in two sessions is no equivocation.
+    const done = step(other.state, { t: 'share', msg: share('b', ['a', 'b'], 'fast') });
+    expect(done.effects.map((e) => e.t)).toEqual(['aggregate']);
+    expect(done.state.equivocations.size).toBe(0);
   });
 
   it('an honest witness signs one result per (cid, prestate), again on retransmission, and only on its prestate', () => {

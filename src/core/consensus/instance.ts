@@ -11,11 +11,21 @@ export interface WitnessSet {
   readonly threshold: number;
 }
 
+/**
+ * One FROST signing round: its signers (sorted, ≥ t, all witnesses) and an id naming their nonce commitments.
+ * A share only combines with shares of the same session, so the fast path and a fallback run are two sessions.
+ */
+export interface SigningSession {
+  readonly id: string;
+  readonly signers: readonly WitnessId[];
+}
+
 /** One witness's signature share on one result of one instance (verified by the shell before it gets here). */
 export interface ShareMsg {
   readonly witness: WitnessId;
   /** Hash of the operation the witness signs as the outcome of (cid, prestate). */
   readonly result: Hash32;
+  readonly session: SigningSession;
   readonly share: Uint8Array;
 }
 
@@ -24,6 +34,13 @@ export interface Equivocation {
   readonly witness: WitnessId;
   readonly first: ShareMsg;
   readonly second: ShareMsg;
+}
+
+export interface WitnessShares {
+  readonly result: Hash32;
+  /** Its first share seen: the evidence kept if it ever signs another result. */
+  readonly first: ShareMsg;
+  readonly sessions: ReadonlyMap<string, ShareMsg>;
 }
 
 export type ConsensusPhase = 'Pending' | 'FastPathActive' | 'FallbackActive' | 'Committed' | 'Failed';
@@ -37,8 +54,8 @@ export interface ConsensusInstance {
   readonly startedAt: PhysicalTime | null;
   /** T_fallback: how long the fast path may take before witnesses gossip their shares (2–3 × RTT). */
   readonly fallbackAfterMs: number;
-  /** The first share of each witness not known to equivocate. */
-  readonly shares: ReadonlyMap<WitnessId, ShareMsg>;
+  /** Each witness not known to equivocate: the result it signs, and its share in each session, by session id. */
+  readonly shares: ReadonlyMap<WitnessId, WitnessShares>;
   readonly equivocations: ReadonlyMap<WitnessId, Equivocation>;
   /** The committed result, once a verified commit was seen. */
   readonly committed: Hash32 | null;
@@ -56,8 +73,8 @@ export type ConsensusEvent =
   | { readonly t: 'fail'; readonly reason: string };
 
 export type ConsensusEffect =
-  /** ≥ t matching shares of distinct, non-equivocating witnesses: aggregate them and publish the commit. */
-  | { readonly t: 'aggregate'; readonly result: Hash32; readonly shares: readonly ShareMsg[] }
+  /** Every signer of a session (≥ t, none equivocating) signed one result: aggregate and publish the commit. */
+  | { readonly t: 'aggregate'; readonly result: Hash32; readonly session: SigningSession; readonly shares: readonly ShareMsg[] }
   /** The fast path ran out of time: gossip our shares to the other witnesses. */
   | { readonly t: 'gossip' }
   | { readonly t: 'equivocation'; readonly evidence: Equivocation };
@@ -86,8 +103,8 @@ const done = (s: ConsensusInstance) => s.phase === 'Committed' || s.phase === 'F
 
 /**
  * The transition function. Deterministic: the same events in the same order give the same state and effects;
- * shares are counted per witness, so their arrival order changes nothing but which equivocating share is
- * "first". A commit is final: later events never move a Committed instance, and a second commit with another
+ * shares are kept per witness and session, so their arrival order changes nothing but which equivocating share
+ * is "first". A commit is final: later events never move a Committed instance, and a second commit with another
  * result is recorded as a conflict, never adopted — at most one commit per (cid, prestate).
  */
 export function step(s: ConsensusInstance, e: ConsensusEvent): { state: ConsensusInstance; effects: ConsensusEffect[] } {
@@ -109,20 +126,31 @@ export function step(s: ConsensusInstance, e: ConsensusEvent): { state: Consensu
 }
 
 function receiveShare(s: ConsensusInstance, msg: ShareMsg): { state: ConsensusInstance; effects: ConsensusEffect[] } {
-  if (!s.set.witnesses.includes(msg.witness) || s.equivocations.has(msg.witness)) return { state: s, effects: [] };
+  if (!validSession(s.set, msg) || s.equivocations.has(msg.witness)) return { state: s, effects: [] };
   const prior = s.shares.get(msg.witness);
-  if (prior !== undefined) {
-    if (prior.result === msg.result) return { state: s, effects: [] };
+  if (prior !== undefined && prior.result !== msg.result) {
     // Two results from one witness for one (cid, prestate): it is out of this instance, with the evidence.
-    const evidence: Equivocation = { witness: msg.witness, first: prior, second: msg };
+    const evidence: Equivocation = { witness: msg.witness, first: prior.first, second: msg };
     const shares = new Map(s.shares);
     shares.delete(msg.witness);
     return { state: { ...s, shares, equivocations: new Map(s.equivocations).set(msg.witness, evidence) }, effects: [{ t: 'equivocation', evidence }] };
   }
-  const state = { ...s, shares: new Map(s.shares).set(msg.witness, msg) };
+  if (prior?.sessions.has(msg.session.id)) return { state: s, effects: [] };
+  const sessions = new Map(prior?.sessions ?? []).set(msg.session.id, msg);
+  const state = { ...s, shares: new Map(s.shares).set(msg.witness, { result: msg.result, first: prior?.first ?? msg, sessions }) };
   if (done(s)) return { state, effects: [] };
-  const matching = [...state.shares.values()].filter((m) => m.result === msg.result).sort((a, b) => compareStrings(a.witness, b.witness));
-  // Exactly when the threshold is reached, so one instance asks to aggregate each result once.
-  if (matching.length !== s.set.threshold) return { state, effects: [] };
-  return { state, effects: [{ t: 'aggregate', result: msg.result, shares: matching }] };
+  const inSession = msg.session.signers.map((w) => state.shares.get(w)).map((x) => (x?.result === msg.result ? x.sessions.get(msg.session.id) : undefined));
+  // Exactly when the session's last share arrives, so one instance asks to aggregate each session once.
+  if (inSession.some((x) => x === undefined)) return { state, effects: [] };
+  return { state, effects: [{ t: 'aggregate', result: msg.result, session: msg.session, shares: inSession as ShareMsg[] }] };
+}
+
+/** A session of at least t distinct witnesses of the set, sorted, that includes the share's witness. */
+function validSession(set: WitnessSet, msg: ShareMsg): boolean {
+  const signers = msg.session.signers;
+  if (signers.length < set.threshold || !signers.includes(msg.witness)) return false;
+  for (let k = 0; k < signers.length; k++) {
+    if (!set.witnesses.includes(signers[k]!) || (k > 0 && compareStrings(signers[k - 1]!, signers[k]!) >= 0)) return false;
+  }
+  return true;
 }
