@@ -25,15 +25,18 @@ export interface WitnessGroup {
   sign(message: Uint8Array): Uint8Array;
 }
 
-export function witnessGroup(seed: string): WitnessGroup {
-  const ids = [1, 2, 3].map(participantIdFromNumber);
-  const signers = { min: 2, max: 3 };
+/** Key packages of a real DKG among n participants with threshold t, deterministic from `seed`. */
+export function frostKeys(seed: string, n = 3, t = 2): FrostKeyPackage[] {
+  const ids = Array.from({ length: n }, (_, k) => participantIdFromNumber(k + 1));
+  const signers = { min: t, max: n };
   const round1 = ids.map((id) => dkgRound1(id, signers, seeded(`${seed}/dkg/${id}`)));
   const othersOf = (i: number) => round1.filter((_, j) => j !== i).map((r) => r.package);
   const outgoing = round1.map((r, i) => dkgRound2(r.state, othersOf(i)));
-  const keys: FrostKeyPackage[] = round1.map((r, i) =>
-    dkgRound3(r.state, othersOf(i), outgoing.flatMap((out) => out.filter((m) => m.to === ids[i]).map((m) => m.package))),
-  );
+  return round1.map((r, i) => dkgRound3(r.state, othersOf(i), outgoing.flatMap((out) => out.filter((m) => m.to === ids[i]).map((m) => m.package))));
+}
+
+export function witnessGroup(seed: string): WitnessGroup {
+  const keys = frostKeys(seed);
   let session = 0;
   return {
     groupKey: groupPublicKey(keys[0]!.public),
