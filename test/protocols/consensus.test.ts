@@ -5,6 +5,7 @@ import { contextNamespace } from '../../src/core/ids.ts';
 import { ConsensusCoordinator, ShareError } from '../../src/protocols/consensus/coordinator.ts';
 import { executeRequest, type CommitDecision } from '../../src/protocols/consensus/execute.ts';
 import { SignerError, WitnessSigner } from '../../src/protocols/consensus/witness-signer.ts';
+import { decodeConsensusMessage, encodeConsensusMessage, executeFromWire, executeToWire } from '../../src/protocols/consensus/wire.ts';
 import { frostKeys, seeded } from '../support/frost-group.ts';
 
 const ns = contextNamespace('ctx-consensus');
@@ -34,6 +35,24 @@ describe('consensus with real FROST shares', () => {
     const forged = { ...commit, signature: commit.signature.map((b, i) => (i === 0 ? b ^ 1 : b)) };
     expect(commitVerifies(ns, forged, coord.groupKey)).toBe(false);
     expect(commitVerifies(ns, { ...commit, covers: [...COVERS, 'bafyreib'] }, coord.groupKey)).toBe(false);
+  });
+
+  it('through the wire: Execute and shares encoded and decoded by each side commit the same way', () => {
+    const { signers, published, set, pub } = witnesses('wire');
+    const req = executeRequest(ns, decision(COVERS), signers.slice(0, 2).map((s) => published.get(s.participant)![0]!));
+    const coord = new ConsensusCoordinator(pub, set, req, 0, 100);
+    const sent = decodeConsensusMessage(encodeConsensusMessage(executeToWire(req)));
+    if (sent.type !== 'execute') throw new Error('expected execute');
+    const got = executeFromWire(sent);
+    expect(got.session).toEqual(req.session);
+    let commit = null;
+    for (const s of signers.slice(0, 2)) {
+      const share = s.sign(got, PRESTATE);
+      const back = decodeConsensusMessage(encodeConsensusMessage({ type: 'share', ns, session: got.session.id, participant: share.participant, share: share.share }));
+      if (back.type !== 'share') throw new Error('expected share');
+      commit = coord.receive(back.session, { participant: back.participant, share: back.share });
+    }
+    expect(commit !== null && commitVerifies(ns, commit, coord.groupKey)).toBe(true);
   });
 
   it('fallback: with a signer silent, a second session among the witnesses that answer commits the same decision', () => {
