@@ -8,9 +8,9 @@ import {
   SealError,
   open,
   seal,
-  type SealErrorCode,
 } from '../../src/core/crypto/seal.ts';
 import { fromHex, toHex, utf8 } from '../../src/core/encoding/bytes.ts';
+import { errorCode } from '../support/typed-outcome.ts';
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
 const secretArb = bytes(32);
@@ -23,15 +23,7 @@ async function webHkdf(secret: Uint8Array, info: string, bits: number): Promise<
   return new Uint8Array(await webcrypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt, info: utf8.encode(info) }, ikm, bits));
 }
 
-function sealErrorCode(f: () => unknown): SealErrorCode | 'none' {
-  try {
-    f();
-    return 'none';
-  } catch (e) {
-    if (e instanceof SealError) return e.code;
-    throw e;
-  }
-}
+const sealErrorCode = (f: () => unknown) => errorCode(f, SealError);
 
 describe('context topic and key', () => {
   it('are HKDF-SHA256(secret, salt "aura/context/v1") with infos "topic" and "seal-key"', async () => {

@@ -14,19 +14,11 @@ import {
   encodeEnvelope,
   envelopeSize,
   packEnvelopes,
-  type EnvelopeErrorCode,
 } from '../../src/core/net/gossip-envelope.ts';
 import { deviceKey, Writer } from '../support/fixtures.ts';
+import { errorCode } from '../support/typed-outcome.ts';
 
-function codeOf(f: () => unknown): EnvelopeErrorCode | 'none' {
-  try {
-    f();
-    return 'none';
-  } catch (e) {
-    if (e instanceof EnvelopeError) return e.code;
-    throw e;
-  }
-}
+const codeOf = (f: () => unknown) => errorCode(f, EnvelopeError);
 
 /** A recognisable fact-sized blob: its first two bytes carry its index so order is checkable. */
 function blob(len: number, index: number): Uint8Array {

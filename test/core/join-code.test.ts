@@ -10,21 +10,13 @@ import {
   decodeJoinCode,
   encodeJoinCode,
   type JoinCode,
-  type JoinCodeErrorCode,
 } from '../../src/core/facts/join-code.ts';
+import { errorCode } from '../support/typed-outcome.ts';
 
 const secret = Uint8Array.from({ length: 32 }, (_, i) => i * 7);
 const sample: JoinCode = { context: 'ctx-bafyreigh2akiscaildc', secret, name: 'Book club' };
 
-function codeOf(f: () => unknown): JoinCodeErrorCode | 'none' {
-  try {
-    f();
-    return 'none';
-  } catch (e) {
-    if (e instanceof JoinCodeError) return e.code;
-    throw e;
-  }
-}
+const codeOf = (f: () => unknown) => errorCode(f, JoinCodeError);
 
 /** Builds a join code around any value with a correct checksum, to reach the checks behind it. */
 function wrap(body: Uint8Array): string {

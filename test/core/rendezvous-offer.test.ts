@@ -4,7 +4,7 @@ import { decodeCanonical, encodeCanonical } from '../../src/core/encoding/cbor.t
 import { createOffer, MAX_OFFER_TTL_MS, OfferError, rendezvousTopic, verifyOffer, type Offer, type OfferErrorCode } from '../../src/core/rendezvous/offer.ts';
 import { cborInputs } from '../support/cbor-arbitrary.ts';
 import { deviceKey } from '../support/fixtures.ts';
-import { linear, typedOutcome } from '../support/typed-outcome.ts';
+import { errorCode, linear, typedOutcome } from '../support/typed-outcome.ts';
 
 const NOW = 1_800_000_000_000;
 const secret = new Uint8Array(32).fill(7);
@@ -12,15 +12,7 @@ const other = new Uint8Array(32).fill(8);
 const alice = deviceKey('rdv-alice');
 const content = { purpose: 'enroll' as const, addrs: ['/ip4/127.0.0.1/tcp/9090/ws/p2p-circuit/webrtc'], expires: NOW + 60_000, nonce: new Uint8Array(16).fill(1) };
 const good = createOffer(alice, secret, content);
-const codeOf = (f: () => unknown): OfferErrorCode | 'ok' => {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof OfferError) return e.code;
-    throw e;
-  }
-};
+const codeOf = (f: () => unknown) => errorCode(f, OfferError);
 /** The offer with some fields replaced, re-encoded (its MAC and signature no longer match). */
 const edited = (patch: Partial<Offer>) => encodeCanonical({ ...decodeCanonical<Offer>(good), ...patch }).slice();
 

@@ -49,3 +49,14 @@ export function linear(length: number, run: (meter: WorkMeter) => unknown): () =
     }
   };
 }
+
+/** The code of the typed error `run` throws (of class `type`), or 'none' when it returns; anything else is rethrown. */
+export function errorCode<E extends AuraError>(run: () => unknown, type: ErrorClass<E>): E['code'] | 'none' {
+  try {
+    run();
+    return 'none';
+  } catch (e) {
+    if (e instanceof type) return e.code;
+    throw e;
+  }
+}

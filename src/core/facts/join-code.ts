@@ -1,10 +1,8 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { base32 } from 'multiformats/bases/base32';
-import { bytesEqual, concatBytes } from '../encoding/bytes.ts';
-import { decodeCanonical, encodeCanonical, type WorkMeter } from '../encoding/cbor.ts';
+import type { WorkMeter } from '../encoding/cbor.ts';
 import { CONTEXT_SECRET_BYTES } from '../crypto/context-keys.ts';
 import { AuraError } from '../errors.ts';
 import type { ContextId } from '../ids.ts';
+import { decodeCodeText, encodeCodeText } from './code-text.ts';
 import { SchemaError, bytes, ident, int, obj, str } from './schema.ts';
 
 /**
@@ -20,7 +18,6 @@ export interface JoinCode {
 
 export const JOIN_CODE_PREFIX = 'aura-join:';
 export const JOIN_CODE_VERSION = 1;
-const CHECKSUM_BYTES = 4;
 /** Far above any code we make (a 64-character name is at most ~500 characters of code), far below real work. */
 export const MAX_JOIN_CODE_CHARS = 4_096;
 
@@ -56,42 +53,19 @@ function checkSchema(value: unknown): ReturnType<typeof schema> {
   return checked;
 }
 
-function checksum(body: Uint8Array): Uint8Array {
-  return sha256(body).subarray(0, CHECKSUM_BYTES);
-}
-
 export function encodeJoinCode(code: JoinCode): string {
   const value = { v: JOIN_CODE_VERSION, c: code.context, s: code.secret, ...(code.name === undefined ? {} : { n: code.name }) };
   checkSchema(value);
-  const body = encodeCanonical(value).slice();
-  return JOIN_CODE_PREFIX + base32.baseEncode(concatBytes(body, checksum(body)));
+  return encodeCodeText(JOIN_CODE_PREFIX, value);
 }
+
+const TEXT_FAILURES = { WrongPrefix: 'NotAJoinCode', Corrupt: 'Corrupt', Malformed: 'Malformed' } as const;
 
 /** Accepts surrounding whitespace and any letter case, nothing else: the text must be the one encoding. */
 export function decodeJoinCode(text: string, meter?: WorkMeter): JoinCode {
-  if (text.length > MAX_JOIN_CODE_CHARS) throw new JoinCodeError('Corrupt', `longer than ${MAX_JOIN_CODE_CHARS} characters`);
-  const t = text.trim().toLowerCase();
-  if (!t.startsWith(JOIN_CODE_PREFIX)) throw new JoinCodeError('NotAJoinCode', `expected "${JOIN_CODE_PREFIX}…"`);
-  const b32 = t.slice(JOIN_CODE_PREFIX.length);
-  let raw: Uint8Array;
-  try {
-    raw = base32.baseDecode(b32);
-  } catch {
-    throw new JoinCodeError('Corrupt', 'not base32');
-  }
-  // The decoder tolerates padding; refusing anything but the canonical text keeps one code per invitation.
-  if (base32.baseEncode(raw) !== b32) throw new JoinCodeError('Corrupt', 'not canonical base32');
-  if (raw.length <= CHECKSUM_BYTES) throw new JoinCodeError('Corrupt', 'too short');
-  const body = raw.subarray(0, raw.length - CHECKSUM_BYTES);
-  if (!bytesEqual(checksum(body), raw.subarray(raw.length - CHECKSUM_BYTES))) {
-    throw new JoinCodeError('Corrupt', 'checksum mismatch');
-  }
-  let value: unknown;
-  try {
-    value = decodeCanonical<unknown>(body, meter);
-  } catch (e) {
-    throw new JoinCodeError('Malformed', (e as Error).message);
-  }
+  const value = decodeCodeText(JOIN_CODE_PREFIX, text, MAX_JOIN_CODE_CHARS, (why, message) => {
+    throw new JoinCodeError(TEXT_FAILURES[why], message);
+  }, meter);
   const v = (value as { v?: unknown } | null)?.v;
   if (typeof v === 'number' && Number.isSafeInteger(v) && v !== JOIN_CODE_VERSION) {
     throw new JoinCodeError('UnsupportedVersion', `v = ${v}`);
