@@ -28,3 +28,16 @@ test('"New device tab" opens a fresh profile with a different DeviceId', async (
   expect(other).toMatch(/^12D3KooW/);
   expect(other).not.toBe(original);
 });
+
+test('the device panel shows the account from its commitment tree: threshold, epoch, commitment, this device marked', async ({ page }) => {
+  await page.goto('/?profile=e2e-account');
+  await createIdentity(page, 'Accounted');
+  const id = await deviceId(page);
+  await page.getByTestId('open-device-panel').click();
+  const account = page.getByTestId('account-section');
+  await expect(account.getByTestId('account-threshold')).toHaveText('1 of 1 device');
+  await expect(account.getByTestId('account-commitment')).toHaveText(/^[0-9a-f]{64}$/);
+  await expect(account.getByTestId('account-device')).toHaveCount(1);
+  await expect(account.getByTestId('account-device')).toHaveAttribute('data-this-device', 'true');
+  await expect(account.getByTestId('account-device')).toContainText(id);
+});

@@ -7,6 +7,7 @@ import type { Agreement } from '../core/consistency/agreement.ts';
 import type { AckRecord } from '../core/consistency/acknowledgment.ts';
 import type { NetStatus } from '../net/transport.ts';
 import type { SyncMetrics } from '../protocols/sync/sync-service.ts';
+import type { AccountView } from './account/account-module.ts';
 
 /** Every query answers with its data and the consistency of each item in it (spec 002). */
 export interface QueryResult<T> {
@@ -106,6 +107,8 @@ export interface AuraNodeApi {
   messages(channel: ChannelId, limit?: number): QueryResult<readonly MessageView[]>;
   sendMessage(channel: ChannelId, text: string): Promise<FactId>;
   statusDetails(fact: FactId): StatusDetails | null;
+  /** This authority: its TreeStateSummary (epoch, commitment, threshold, device count) and devices; null before an identity. */
+  account(): AccountView | null;
 
   /** A copyable code that lets another device join the channel's context (it carries the context secret). */
   joinCode(channel: ChannelId): string;

@@ -10,6 +10,7 @@ import type { NetStatus, Delivery } from '../net/transport.ts';
 import type { SyncMetrics } from '../protocols/sync/sync-service.ts';
 import type { AppendExtra } from '../store/append.ts';
 import { StoreError } from '../store/errors.ts';
+import { AccountModule, type AccountView } from './account/account-module.ts';
 import { AcksModule } from './acks/acks-module.ts';
 import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, QueryResult, StatusDetails } from './api.ts';
 import { NodeError } from './api.ts';
@@ -48,6 +49,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   private me: StoredIdentity | null = null;
   private readonly membership: MembershipModule;
   private readonly chat: ChatModule;
+  private readonly accountModule: AccountModule;
   private readonly acks: AcksModule;
   private readonly sync: SyncModule;
   private readonly modules: readonly NodeModule[];
@@ -60,6 +62,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.clock = new NodeClock(deps.now);
     this.membership = new MembershipModule(this);
     this.chat = new ChatModule(this, this.membership);
+    this.accountModule = new AccountModule(this);
     this.sync = new SyncModule(this, this.membership);
     this.acks = new AcksModule(this, { consistencyOf: (ns, id, t, m) => this.chat.consistencyOf(ns, id, t, m), items: (c) => this.sync.journalHost.items(c) });
     this.sync.useAcks(this.acks);
@@ -232,6 +235,10 @@ export class AuraNode implements AuraNodeApi, NodeHost {
 
   statusDetails(id: FactId): StatusDetails | null {
     return this.chat.statusDetails(id);
+  }
+
+  account(): AccountView | null {
+    return this.accountModule.account();
   }
 
   joinCode(channel: ChannelId): string {

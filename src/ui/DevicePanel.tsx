@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DeviceInfo } from '../node/api.ts';
 import { useNode, useNodeQuery } from '../node/hooks.ts';
+import { AccountSection } from './AccountSection.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { formatStorage } from './format.ts';
 import { ModalPanel } from './ModalPanel.tsx';
@@ -58,6 +59,7 @@ export function DevicePanel({ onClose }: { readonly onClose: () => void }) {
           </dd>
         </dl>
       )}
+      <AccountSection />
     </ModalPanel>
   );
 }

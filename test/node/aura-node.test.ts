@@ -39,6 +39,22 @@ describe('AuraNode', () => {
     await expect(node.createIdentity('Again')).rejects.toMatchObject({ code: 'IdentityExists' });
   });
 
+  it('account: null before an identity; then its TreeStateSummary and its one device, marked, also after a cold start', async () => {
+    const factory = new IDBFactory();
+    const node = await openNode(factory, 'acct');
+    expect(node.account()).toBeNull();
+    const id = await node.createIdentity('Alice');
+    const account = node.account()!;
+    expect(account.authorityId).toBe(id.authorityId);
+    expect(account.summary).toMatchObject({ threshold: 1, deviceCount: 1 });
+    expect(account.summary.commitment).toMatch(/^[0-9a-f]{64}$/);
+    expect(account.devices).toEqual([{ deviceId: id.deviceId, role: 'device', thisDevice: true }]);
+    await node.close();
+    const again = await openNode(factory, 'acct');
+    expect(again.account()).toEqual(account);
+    await again.close();
+  });
+
   it('keeps its device key, identity, channels and messages across a cold start', async () => {
     const factory = new IDBFactory();
     const a = await openNode(factory, 'p');
