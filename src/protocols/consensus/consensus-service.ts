@@ -1,0 +1,155 @@
+import type { WitnessSet } from '../../core/consensus/instance.ts';
+import type { FrostPublicPackage } from '../../core/crypto/frost.ts';
+import type { SigningCommitments } from '../../core/crypto/frost-sign.ts';
+import { AuraError } from '../../core/errors.ts';
+import type { ConsensusCommit } from '../../core/facts/kinds/consensus.ts';
+import type { Hash32, Namespace, PhysicalTime } from '../../core/ids.ts';
+import { ConsensusCoordinator } from './coordinator.ts';
+import { executeRequest, type CommitDecision } from './execute.ts';
+import { decodeConsensusMessage, encodeConsensusMessage, executeFromWire, executeToWire, type ConsensusMessage } from './wire.ts';
+import { commitmentId, type WitnessSigner } from './witness-signer.ts';
+
+/** How consensus messages move between the witnesses of one namespace (gossip on its topic, or a test bus). */
+export interface ConsensusNet {
+  /** To one participant, or to every other one. */
+  send(to: string | 'all', bytes: Uint8Array): void;
+}
+
+export interface ConsensusServiceDeps {
+  readonly ns: Namespace;
+  readonly self: string;
+  readonly pub: FrostPublicPackage;
+  readonly set: WitnessSet;
+  /** Present when this participant is a witness. */
+  readonly signer?: WitnessSigner;
+  readonly net: ConsensusNet;
+  readonly now: () => PhysicalTime;
+  /** The prestate this participant holds (witnesses sign only on it). */
+  readonly prestate: () => Hash32;
+  /** T_fallback: 2–3 × the measured round trip. */
+  readonly fallbackAfterMs: number;
+  readonly setTimer: (ms: number, run: () => void) => void;
+  readonly committed: (commit: ConsensusCommit) => void;
+  readonly dropped: (reason: string) => void;
+}
+
+/**
+ * One participant of Aura Consensus in one namespace: it announces its nonce commitments, signs what it is
+ * asked (as a witness), and coordinates what it proposes — the fast path over pre-announced nonces, then,
+ * after T_fallback, a fallback session among the witnesses that answered. Every inbound message is decoded
+ * and checked; a bad one is a counted drop, never a throw.
+ */
+export class ConsensusService {
+  /** Unspent nonce commitments other witnesses announced, oldest first. */
+  private readonly nonces = new Map<string, SigningCommitments[]>();
+  private readonly coordinators = new Map<string, ConsensusCoordinator>();
+
+  constructor(private readonly deps: ConsensusServiceDeps) {}
+
+  /** Publishes fresh nonce commitments (at start, and after each share spends one). */
+  announce(): void {
+    const signer = this.deps.signer;
+    if (!signer) return;
+    const fresh = signer.refill();
+    if (fresh.length === 0) return;
+    this.remember(signer.participant, fresh);
+    this.broadcast({ type: 'nonces', ns: this.deps.ns, witness: signer.participant, commitments: fresh.map(wireCommitment) });
+  }
+
+  /** Proposes a decision: Execute to the first t witnesses with announced nonces, fallback after T_fallback. */
+  propose(decision: CommitDecision): boolean {
+    const first = this.session(this.deps.set.witnesses);
+    if (first === null) return false;
+    const req = executeRequest(this.deps.ns, decision, first);
+    const coord = new ConsensusCoordinator(this.deps.pub, this.deps.set, req, this.deps.now(), this.deps.fallbackAfterMs);
+    this.coordinators.set(req.session.id, coord);
+    this.sendExecute(req);
+    this.deps.setTimer(this.deps.fallbackAfterMs, () => this.fallback(coord, decision, new Set(req.session.signers)));
+    return true;
+  }
+
+  receive(from: string, bytes: Uint8Array): void {
+    let m: ConsensusMessage;
+    try {
+      m = decodeConsensusMessage(bytes);
+    } catch (e) {
+      this.deps.dropped(`consensus:${e instanceof AuraError ? e.code : 'Error'}`);
+      return;
+    }
+    if (m.ns !== this.deps.ns) return this.deps.dropped('consensus:WrongNamespace');
+    try {
+      this.handle(from, m);
+    } catch (e) {
+      if (!(e instanceof AuraError)) throw e;
+      this.deps.dropped(`consensus:${e.code}`);
+    }
+  }
+
+  private handle(from: string, m: ConsensusMessage): void {
+    switch (m.type) {
+      case 'nonces':
+        // Only a witness announces its own nonces; anyone else's claim is dropped.
+        if (m.witness !== from || !this.deps.set.witnesses.includes(from)) return this.deps.dropped('consensus:NotAWitness');
+        return this.remember(from, m.commitments.map((c) => ({ identifier: c.identifier, hiding: Uint8Array.from(c.hiding), binding: Uint8Array.from(c.binding) })));
+      case 'execute': {
+        const signer = this.deps.signer;
+        if (!signer) return;
+        const req = executeFromWire(m);
+        const share = signer.sign(req, this.deps.prestate());
+        const bytes = encodeConsensusMessage({ type: 'share', ns: this.deps.ns, session: req.session.id, participant: share.participant, share: share.share });
+        if (from === this.deps.self) this.receive(from, bytes);
+        else this.deps.net.send(from, bytes);
+        this.announce();
+        return;
+      }
+      case 'share': {
+        if (m.participant !== from) return this.deps.dropped('consensus:NotTheSigner');
+        const coord = this.coordinators.get(m.session);
+        if (!coord) return this.deps.dropped('consensus:UnknownSession');
+        const commit = coord.receive(m.session, { participant: m.participant, share: m.share });
+        if (commit) this.deps.committed(commit);
+        return;
+      }
+    }
+  }
+
+  /** After T_fallback without a commit: a new session among witnesses other than the fast path's silent ones. */
+  private fallback(coord: ConsensusCoordinator, decision: CommitDecision, tried: ReadonlySet<string>): void {
+    if (coord.state.phase === 'Committed') return;
+    const answered = new Set(coord.state.shares.keys());
+    const candidates = this.deps.set.witnesses.filter((w) => answered.has(w) || !tried.has(w));
+    const commitments = this.session(candidates);
+    if (commitments === null) return this.deps.dropped('consensus:NoFallbackSession');
+    const req = executeRequest(this.deps.ns, decision, commitments);
+    coord.open(req);
+    this.coordinators.set(req.session.id, coord);
+    this.sendExecute(req);
+  }
+
+  /** One unspent commitment from each of the first t of these witnesses that have one, or null. */
+  private session(witnesses: readonly string[]): SigningCommitments[] | null {
+    const chosen = witnesses.filter((w) => (this.nonces.get(w)?.length ?? 0) > 0).slice(0, this.deps.set.threshold);
+    if (chosen.length < this.deps.set.threshold) return null;
+    return chosen.map((w) => this.nonces.get(w)!.shift()!);
+  }
+
+  private sendExecute(req: ReturnType<typeof executeRequest>): void {
+    const bytes = encodeConsensusMessage(executeToWire(req));
+    for (const w of req.session.signers) {
+      if (w === this.deps.self) this.receive(w, bytes);
+      else this.deps.net.send(w, bytes);
+    }
+  }
+
+  private remember(witness: string, fresh: readonly SigningCommitments[]): void {
+    const known = this.nonces.get(witness) ?? [];
+    const seen = new Set(known.map(commitmentId));
+    this.nonces.set(witness, [...known, ...fresh.filter((c) => !seen.has(commitmentId(c)))]);
+  }
+
+  private broadcast(m: ConsensusMessage): void {
+    this.deps.net.send('all', encodeConsensusMessage(m));
+  }
+}
+
+const wireCommitment = (c: SigningCommitments) => ({ identifier: c.identifier, hiding: c.hiding, binding: c.binding });
