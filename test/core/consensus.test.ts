@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { newInstance, step, type ConsensusEffect, type ConsensusEvent, type ConsensusInstance, type ShareMsg, type SigningSession } from '../../src/core/consensus/instance.ts';
+import { DEFAULT_FALLBACK_MS, fallbackAfterMs, MAX_FALLBACK_MS, MIN_FALLBACK_MS } from '../../src/core/consensus/timing.ts';
 import { approveSigning, WitnessError, type SignedLedger } from '../../src/core/consensus/witness.ts';
 
 const CID = 'cid-1';
@@ -225,5 +226,22 @@ describe('Aura Consensus instance', () => {
     expect(() => approveSigning(ledger, CID, PRESTATE, PRESTATE, 'B')).toThrow(expect.objectContaining({ code: 'AlreadySigned' }));
     expect(() => approveSigning(ledger, CID, 'other', PRESTATE, 'A')).toThrow(expect.objectContaining({ code: 'WrongPrestate' }));
     expect(approveSigning(ledger, 'cid-2', PRESTATE, PRESTATE, 'B').size).toBe(2);
+  });
+});
+
+describe('T_fallback', () => {
+  it('is 2.5 × the median measured round trip, within bounds; the default before any sample', () => {
+    expect(fallbackAfterMs([])).toBe(DEFAULT_FALLBACK_MS);
+    expect(fallbackAfterMs([400, 100, 200])).toBe(500);
+    expect(fallbackAfterMs([1])).toBe(MIN_FALLBACK_MS);
+    expect(fallbackAfterMs([60_000])).toBe(MAX_FALLBACK_MS);
+    expect(fallbackAfterMs([NaN, -5, Infinity, 300])).toBe(750);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 100_000 }), { maxLength: 50 }), (xs) => {
+        const t = fallbackAfterMs(xs);
+        expect(Number.isSafeInteger(t) && t >= MIN_FALLBACK_MS && t <= MAX_FALLBACK_MS).toBe(true);
+        expect(fallbackAfterMs([...xs].reverse())).toBe(t);
+      }),
+    );
   });
 });
