@@ -69,18 +69,24 @@ describe('consensus with real FROST shares', () => {
     expect(coord.state.equivocations.size).toBe(0);
   });
 
-  it('bad shares are typed refusals and never counted: corrupted, from a non-signer, for an unknown session', () => {
+  it('bad shares are typed refusals and never counted: corrupted (found when the group signature fails), from a non-signer, for an unknown session', () => {
     const { signers, published, set, pub } = witnesses('bad');
     const req = executeRequest(ns, decision(COVERS), signers.slice(0, 2).map((s) => published.get(s.participant)![0]!));
     const coord = new ConsensusCoordinator(pub, set, req, 0, 100);
     const good = signers[0]!.sign(req, PRESTATE);
     const corrupted = { ...good, share: good.share.map((b, i) => (i === 0 ? b ^ 1 : b)) };
-    expect(() => coord.receive(req.session.id, corrupted)).toThrow(expect.objectContaining({ name: 'ShareError', code: 'BadShare' }));
     expect(() => coord.receive(req.session.id, { ...good, participant: signers[2]!.participant })).toThrow(expect.objectContaining({ code: 'NotASigner' }));
     expect(() => coord.receive('nope', good)).toThrow(ShareError);
+    // Shares are proven together: the corrupted one is caught when the session completes, and named.
+    expect(coord.receive(req.session.id, corrupted)).toBeNull();
+    const second = signers[1]!.sign(req, PRESTATE);
+    expect(() => coord.receive(req.session.id, second)).toThrow(expect.objectContaining({ name: 'ShareError', code: 'BadShare', message: expect.stringContaining(good.participant) }));
     expect(coord.state.shares.size).toBe(0);
-    expect(coord.receive(req.session.id, good)).toBeNull();
-    expect(coord.receive(req.session.id, signers[1]!.sign(req, PRESTATE))).not.toBeNull();
+    expect(coord.state.phase).toBe('FastPathActive');
+    // The good share replaces it; the session completes and commits.
+    const commit = coord.receive(req.session.id, good)!;
+    expect(commitVerifies(ns, commit, coord.groupKey)).toBe(true);
+    expect(coord.state.shares.size).toBe(2);
   });
 
   it('an honest witness never signs two decisions for one (cid, prestate), never reuses a nonce, and recomputes what it signs', () => {

@@ -116,7 +116,7 @@ export class ConsensusService {
   /** After T_fallback without a commit: a new session among witnesses other than the fast path's silent ones. */
   private fallback(coord: ConsensusCoordinator, decision: CommitDecision, tried: ReadonlySet<string>): void {
     if (coord.state.phase === 'Committed') return;
-    const answered = new Set(coord.state.shares.keys());
+    const answered = coord.answered();
     const candidates = this.deps.set.witnesses.filter((w) => answered.has(w) || !tried.has(w));
     const commitments = this.session(candidates);
     if (commitments === null) return this.deps.dropped('consensus:NoFallbackSession');
