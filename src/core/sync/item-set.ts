@@ -3,6 +3,7 @@ import { CHUNK_FILL, CHUNK_MAX, belowAt, chunkOf, itemAt, keptHolds, rankIn, sam
 import { ID_BYTES, checkItem, compareItems, type SyncItem } from './item.ts';
 import { IdIndex } from './id-index.ts';
 import { KEY_BYTES, type Cell } from './key.ts';
+import { ChunkTree } from './chunk-tree.ts';
 import { LIMBS, addId, addLimbs, limbsToBytes, subLimbs } from './limbs.ts';
 
 
@@ -10,7 +11,7 @@ import { LIMBS, addId, addLimbs, limbsToBytes, subLimbs } from './limbs.ts';
  * The items of one journal, sorted by (time, id), answering what reconciliation asks in O(log n): how many
  * items lie below a bound, the item at a position, and the cell (count and key sum) of any position range.
  *
- * Items sit in chunks of at most 256 (an insert costs O(chunk), not O(n)); a Fenwick tree over the chunks
+ * Items sit in chunks of at most 256 (an insert costs O(chunk), not O(n)); a Fenwick tree over the chunks (`ChunkTree`)
  * holds their counts and key sums, so a prefix sum is O(log chunks) tree nodes plus one chunk-local entry.
  * An id is stored once: inserting a known id is a no-op, whatever time comes with it.
  */
@@ -18,9 +19,7 @@ export class ItemSet {
   private chunks: Chunk[] = [];
   /** id → time, for membership and for placing an id named by the other side. */
   private readonly index = new IdIndex();
-  /** Fenwick tree (1-based) over chunks: item counts and id sums. */
-  private fenCount: number[] = [0];
-  private fenSum = new Uint32Array(LIMBS);
+  private tree = new ChunkTree([]);
   /**
    * Unit steps taken so far (a position located or ranked, an item copied out, a chunk walked): the work
    * callers made the set do, which tests bound per sync message.
@@ -93,10 +92,7 @@ export class ItemSet {
     this.chunks[c] = chunkOf(times, ids, old.sums, k);
     const limbs = new Uint32Array(LIMBS);
     addId(limbs, 0, item.id);
-    for (let i = c + 1; i < this.fenCount.length; i += i & -i) {
-      this.fenCount[i]! += 1;
-      addLimbs(this.fenSum, i * LIMBS, limbs, 0);
-    }
+    this.tree.added(c, limbs);
     return true;
   }
 
@@ -104,7 +100,7 @@ export class ItemSet {
   rank(b: Bound): number {
     this.steps++;
     const c = this.lastChunkStartingBelow(b);
-    return c < 0 ? 0 : this.countBefore(c) + rankIn(this.chunks[c]!, b);
+    return c < 0 ? 0 : this.tree.countBefore(c) + rankIn(this.chunks[c]!, b);
   }
 
   at(p: number): SyncItem {
@@ -136,33 +132,13 @@ export class ItemSet {
   }
 
   /** The ids at positions [i, j), packed back to back (a copy). */
-  /** The keys (first KEY_BYTES of each id) of the items at positions [i, j), packed, in position order. */
-  keyBytes(i: number, j: number): Uint8Array {
-    const n = Math.max(0, j - i);
-    const out = new Uint8Array(n * KEY_BYTES);
-    if (n === 0) return out;
-    this.steps += n;
-    let [c, o] = this.locate(i);
-    for (let at = 0; at < n; c++, o = 0) {
-      const ids = this.chunks[c]!.ids;
-      // Byte by byte: a view per item would cost an allocation per item.
-      for (; at < n && o * ID_BYTES < ids.length; at++, o++) for (let b = 0; b < KEY_BYTES; b++) out[at * KEY_BYTES + b] = ids[o * ID_BYTES + b]!;
-    }
-    return out;
+  idBytes(i: number, j: number): Uint8Array {
+    return this.packIds(i, j, ID_BYTES);
   }
 
-  idBytes(i: number, j: number): Uint8Array {
-    const out = new Uint8Array(Math.max(0, j - i) * ID_BYTES);
-    if (out.length === 0) return out;
-    this.steps += j - i;
-    let [c, o] = this.locate(i);
-    for (let at = 0; at < out.length; c++, o = 0) {
-      const ids = this.chunks[c]!.ids;
-      const part = ids.subarray(o * ID_BYTES, Math.min(ids.length, o * ID_BYTES + out.length - at));
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+  /** The keys (first KEY_BYTES of each id) of the items at positions [i, j), packed, in position order. */
+  keyBytes(i: number, j: number): Uint8Array {
+    return this.packIds(i, j, KEY_BYTES);
   }
 
   /**
@@ -206,8 +182,8 @@ export class ItemSet {
     const prefix = new Uint32Array(cuts.length * LIMBS);
     const before = new Uint32Array(LIMBS);
     let [c] = cuts[0]! === this.size ? [this.chunks.length] : this.locate(cuts[0]!);
-    let base = this.countBefore(c);
-    this.chunkSumBefore(c, before, 0);
+    let base = this.tree.countBefore(c);
+    this.tree.sumBefore(c, before, 0);
     this.steps += cuts.length;
     // A plain loop with the limbs copied by hand: a peer can ask for thousands of cells per message.
     for (let k = 0; k < cuts.length; k++) {
@@ -225,6 +201,24 @@ export class ItemSet {
   }
 
   /** Whether (time, id) is an item of the set. */
+  /** The first `width` bytes of each id at positions [i, j), packed: whole ids chunk by chunk, keys byte by byte. */
+  private packIds(i: number, j: number, width: number): Uint8Array {
+    const n = Math.max(0, j - i);
+    const out = new Uint8Array(n * width);
+    if (n === 0) return out;
+    this.steps += n;
+    let [c, o] = this.locate(i);
+    for (let at = 0; at < n; c++, o = 0) {
+      const ids = this.chunks[c]!.ids;
+      const take = Math.min(ids.length / ID_BYTES - o, n - at);
+      if (width === ID_BYTES) out.set(ids.subarray(o * ID_BYTES, (o + take) * ID_BYTES), at * ID_BYTES);
+      // A view per item would cost an allocation per item.
+      else for (let k = 0; k < take; k++) for (let b = 0; b < width; b++) out[(at + k) * width + b] = ids[(o + k) * ID_BYTES + b]!;
+      at += take;
+    }
+    return out;
+  }
+
   private holds(time: number, id: Uint8Array): boolean {
     // A 32-byte prefix makes the bound the item itself: present, it is the first item not below it.
     const b = { time, prefix: id };
@@ -251,45 +245,14 @@ export class ItemSet {
   }
 
   private rebuildTree(): void {
-    const n = this.chunks.length;
-    this.fenCount = new Array<number>(n + 1).fill(0);
-    this.fenSum = new Uint32Array((n + 1) * LIMBS);
-    for (let c = 0; c < n; c++) {
-      const chunk = this.chunks[c]!;
-      this.fenCount[c + 1] = chunk.times.length;
-      this.fenSum.set(chunk.sums.subarray(chunk.times.length * LIMBS), (c + 1) * LIMBS);
-    }
-    for (let i = 1; i <= n; i++) {
-      const parent = i + (i & -i);
-      if (parent > n) continue;
-      this.fenCount[parent]! += this.fenCount[i]!;
-      addLimbs(this.fenSum, parent * LIMBS, this.fenSum, i * LIMBS);
-    }
-  }
-
-  private countBefore(c: number): number {
-    let n = 0;
-    for (let i = c; i > 0; i -= i & -i) n += this.fenCount[i]!;
-    return n;
+    this.tree = new ChunkTree(this.chunks);
   }
 
   /** Chunk and offset of position p (0 ≤ p < size), by descending the Fenwick tree. */
   private locate(p: number): [number, number] {
     if (!Number.isInteger(p) || p < 0 || p >= this.size) throw new RangeError(`position ${p} outside [0, ${this.size})`);
     this.steps++;
-    const n = this.chunks.length;
-    let step = 1;
-    while (step * 2 <= n) step *= 2;
-    let node = 0;
-    let rest = p;
-    for (; step > 0; step >>>= 1) {
-      const next = node + step;
-      if (next <= n && this.fenCount[next]! <= rest) {
-        node = next;
-        rest -= this.fenCount[next]!;
-      }
-    }
-    return [node, rest];
+    return this.tree.descend(p);
   }
 
   /** dst[d..d+2) = sum of the keys at positions [0, p). */
@@ -297,12 +260,7 @@ export class ItemSet {
     dst.fill(0, d, d + LIMBS);
     if (p === 0) return;
     const [c, o] = p === this.size ? [this.chunks.length, 0] : this.locate(p);
-    this.chunkSumBefore(c, dst, d);
+    this.tree.sumBefore(c, dst, d);
     if (o > 0) addLimbs(dst, d, this.chunks[c]!.sums, o * LIMBS);
-  }
-
-  /** dst[d..d+2) += sum of the keys in chunks [0, c). */
-  private chunkSumBefore(c: number, dst: Uint32Array, d: number): void {
-    for (let i = c; i > 0; i -= i & -i) addLimbs(dst, d, this.fenSum, i * LIMBS);
   }
 }

@@ -16,6 +16,8 @@ export const MAX_FUTURE_PER_CONTEXT = 256;
  */
 export class HeldFacts {
   private readonly byContext = new Map<ContextId, Map<FactId, ValidatedFact>>();
+  /** `list`'s answer per context, kept until the context's facts change: admission reads it on every delivery. */
+  private readonly sorted = new Map<ContextId, ValidatedFact[]>();
 
   constructor(
     private readonly max: number,
@@ -25,6 +27,7 @@ export class HeldFacts {
   add(context: ContextId, facts: readonly ValidatedFact[], onDrop: (reason: string) => void): void {
     let waiting = this.byContext.get(context);
     if (!waiting) this.byContext.set(context, (waiting = new Map()));
+    if (facts.length > 0) this.sorted.delete(context);
     for (const f of facts) waiting.set(f.id, f);
     let excess = waiting.size - this.max;
     if (excess <= 0) return;
@@ -55,12 +58,15 @@ export class HeldFacts {
 
   /** The waiting facts of a context, in fact order. */
   list(context: ContextId): ValidatedFact[] {
-    return [...(this.byContext.get(context)?.values() ?? [])].sort(compareFacts);
+    let out = this.sorted.get(context);
+    if (out === undefined) this.sorted.set(context, (out = [...(this.byContext.get(context)?.values() ?? [])].sort(compareFacts)));
+    return [...out];
   }
 
   remove(context: ContextId, ids: Iterable<FactId>): void {
     const waiting = this.byContext.get(context);
-    if (waiting) for (const id of ids) waiting.delete(id);
+    if (!waiting) return;
+    for (const id of ids) if (waiting.delete(id)) this.sorted.delete(context);
   }
 
   count(context: ContextId): number {

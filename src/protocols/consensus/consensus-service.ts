@@ -5,8 +5,8 @@ import { AuraError } from '../../core/errors.ts';
 import type { ConsensusCommit } from '../../core/facts/kinds/consensus.ts';
 import type { Hash32, Namespace, PhysicalTime } from '../../core/ids.ts';
 import { ConsensusCoordinator } from './coordinator.ts';
-import { executeRequest, type CommitDecision } from './execute.ts';
-import { decodeConsensusMessage, encodeConsensusMessage, executeFromWire, executeToWire, type ConsensusMessage } from './wire.ts';
+import { executeRequest, type CommitDecision, type ExecuteRequest } from './execute.ts';
+import { commitmentsFromWire, commitmentsToWire, decodeConsensusMessage, encodeConsensusMessage, executeFromWire, executeToWire, type ConsensusMessage } from './wire.ts';
 import { commitmentId, type WitnessSigner } from './witness-signer.ts';
 
 /** How consensus messages move between the witnesses of one namespace (gossip on its topic, or a test bus). */
@@ -53,7 +53,7 @@ export class ConsensusService {
     const fresh = signer.refill();
     if (fresh.length === 0) return;
     this.remember(signer.participant, fresh);
-    this.broadcast({ type: 'nonces', ns: this.deps.ns, witness: signer.participant, commitments: fresh.map(wireCommitment) });
+    this.broadcast({ type: 'nonces', ns: this.deps.ns, witness: signer.participant, commitments: commitmentsToWire(fresh) });
   }
 
   /** Proposes a decision: Execute to the first t witnesses with announced nonces, fallback after T_fallback. */
@@ -90,7 +90,7 @@ export class ConsensusService {
       case 'nonces':
         // Only a witness announces its own nonces; anyone else's claim is dropped.
         if (m.witness !== from || !this.deps.set.witnesses.includes(from)) return this.deps.dropped('consensus:NotAWitness');
-        return this.remember(from, m.commitments.map((c) => ({ identifier: c.identifier, hiding: Uint8Array.from(c.hiding), binding: Uint8Array.from(c.binding) })));
+        return this.remember(from, commitmentsFromWire(m.commitments));
       case 'execute': {
         const signer = this.deps.signer;
         if (!signer) return;
@@ -133,7 +133,7 @@ export class ConsensusService {
     return chosen.map((w) => this.nonces.get(w)!.shift()!);
   }
 
-  private sendExecute(req: ReturnType<typeof executeRequest>): void {
+  private sendExecute(req: ExecuteRequest): void {
     const bytes = encodeConsensusMessage(executeToWire(req));
     for (const w of req.session.signers) {
       if (w === this.deps.self) this.receive(w, bytes);
@@ -152,4 +152,3 @@ export class ConsensusService {
   }
 }
 
-const wireCommitment = (c: SigningCommitments) => ({ identifier: c.identifier, hiding: c.hiding, binding: c.binding });

@@ -2,6 +2,7 @@ import { DecodeError, decodeCanonical, encodeCanonical, type WorkMeter } from '.
 import { AuraError } from '../../core/errors.ts';
 import { arr, bytes, cid, hash32, ident, literal, obj, SchemaError, str, union, type Infer, type Schema } from '../../core/facts/schema.ts';
 import type { Namespace } from '../../core/ids.ts';
+import type { SigningCommitments } from '../../core/crypto/frost-sign.ts';
 import { MAX_SEALED_BYTES } from '../../core/limits.ts';
 import { executeRequest, type ExecuteRequest } from './execute.ts';
 
@@ -59,13 +60,17 @@ export function decodeConsensusMessage(raw: Uint8Array, meter?: WorkMeter): Cons
 
 type ExecuteMessage = Extract<ConsensusMessage, { type: 'execute' }>;
 
+/** Nonce commitments as the wire carries them, and back (copied: decoded bytes may be views of a frame). */
+export const commitmentsToWire = (cs: readonly SigningCommitments[]) => cs.map((c) => ({ identifier: c.identifier, hiding: c.hiding, binding: c.binding }));
+export const commitmentsFromWire = (cs: readonly Infer<typeof Commitment>[]): SigningCommitments[] =>
+  cs.map((c) => ({ identifier: c.identifier, hiding: Uint8Array.from(c.hiding), binding: Uint8Array.from(c.binding) }));
+
 export function executeToWire(req: ExecuteRequest): ExecuteMessage {
-  const commitments = req.commitments.map((c) => ({ identifier: c.identifier, hiding: c.hiding, binding: c.binding }));
+  const commitments = commitmentsToWire(req.commitments);
   return { type: 'execute', ns: req.ns, decision: { consensusId: req.body.consensusId, prestateHash: req.body.prestateHash, covers: [...req.body.covers] }, commitments };
 }
 
 /** The request a received Execute stands for, its result and session recomputed from what it carries. */
 export function executeFromWire(m: ExecuteMessage): ExecuteRequest {
-  const commitments = m.commitments.map((c) => ({ identifier: c.identifier, hiding: Uint8Array.from(c.hiding), binding: Uint8Array.from(c.binding) }));
-  return executeRequest(m.ns, m.decision, commitments);
+  return executeRequest(m.ns, m.decision, commitmentsFromWire(m.commitments));
 }
