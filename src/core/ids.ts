@@ -1,3 +1,5 @@
+import { isCid } from './encoding/cid.ts';
+
 /** Identifier types shared by every part of the core. All are plain strings so they sort and key maps. */
 
 /** CIDv1 (dag-cbor, sha2-256) of a fact's canonical bytes, base32 text. */
@@ -34,4 +36,13 @@ export function namespaceKind(ns: Namespace): 'authority' | 'context' {
 
 export function namespaceId(ns: Namespace): string {
   return ns.slice(ns.indexOf(':') + 1);
+}
+
+/**
+ * The journal a gossip and sync id names. An authority's devices share its own journal as they share a
+ * context's: under the AuthorityId (a CID), with a secret only its devices hold. Context ids are never CIDs
+ * (join codes naming one are refused), so the two cannot be confused.
+ */
+export function journalOf(id: ContextId | AuthorityId): Namespace {
+  return isCid(id) ? authorityNamespace(id) : contextNamespace(id);
 }

@@ -4,8 +4,8 @@ import type { ValidatedFact } from '../core/facts/fact.ts';
 import { createGenesis } from '../core/facts/genesis.ts';
 import type { Hlc } from '../core/facts/hlc.ts';
 import { restoreFact } from '../core/facts/stored.ts';
-import { contextNamespace, type AuthorityId, type ChannelId, type ContextId, type FactId } from '../core/ids.ts';
-import { contextMembership, type ContextMembers } from '../core/reduce/membership.ts';
+import { type AuthorityId, type ChannelId, type ContextId, type FactId } from '../core/ids.ts';
+import type { ContextMembers } from '../core/reduce/membership.ts';
 import type { NetStatus, Delivery } from '../net/transport.ts';
 import type { SyncMetrics } from '../protocols/sync/sync-service.ts';
 import type { AppendExtra } from '../store/append.ts';
@@ -152,6 +152,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     // Authority writes are local: nothing is sent, so there is no budget to charge; the commit is still atomic.
     await this.commit([genesis], { meta: [[IDENTITY_META, me]] });
     this.me = me;
+    await this.membership.ensureAccountSecret();
     this.changed();
     return this.identity()!;
   }
@@ -171,8 +172,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   }
 
   membersOf(context: ContextId): ContextMembers {
-    const st = this.journals.get(contextNamespace(context))?.state;
-    return st ? contextMembership(context, st) : { view: { context, rights: new Map() }, devices: new Map() };
+    return this.membership.membersOf(context);
   }
 
   countDrop(reason: string): void {

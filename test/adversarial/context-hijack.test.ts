@@ -18,7 +18,9 @@ describe('a join code reusing a context we hold, with another secret', () => {
     await expect(victim.node.joinChannel(evilCode)).rejects.toMatchObject({ name: 'NodeError', code: 'ContextConflict' });
 
     expect((await victim.store.contextSecrets()).get(ctx.context)).toEqual(secretBefore);
-    expect(victim.transport.topics()).toEqual(new Set([ctx.topic]));
+    // The channel's topic and the victim's own account topic (its devices' journal), nothing else.
+    const accountSecret = (await victim.store.contextSecrets()).get(victim.node.identity()!.authorityId)!;
+    expect(victim.transport.topics()).toEqual(new Set([ctx.topic, contextTopic(accountSecret)]));
     expect(victim.transport.topics().has(contextTopic(evilSecret))).toBe(false);
 
     // Mallory writes a valid self-join and a message under her key: on her topic, and on ours sealed with hers.
@@ -34,10 +36,10 @@ describe('a join code reusing a context we hold, with another secret', () => {
 
     await stillHealthy(victim, [honest], ch, 'hijack');
     expect((await victim.store.contextSecrets()).get(ctx.context)).toEqual(secretBefore);
-    expect(victim.transport.topics()).toEqual(new Set([ctx.topic]));
+    expect(victim.transport.topics()).toEqual(new Set([ctx.topic, contextTopic(accountSecret)]));
     // Joining with the real code again is harmless: the same secret, nothing changes.
     await expect(victim.node.joinChannel(victim.node.joinCode(ch))).resolves.toBe(ctx.context);
-    expect(victim.transport.topics()).toEqual(new Set([ctx.topic]));
+    expect(victim.transport.topics()).toEqual(new Set([ctx.topic, contextTopic(accountSecret)]));
   });
 
   it('a hijacking code given to a member who has not yet joined cannot reach the real members', async () => {

@@ -4,6 +4,7 @@ import { base32 } from 'multiformats/bases/base32';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, toHex } from '../../src/core/encoding/bytes.ts';
 import { decodeCanonical, encodeCanonical } from '../../src/core/encoding/cbor.ts';
+import { cidOf } from '../../src/core/encoding/cid.ts';
 import {
   JoinCodeError,
   MAX_JOIN_CODE_CHARS,
@@ -131,6 +132,8 @@ describe('join code', () => {
       { v: 1, c: 7, s: secret },
       { v: '1', c: 'x', s: secret },
       [1, 'x', secret],
+      // An AuthorityId names that authority's own journal, shared by its devices: never joinable by code.
+      { v: 1, c: cidOf(Uint8Array.of(1)), s: secret },
     ];
     for (const c of cases) expect(codeOf(() => decodeJoinCode(wrapValue(c)))).toBe('Malformed');
     expect(codeOf(() => decodeJoinCode(wrapValue({ v: 1, c: 'x'.repeat(128), s: secret, n: 'n'.repeat(64) })))).toBe('none');

@@ -1,7 +1,7 @@
 import type { WorkMeter } from '../encoding/cbor.ts';
 import { CONTEXT_SECRET_BYTES } from '../crypto/context-keys.ts';
 import { AuraError } from '../errors.ts';
-import type { ContextId } from '../ids.ts';
+import { journalOf, namespaceKind, type ContextId } from '../ids.ts';
 import { decodeCodeText, encodeCodeText } from './code-text.ts';
 import { SchemaError, bytes, ident, int, obj, str } from './schema.ts';
 
@@ -47,6 +47,7 @@ function checkSchema(value: unknown): ReturnType<typeof schema> {
     if (e instanceof SchemaError) throw new JoinCodeError('Malformed', e.message);
     throw e;
   }
+  if (namespaceKind(journalOf(checked.c)) !== 'context') throw new JoinCodeError('Malformed', 'names an authority journal, not a context');
   if (LONE_SURROGATE.test(checked.c) || (checked.n !== undefined && LONE_SURROGATE.test(checked.n))) {
     throw new JoinCodeError('Malformed', 'text is not well-formed Unicode');
   }

@@ -1,12 +1,12 @@
 import type { ValidatedFact } from '../facts/fact.ts';
-import { contextNamespace, type AuthorityId } from '../ids.ts';
+import { journalOf, type AuthorityId } from '../ids.ts';
 import type { BudgetCharge, CommitAtomically, GuardResult } from './guard-effects.ts';
 import type { JournalCommitFailed } from './guard-errors.ts';
 import type { SendRequest } from './guard-input.ts';
 
 function checkFact(req: SendRequest, vf: ValidatedFact): JournalCommitFailed | null {
   const fail = (reason: 'WrongNamespace' | 'AuthorMismatch' | 'DeviceMismatch'): JournalCommitFailed => ({ code: 'JournalCommitFailed', reason, factId: vf.id });
-  if (vf.fact.ns !== contextNamespace(req.context)) return fail('WrongNamespace');
+  if (vf.fact.ns !== journalOf(req.context)) return fail('WrongNamespace');
   if (vf.fact.author !== req.sender) return fail('AuthorMismatch');
   if (vf.fact.device !== req.device) return fail('DeviceMismatch');
   return null;

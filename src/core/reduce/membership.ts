@@ -1,12 +1,13 @@
 import { compareStrings, sortedKeys } from '../compare.ts';
 import { fromHex } from '../encoding/bytes.ts';
-import { FactValidationError } from '../facts/errors.ts';
-import { validateFact } from '../facts/validate.ts';
 import type { MembershipView, Right } from '../flow/capabilities.ts';
 import type { AuthorityId, ContextId, DeviceId, FactId } from '../ids.ts';
 import { listChannels } from './chat.ts';
 import type { NamespaceState } from './namespace-reducer.ts';
 import type { Binding } from './relational.ts';
+import { provesDevice } from './tree/device-proof.ts';
+import { activeDevices } from './tree/tree-state.ts';
+import { currentTree } from './tree/tree-reducer.ts';
 
 /**
  * What a member of a context may do; a member who created a channel in it also owns it: it may set the
@@ -27,22 +28,15 @@ export interface ContextMembers {
 const proofs = new Map<FactId, boolean>();
 
 /**
- * A member binding is a self-join: it names only its author, and its `data` is the author's genesis fact,
- * whose CID is the AuthorityId and whose body names the device that signed the binding. So nobody holding
- * the context secret can join, or write, in another authority's name. Memoised by FactId: pure.
+ * A member binding is a self-join: it names only its author, and its `data` proves that the device that
+ * signed it is the author's (the genesis, whose CID is the AuthorityId, and the tree ops that added the
+ * device: `provesDevice`). So nobody holding the context secret can join, or write, in another authority's
+ * name. Memoised by FactId: pure.
  */
 export function isValidMemberBinding(b: Binding): boolean {
   const hit = proofs.get(b.stamp.id);
   if (hit !== undefined) return hit;
-  let ok = false;
-  if (b.bindingType === MEMBER_BINDING && b.authorities.length === 1 && b.authorities[0] === b.author && b.data !== null) {
-    try {
-      const g = validateFact(fromHex(b.data));
-      ok = g.fact.kind === 'authority.genesis' && g.fact.author === b.author && (g.fact.body as { device: DeviceId }).device === b.stamp.time.device;
-    } catch (e) {
-      if (!(e instanceof FactValidationError)) throw e;
-    }
-  }
+  const ok = b.bindingType === MEMBER_BINDING && b.authorities.length === 1 && b.authorities[0] === b.author && b.data !== null && provesDevice(fromHex(b.data), b.author, b.stamp.time.device);
   if (proofs.size > 10_000) proofs.clear();
   proofs.set(b.stamp.id, ok);
   return ok;
@@ -62,6 +56,19 @@ export function contextMembership(context: ContextId, st: NamespaceState): Conte
   }
   for (const ch of listChannels(st.chat)) for (const r of OWNER_RIGHTS) rights.get(ch.creator)?.add(r);
   return { view: { context, rights }, devices };
+}
+
+/** What an authority's devices may do in its own journal: write it (the tree reducer judges tree ops). */
+export const ACCOUNT_RIGHTS: readonly Right[] = ['account:write'];
+
+/**
+ * The authority journal as a shared journal: its one member is the authority, writing from the devices of
+ * its current tree (a removed device is no longer served or counted).
+ */
+export function accountMembership(authority: AuthorityId, st: NamespaceState): ContextMembers {
+  const head = currentTree(st.tree);
+  const devices = new Set(head ? activeDevices(head) : []);
+  return { view: { context: authority, rights: new Map([[authority, new Set(ACCOUNT_RIGHTS)]]) }, devices: new Map([[authority, devices]]) };
 }
 
 /** Members, sorted. */

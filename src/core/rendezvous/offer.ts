@@ -42,14 +42,15 @@ export type OfferContent = Omit<Offer, 'v' | 'mac' | 'sig'>;
 
 const SALT = utf8.encode('aura/rendezvous/v1');
 
-function derive(secret: Uint8Array, info: string, length: number): Uint8Array {
+/** A key or topic of one purpose derived from a code's secret; distinct infos are independent. */
+export function derive(secret: Uint8Array, info: string, length: number): Uint8Array {
   if (secret.length !== RENDEZVOUS_SECRET_BYTES) throw new RangeError(`rendezvous secret must be ${RENDEZVOUS_SECRET_BYTES} bytes`);
   return hkdf(sha256, secret, SALT, utf8.encode(info), length);
 }
 
 /** The topic both sides flood on: a one-way derivation, so relays and onlookers learn nothing of the secret. */
-export function rendezvousTopic(secret: Uint8Array): string {
-  return RENDEZVOUS_TOPIC_PREFIX + toHex(derive(secret, 'topic', 16));
+export function rendezvousTopic(secret: Uint8Array, purpose: 'offers' | 'packages' = 'offers'): string {
+  return RENDEZVOUS_TOPIC_PREFIX + toHex(derive(secret, purpose === 'offers' ? 'topic' : 'package-topic', 16));
 }
 
 const signedBytes = (c: OfferContent) => concatBytes(utf8.encode('aura/rendezvous/offer/v1\n'), encodeCanonical({ v: 1, ...c }));

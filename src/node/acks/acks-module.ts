@@ -5,7 +5,7 @@ import { standardPolicyRegistry } from '../../core/consistency/delivery-policy.t
 import { AuraError } from '../../core/errors.ts';
 import { createAck, verifyAck } from '../../core/facts/fact-ack.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
-import { contextNamespace, namespaceId, namespaceKind, type AuthorityId, type ContextId, type DeviceId, type FactId, type Namespace } from '../../core/ids.ts';
+import { journalOf, namespaceId, namespaceKind, type AuthorityId, type ContextId, type DeviceId, type FactId, type Namespace } from '../../core/ids.ts';
 import { packAcks } from '../../core/net/ack-envelope.ts';
 import { mayWrite, memberList } from '../../core/reduce/membership.ts';
 import { compareFacts } from '../../core/reduce/stamp.ts';
@@ -73,7 +73,7 @@ export class AcksModule implements NodeModule {
     const me = this.host.identity();
     const t = this.host.deps.transport;
     if (!me || !t) return;
-    const ns = contextNamespace(context);
+    const ns = journalOf(context);
     const at = this.host.deps.now();
     const acks = admitted
       .filter((f) => f.fact.author !== me.authorityId && asksForAck(f))
@@ -100,7 +100,7 @@ export class AcksModule implements NodeModule {
   async receive(context: ContextId, raw: readonly Uint8Array[]): Promise<void> {
     const me = this.host.identity();
     if (raw.length === 0 || !me) return;
-    const ns = contextNamespace(context);
+    const ns = journalOf(context);
     const m = this.host.membersOf(context);
     const records: { factId: FactId; peer: AuthorityId; ackedAt: number }[] = [];
     for (const bytes of raw) {
@@ -133,7 +133,7 @@ export class AcksModule implements NodeModule {
    */
   wanted(context: ContextId, peer: DeviceId): Uint8Array[] {
     const me = this.host.identity();
-    const j = this.host.journals.get(contextNamespace(context));
+    const j = this.host.journals.get(journalOf(context));
     if (!me || !j) return [];
     const m = this.host.membersOf(context);
     const authority = [...m.devices.keys()].find((a) => mayWrite(m, a, peer));
@@ -153,7 +153,7 @@ export class AcksModule implements NodeModule {
   servedFor(context: ContextId, keys: readonly Uint8Array[]): Uint8Array[] {
     const me = this.host.identity();
     if (!me) return [];
-    const ns = contextNamespace(context);
+    const ns = journalOf(context);
     const items = this.deps.items(context);
     const at = this.host.deps.now();
     return keys

@@ -4,7 +4,7 @@ import { OPTIMISTIC } from '../../core/consistency/operation-category.ts';
 import { optimisticIndicator } from '../../core/consistency/optimistic-status.ts';
 import { LOCAL, type Propagation } from '../../core/consistency/propagation.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
-import { contextNamespace, namespaceId, type AuthorityId, type ChannelId, type FactId, type Namespace } from '../../core/ids.ts';
+import { journalOf, namespaceId, type AuthorityId, type ChannelId, type FactId, type Namespace } from '../../core/ids.ts';
 import { agreementOf } from '../../core/reduce/agreement.ts';
 import { channelMessages, listChannels } from '../../core/reduce/chat.ts';
 import { contextMembership, memberList } from '../../core/reduce/membership.ts';
@@ -48,7 +48,7 @@ export class ChatModule {
     const clean = name.trim();
     if (clean.length < 1 || clean.length > 64) throw new NodeError('InvalidInput', 'A channel name has 1 to 64 characters.');
     const context = await this.membership.createContext();
-    const ns = contextNamespace(context);
+    const ns = journalOf(context);
     const facts = [this.membership.memberBinding(ns), draft(this.host, ns, 'chat.channel', { name: clean })];
     // The creator's own join and the channel commit together; holding the secret authorizes the join.
     await this.host.write({ context, facts, membership: { context, rights: this.membership.joinRights() }, right: 'member:join' });

@@ -2,7 +2,7 @@ import { AuraError } from '../../core/errors.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { isBeyondSkew } from '../../core/facts/hlc.ts';
 import { validateFact, validateFactWith, type SignatureVerifier } from '../../core/facts/validate.ts';
-import { contextNamespace, type ContextId, type FactId } from '../../core/ids.ts';
+import { journalOf, type ContextId, type FactId } from '../../core/ids.ts';
 import type { IngestResult } from '../../protocols/sync/sync-host.ts';
 import type { Journals } from '../journals.ts';
 import { admission } from './admission.ts';
@@ -88,7 +88,7 @@ export class IngestPipeline {
   }
 
   private fate(context: ContextId, id: FactId): Fate {
-    if (this.deps.journals.get(contextNamespace(context))?.facts.has(id)) return 'stored';
+    if (this.deps.journals.get(journalOf(context))?.facts.has(id)) return 'stored';
     return this.pending.has(context, id) || this.future.has(context, id) ? 'held' : 'refused';
   }
 
@@ -97,7 +97,7 @@ export class IngestPipeline {
    * Invalid ones are counted; future ones are held until their time.
    */
   private async validate(context: ContextId, raw: readonly Uint8Array[], fates: Map<Uint8Array, Fate>): Promise<{ byBytes: Map<Uint8Array, FactId>; fresh: ValidatedFact[] }> {
-    const ns = contextNamespace(context);
+    const ns = journalOf(context);
     const known = this.deps.journals.get(ns)?.facts;
     const now = this.deps.now();
     const out = new Map<Uint8Array, FactId>();
@@ -132,7 +132,7 @@ export class IngestPipeline {
    * pending set, so a flood of waiting facts can never crowd out one that is admissible now.
    */
   private async admit(context: ContextId, incoming: readonly ValidatedFact[]): Promise<void> {
-    const ns = contextNamespace(context);
+    const ns = journalOf(context);
     let candidates = [...new Map(incoming.map((f) => [f.id, f])).values()];
     for (;;) {
       const batch: ValidatedFact[] = [];

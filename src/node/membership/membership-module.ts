@@ -2,13 +2,14 @@ import { equalBytes } from '@noble/curves/utils.js';
 import { base32 } from 'multiformats/bases/base32';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { decodeJoinCode, encodeJoinCode, JoinCodeError } from '../../core/facts/join-code.ts';
-import { authorityNamespace, contextNamespace, namespaceId, type ChannelId, type ContextId, type DeviceId, type Namespace } from '../../core/ids.ts';
+import { authorityNamespace, journalOf, namespaceId, namespaceKind, type ChannelId, type ContextId, type DeviceId, type Namespace } from '../../core/ids.ts';
 import { listChannels } from '../../core/reduce/chat.ts';
-import { MEMBER_BINDING } from '../../core/reduce/membership.ts';
+import { accountMembership, contextMembership, MEMBER_BINDING, type ContextMembers } from '../../core/reduce/membership.ts';
 import { NodeError } from '../api.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import { draft } from '../host/draft.ts';
 import { Names } from './names.ts';
+import { encodeDeviceProof } from '../../core/reduce/tree/device-proof.ts';
 
 const NO_PEERS: ReadonlySet<DeviceId> = new Set();
 const JOIN_RIGHT = 'member:join';
@@ -30,6 +31,16 @@ export class MembershipModule implements NodeModule {
 
   async restore(): Promise<void> {
     for (const [context, secret] of await this.host.deps.store.contextSecrets()) this.secrets.set(context, secret);
+    await this.ensureAccountSecret();
+  }
+
+  /**
+   * The secret under which this authority's devices share its journal (DESIGN §2), made by its first device
+   * (also for identities made before devices could be added) and handed to the others at enrollment.
+   */
+  async ensureAccountSecret(): Promise<void> {
+    const me = this.host.identity();
+    if (me && !this.secrets.has(me.authorityId)) await this.adoptSecret(me.authorityId, this.host.deps.random(32));
   }
 
   start(): void {
@@ -44,6 +55,14 @@ export class MembershipModule implements NodeModule {
 
   secretsView(): ReadonlyMap<ContextId, Uint8Array> {
     return this.secrets;
+  }
+
+  /** Members of a context, or of the authority journal its devices share (DESIGN §2). */
+  membersOf(context: ContextId): ContextMembers {
+    const ns = journalOf(context);
+    const st = this.host.journals.get(ns)?.state;
+    if (!st) return { view: { context, rights: new Map() }, devices: new Map() };
+    return namespaceKind(ns) === 'authority' ? accountMembership(context, st) : contextMembership(context, st);
   }
 
   hasContext(context: ContextId): boolean {
@@ -65,12 +84,15 @@ export class MembershipModule implements NodeModule {
     return context;
   }
 
-  /** This device's self-join of a context: its genesis fact is the proof that it writes as this authority. */
+  /** This device's self-join of a context, with the proof that it writes as this authority (`provesDevice`). */
   memberBinding(ns: Namespace): ValidatedFact<'rel.binding'> {
     const me = this.host.requireIdentity();
-    const genesis = [...(this.host.journals.get(authorityNamespace(me.authorityId))?.facts.values() ?? [])].find((f) => f.fact.kind === 'authority.genesis');
-    if (!genesis) throw new NodeError('NoIdentity', 'The genesis fact of this identity is missing.');
-    return draft(this.host, ns, 'rel.binding', { bindingType: MEMBER_BINDING, authorities: [me.authorityId], data: genesis.bytes });
+    const j = this.host.journals.get(authorityNamespace(me.authorityId));
+    const genesis = [...(j?.facts.values() ?? [])].find((f) => f.fact.kind === 'authority.genesis');
+    if (!j || !genesis) throw new NodeError('NoIdentity', 'The genesis fact of this identity is missing.');
+    const isGenesisDevice = genesis.fact.device === this.host.key.deviceId;
+    const chain = isGenesisDevice ? [] : j.state.tree.applied.map((id) => j.facts.get(id)!);
+    return draft(this.host, ns, 'rel.binding', { bindingType: MEMBER_BINDING, authorities: [me.authorityId], data: encodeDeviceProof(genesis, chain) });
   }
 
   joinRights(): Map<string, Set<string>> {
@@ -95,7 +117,7 @@ export class MembershipModule implements NodeModule {
     }
     const { context, secret } = joined;
     await this.adoptSecret(context, secret);
-    const ns = contextNamespace(context);
+    const ns = journalOf(context);
     if (!this.host.membersOf(context).view.rights.has(me.authorityId)) {
       const view = { context, rights: this.joinRights() };
       await this.host.write({ context, facts: [this.memberBinding(ns)], membership: view, right: JOIN_RIGHT, announce: true });
@@ -107,7 +129,7 @@ export class MembershipModule implements NodeModule {
    * Holds a context's secret, durable before it is used. A code naming a context we hold with another secret
    * is refused: it would let whoever made it read and write as that context under a key of their choosing.
    */
-  private async adoptSecret(context: ContextId, secret: Uint8Array): Promise<void> {
+  async adoptSecret(context: ContextId, secret: Uint8Array): Promise<void> {
     const held = this.secrets.get(context);
     if (held && !equalBytes(held, secret)) throw new NodeError('ContextConflict', 'That code names a channel already on this device, with a different key. It was not used.');
     if (!held) {

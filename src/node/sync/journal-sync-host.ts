@@ -2,7 +2,7 @@ import { equalBytes } from '@noble/curves/utils.js';
 import { contextTopic, syncOpenProof } from '../../core/crypto/context-keys.ts';
 import { toHex } from '../../core/encoding/bytes.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
-import { contextNamespace, type AuthorityId, type ContextId, type DeviceId } from '../../core/ids.ts';
+import { journalOf, type AuthorityId, type ContextId, type DeviceId } from '../../core/ids.ts';
 import { mayWrite, type ContextMembers } from '../../core/reduce/membership.ts';
 import { factIdOf, ItemSet, syncItemOf } from '../../core/sync/index.ts';
 import type { IngestResult, SyncHost } from '../../protocols/sync/sync-host.ts';
@@ -73,7 +73,7 @@ export class JournalSyncHost implements SyncHost {
   items(context: ContextId): ItemSet {
     let set = this.sets.get(context);
     if (!set) {
-      const facts = this.access.journals.get(contextNamespace(context))?.facts.values() ?? [];
+      const facts = this.access.journals.get(journalOf(context))?.facts.values() ?? [];
       set = ItemSet.from([...facts].map((f) => syncItemOf(f.id, f.fact.time.wall)));
       this.sets.set(context, set);
     }
@@ -94,7 +94,7 @@ export class JournalSyncHost implements SyncHost {
 
   /** The facts with these id digests that we hold, each once, in the order asked. */
   private facts(context: ContextId, digests: readonly Uint8Array[]): ValidatedFact[] {
-    const j = this.access.journals.get(contextNamespace(context));
+    const j = this.access.journals.get(journalOf(context));
     if (!j) return [];
     const out: ValidatedFact[] = [];
     const seen = new Set<string>();

@@ -1,5 +1,5 @@
 import { TOPIC_RECIPIENT } from '../../core/flow/send-cost.ts';
-import { authorityNamespace, type AuthorityId, type ContextId, type DeviceId } from '../../core/ids.ts';
+import { authorityNamespace, namespaceId, type AuthorityId, type ContextId, type DeviceId } from '../../core/ids.ts';
 import { mayWrite } from '../../core/reduce/membership.ts';
 import { currentTree } from '../../core/reduce/tree/tree-reducer.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
@@ -48,7 +48,7 @@ export class SyncModule implements NodeModule {
   }
 
   applied(f: ValidatedFact): void {
-    if (f.fact.ns.startsWith('context:')) this.journalHost.noteApplied(f.fact.ns.slice('context:'.length), f);
+    this.journalHost.noteApplied(namespaceId(f.fact.ns), f);
   }
 
   async restore(): Promise<void> {

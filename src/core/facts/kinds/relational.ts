@@ -4,7 +4,7 @@ import { kind } from './kind-spec.ts';
 /** A typed relationship between authorities inside a context (contact, guardian, group membership...). */
 export const RelationalBinding = obj(
   { bindingType: str({ min: 1, max: 64 }), authorities: arr(ident, { min: 1, max: 64, unique: true }) },
-  { data: bytes({ max: 4096 }) },
+  { data: bytes({ max: 8192 }) },
 );
 export type RelationalBinding = Infer<typeof RelationalBinding>;
 

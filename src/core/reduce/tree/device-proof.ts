@@ -1,0 +1,56 @@
+import { decodeCanonical, encodeCanonical } from '../../encoding/cbor.ts';
+import { DecodeError } from '../../encoding/cbor-decode.ts';
+import { FactValidationError } from '../../facts/errors.ts';
+import { isKind, type ValidatedFact } from '../../facts/fact.ts';
+import { validateFact } from '../../facts/validate.ts';
+import { authorityNamespace, type AuthorityId, type DeviceId } from '../../ids.ts';
+import { currentTree, treeReducer } from './tree-reducer.ts';
+import { leafIndexOf } from './tree-state.ts';
+
+/** Most facts in one proof: genesis and the tree ops of its chain (a longer history needs a snapshot). */
+export const MAX_PROOF_FACTS = 24;
+
+/**
+ * Proof that a device writes for an authority, carried into contexts in its member binding (DESIGN §2): the
+ * authority's genesis alone when the device is the genesis device (the first form, kept as it was), or the
+ * genesis and the tree ops of the chain to a state naming the device, as a CBOR list of fact bytes.
+ */
+export function encodeDeviceProof(genesis: ValidatedFact, chain: readonly ValidatedFact[]): Uint8Array {
+  return chain.length === 0 ? genesis.bytes : encodeCanonical([genesis.bytes, ...chain.map((f) => f.bytes)]);
+}
+
+/** The chain form's fact bytes; null for the genesis form (a fact is a CBOR map, never a list). */
+function proofFacts(data: Uint8Array): Uint8Array[] | null {
+  const value = decodeCanonical<unknown>(data);
+  if (!Array.isArray(value)) return null;
+  if (value.length < 2 || value.length > MAX_PROOF_FACTS) return [];
+  return value.every((v) => v instanceof Uint8Array) ? (value as Uint8Array[]) : [];
+}
+
+/**
+ * Whether `data` proves `device` is a device of `authority`: every fact valid and the authority's, the genesis
+ * first, and the device a leaf of the head of the chain they reduce to (signed ops valid at their parents,
+ * by the tree reducer's own rules). Pure; never throws on bad bytes.
+ */
+export function provesDevice(data: Uint8Array, authority: AuthorityId, device: DeviceId): boolean {
+  const ns = authorityNamespace(authority);
+  try {
+    const list = proofFacts(data);
+    if (list === null) {
+      const g = validateFact(data);
+      return isKind(g, 'authority.genesis') && g.fact.author === authority && g.fact.body.device === device;
+    }
+    const st = treeReducer.init();
+    for (const [i, bytes] of list.entries()) {
+      const f = validateFact(bytes, { namespace: ns });
+      if (f.fact.kind !== (i === 0 ? 'authority.genesis' : 'tree.op')) return false;
+      treeReducer.apply(st, f);
+    }
+    const head = currentTree(st);
+    const leaf = head?.leaves[head ? leafIndexOf(head, device) : -1];
+    return leaf?.role === 'device';
+  } catch (e) {
+    if (e instanceof FactValidationError || e instanceof DecodeError) return false;
+    throw e;
+  }
+}
