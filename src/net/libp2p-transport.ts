@@ -43,7 +43,6 @@ export class Libp2pTransport extends TransportBase implements Transport {
   private relayState: NetStatus['relay'] = 'connecting';
   private relayAttempt = 0;
   private readonly dialing = new Set<string>();
-  private readonly observed = new Map<string, number>();
   private stopped = false;
   /** The browser says it is offline: no connections, no dials, until it is online again. */
   private offline = false;
@@ -83,10 +82,6 @@ export class Libp2pTransport extends TransportBase implements Transport {
   private wire(): void {
     this.pubsub.addEventListener('message', (evt) => {
       const msg = evt.detail;
-      if (this.observed.has(msg.topic)) {
-        this.observed.set(msg.topic, this.observed.get(msg.topic)! + 1);
-        this.listeners.notify();
-      }
       this.receivePayload(msg.topic, msg.data, msg.type === 'signed' ? msg.from.toString() : 'unknown');
     });
     this.pubsub.addEventListener('subscription-change', (evt) => {
@@ -232,14 +227,9 @@ export class Libp2pTransport extends TransportBase implements Transport {
     this.listeners.notify();
   }
 
-  /**
-   * Lab: subscribes to a raw topic without its secret, to show what a non-member sees: sealed payloads
-   * it can count but never open.
-   */
-  observe(topic: string): void {
-    if (this.observed.has(topic)) return;
-    this.observed.set(topic, 0);
-    this.pubsub.subscribe(topic);
+  protected listen(topic: string, on: boolean): void {
+    if (on) this.pubsub.subscribe(topic);
+    else if (!this.channels.has(topic) && !this.observed.has(topic)) this.pubsub.unsubscribe(topic);
   }
 
   async publish(context: ContextId, facts: readonly Uint8Array[], ticket: SendTicket): Promise<void> {

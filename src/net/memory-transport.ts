@@ -56,8 +56,11 @@ export class MemoryTransport extends TransportBase implements Transport {
   }
 
   topics(): Set<string> {
-    return new Set(this.channels.keys());
+    return new Set([...this.channels.keys(), ...this.rawTopics.keys(), ...this.observed.keys()]);
   }
+
+  /** Topics are read from `topics()` at each send: nothing to tell the bus. */
+  protected listen(): void {}
 
   join(context: ContextId, secret: Uint8Array): void {
     const ch = new ContextChannel(context, secret);
@@ -102,7 +105,7 @@ export class MemoryTransport extends TransportBase implements Transport {
     const peers = [...this.bus.members]
       .filter((o) => o !== this && this.bus.linked(this.device, o.device))
       .map((o) => ({ deviceId: o.device, transport: 'memory' as const, address: `/memory/${o.device}` }));
-    return { relay: 'connected', peers, dropped: this.drops.snapshot(), published: this.published, received: this.received, observed: {} };
+    return { relay: 'connected', peers, dropped: this.drops.snapshot(), published: this.published, received: this.received, observed: Object.fromEntries(this.observed) };
   }
 
   async stop(): Promise<void> {

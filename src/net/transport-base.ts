@@ -7,6 +7,11 @@ import type { Delivery } from './transport.ts';
 
 /** Payloads held per topic while no peer is on it; beyond this the oldest are dropped (and counted). */
 const OUTBOX_MAX = 256;
+/** A raw-topic payload (a rendezvous offer or package) is small; anything larger is not ours. */
+export const MAX_RAW_PAYLOAD = 20 * 1024;
+
+/** Receives what arrives on a raw topic; it judges the bytes itself (typed refusals, counted drops). */
+export type RawTopicHandler = (payload: Uint8Array, from: DeviceId) => void;
 
 /**
  * What every transport shares: joined contexts by topic, the node's handlers, counted drops, counters and
@@ -20,6 +25,10 @@ export abstract class TransportBase {
   protected peerJoinedHandler: (c: ContextId, p: DeviceId) => void = () => {};
   protected published = 0;
   protected received = 0;
+  /** Raw topics (no context key: rendezvous) and their handlers. */
+  protected readonly rawTopics = new Map<string, RawTopicHandler>();
+  /** Lab: payloads seen on topics observed without membership, by topic. */
+  protected readonly observed = new Map<string, number>();
   /**
    * Sealed payloads that reached no peer (nobody on the topic yet, as just after a reconnect), sent again when
    * a peer joins the topic. Facts have anti-entropy behind them; acks have only this.
@@ -28,6 +37,39 @@ export abstract class TransportBase {
 
   /** Publishes one sealed payload on a topic; resolves to how many peers it went to. */
   protected abstract send(topic: string, payload: Uint8Array): Promise<number> | number;
+  /** Starts or stops hearing a topic on the wire (beyond the joined contexts). */
+  protected abstract listen(topic: string, on: boolean): void;
+
+  /** Hears a raw topic until the returned function is called; one handler per topic (the latest). */
+  subscribeTopic(topic: string, handler: RawTopicHandler): () => void {
+    this.rawTopics.set(topic, handler);
+    this.listen(topic, true);
+    return () => {
+      if (this.rawTopics.get(topic) !== handler) return;
+      this.rawTopics.delete(topic);
+      this.listen(topic, false);
+    };
+  }
+
+  /** Publishes raw bytes on a topic (bounded in size); resolves to how many peers they went to. */
+  async publishTopic(topic: string, payload: Uint8Array): Promise<number> {
+    if (payload.length > MAX_RAW_PAYLOAD) {
+      this.countDrop('raw:TooLarge');
+      return 0;
+    }
+    this.published++;
+    return this.send(topic, payload);
+  }
+
+  /**
+   * Lab: hears a raw topic without its secret, to show what a non-member sees: sealed payloads it can count
+   * but never open.
+   */
+  observe(topic: string): void {
+    if (this.observed.has(topic)) return;
+    this.observed.set(topic, 0);
+    this.listen(topic, true);
+  }
 
   onDelivery(handler: (d: Delivery) => void): void {
     this.deliveryHandler = handler;
@@ -52,6 +94,17 @@ export abstract class TransportBase {
 
   /** Opens a payload from `topic`: delivered to the node if it opens with the context key, else counted. */
   protected receivePayload(topic: string, payload: Uint8Array, from: DeviceId): void {
+    const seen = this.observed.get(topic);
+    if (seen !== undefined) {
+      this.observed.set(topic, seen + 1);
+      this.listeners.notify();
+    }
+    const raw = this.rawTopics.get(topic);
+    if (raw) {
+      if (payload.length > MAX_RAW_PAYLOAD) return this.countDrop('raw:TooLarge');
+      this.received++;
+      return raw(payload, from);
+    }
     const ch = this.channels.get(topic);
     if (!ch) return;
     const opened = ch.open(payload);

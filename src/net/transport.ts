@@ -48,6 +48,10 @@ export interface Transport {
   onDelivery(handler: (d: Delivery) => void): void;
   /** A peer newly shares a context with us (subscribed to its topic): a chance to catch it up. */
   onPeerJoined(handler: (context: ContextId, peer: DeviceId) => void): void;
+  /** Hears raw bytes on a topic that is not a context's (rendezvous); returns the unsubscribe. */
+  subscribeTopic(topic: string, handler: (payload: Uint8Array, from: DeviceId) => void): () => void;
+  /** Publishes raw bytes on such a topic (size-bounded); resolves to how many peers they reached. */
+  publishTopic(topic: string, payload: Uint8Array): Promise<number>;
   /** Counts a drop decided above the transport (e.g. an invalid fact inside a sealed payload). */
   countDrop(reason: string): void;
   status(): NetStatus;

@@ -8,6 +8,7 @@ import type { AckRecord } from '../core/consistency/acknowledgment.ts';
 import type { NetStatus } from '../net/transport.ts';
 import type { SyncMetrics } from '../protocols/sync/sync-service.ts';
 import type { AccountView } from './account/account-module.ts';
+import type { EnrollmentCeremony } from '../core/rendezvous/enrollment.ts';
 
 /** Every query answers with its data and the consistency of each item in it (spec 002). */
 export interface QueryResult<T> {
@@ -75,6 +76,9 @@ export type NodeErrorCode =
   | 'InvalidInput'
   | 'InvalidJoinCode'
   | 'ContextConflict'
+  | 'InvalidCode'
+  | 'CeremonyRunning'
+  | 'Offline'
   | 'NodeClosed';
 
 export class NodeError extends AuraError<NodeErrorCode> {
@@ -92,6 +96,17 @@ export class NodeError extends AuraError<NodeErrorCode> {
 }
 
 /** What the React layer sees of a node. Queries are synchronous reads of reduced state. */
+/** Devices of this person: the enrollment ceremony on both of its devices (CeremonyStatus throughout). */
+export interface DevicesApi {
+  /** Running ceremonies (latest first), then the last finished ones. */
+  ceremonies(): readonly EnrollmentCeremony[];
+  /** Starts "Add a device": a code to show the new device; supersedes an earlier one still waiting. */
+  addDevice(): EnrollmentCeremony;
+  /** "This is another device of mine", on a device without an identity; refused typed for a bad code. */
+  enrollWithCode(code: string): EnrollmentCeremony;
+  cancel(id: string): void;
+}
+
 export interface AuraNodeApi {
   readonly profile: string;
   /** Increases on every change; hooks subscribe to it. */
@@ -109,6 +124,7 @@ export interface AuraNodeApi {
   statusDetails(fact: FactId): StatusDetails | null;
   /** This authority: its TreeStateSummary (epoch, commitment, threshold, device count) and devices; null before an identity. */
   account(): AccountView | null;
+  readonly devices: DevicesApi;
 
   /** A copyable code that lets another device join the channel's context (it carries the context secret). */
   joinCode(channel: ChannelId): string;

@@ -1,7 +1,6 @@
 import { deviceKeyFromSeed, type DeviceKey } from '../core/crypto/ed25519.ts';
 import { AuraError } from '../core/errors.ts';
 import type { ValidatedFact } from '../core/facts/fact.ts';
-import { createGenesis } from '../core/facts/genesis.ts';
 import type { Hlc } from '../core/facts/hlc.ts';
 import { restoreFact } from '../core/facts/stored.ts';
 import { type AuthorityId, type ChannelId, type ContextId, type FactId } from '../core/ids.ts';
@@ -11,6 +10,7 @@ import type { SyncMetrics } from '../protocols/sync/sync-service.ts';
 import type { AppendExtra } from '../store/append.ts';
 import { StoreError } from '../store/errors.ts';
 import { AccountModule, type AccountView } from './account/account-module.ts';
+import { EnrollmentModule } from './account/enrollment-module.ts';
 import { AcksModule } from './acks/acks-module.ts';
 import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, QueryResult, StatusDetails } from './api.ts';
 import { NodeError } from './api.ts';
@@ -50,6 +50,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   private readonly membership: MembershipModule;
   private readonly chat: ChatModule;
   private readonly accountModule: AccountModule;
+  readonly devices: EnrollmentModule;
   private readonly acks: AcksModule;
   private readonly sync: SyncModule;
   private readonly modules: readonly NodeModule[];
@@ -63,10 +64,11 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.membership = new MembershipModule(this);
     this.chat = new ChatModule(this, this.membership);
     this.accountModule = new AccountModule(this);
+    this.devices = new EnrollmentModule(this, this.membership);
     this.sync = new SyncModule(this, this.membership);
     this.acks = new AcksModule(this, { consistencyOf: (ns, id, t, m) => this.chat.consistencyOf(ns, id, t, m), items: (c) => this.sync.journalHost.items(c) });
     this.sync.useAcks(this.acks);
-    this.modules = [this.membership, this.acks, this.sync];
+    this.modules = [this.membership, this.acks, this.sync, this.devices];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,
@@ -142,19 +144,17 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     return this.me && { authorityId: this.me.authorityId, deviceId: this.key.deviceId, displayName: this.me.displayName };
   }
 
-  async createIdentity(displayName: string): Promise<Identity> {
-    this.assertOpen();
-    const name = displayName.trim();
-    if (name.length < 1 || name.length > 64) throw new NodeError('InvalidInput', 'A display name has 1 to 64 characters.');
-    if (this.me) throw new NodeError('IdentityExists', 'This device already has an identity.');
-    const genesis = createGenesis(this.key, this.deps.random(16), this.tick(), name);
-    const me: StoredIdentity = { authorityId: genesis.fact.author, displayName: name };
-    // Authority writes are local: nothing is sent, so there is no budget to charge; the commit is still atomic.
-    await this.commit([genesis], { meta: [[IDENTITY_META, me]] });
+  createIdentity(displayName: string): Promise<Identity> {
+    return this.accountModule.createIdentity(displayName);
+  }
+
+  /** This device is now `authority` (its first device, or one enrolled): durable, then used. */
+  async becomeIdentity(authority: AuthorityId, displayName: string, facts: readonly ValidatedFact[] = []): Promise<void> {
+    const me: StoredIdentity = { authorityId: authority, displayName };
+    await this.commit(facts, { meta: [[IDENTITY_META, me]] });
     this.me = me;
     await this.membership.ensureAccountSecret();
     this.changed();
-    return this.identity()!;
   }
 
   requireIdentity(): StoredIdentity {

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCanonical, encodeCanonical } from '../../src/core/encoding/cbor.ts';
-import { openPackage, PackageError, sealPackage, type EnrollmentContent } from '../../src/core/rendezvous/enrollment-package.ts';
+import { confirmPackage, isConfirmationOf, openPackage, PackageError, sealPackage, type EnrollmentContent } from '../../src/core/rendezvous/enrollment-package.ts';
 import { deviceKey } from '../support/fixtures.ts';
 import { seededRandom } from '../support/node-net.ts';
 
 const [sender, receiver, other] = ['pk-e', 'pk-n', 'pk-x'].map((l) => deviceKey(l));
 const codeSecret = new Uint8Array(32).fill(7);
-const content: EnrollmentContent = { authority: 'bafyreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku', secrets: [['ctx1', new Uint8Array(32).fill(1)], ['ctx2', new Uint8Array(32).fill(2)]] };
+const authority = 'bafyreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku';
+const content: EnrollmentContent = { authority, epoch: 3, secrets: [[authority, new Uint8Array(32).fill(9)], ['ctx1', new Uint8Array(32).fill(1)], ['ctx2', new Uint8Array(32).fill(2)]] };
 const sealed = () => sealPackage(sender!, receiver!.deviceId, codeSecret, content, seededRandom('pkg'));
 const code = (f: () => unknown) => {
   try {
@@ -44,6 +45,20 @@ describe('enrollment packages', () => {
     expect(code(() => openPackage(receiver!, codeSecret, encodeCanonical({ ...mine, from: sender!.deviceId })))).toBe('BadSignature');
     expect(code(() => openPackage(receiver!, codeSecret, new Uint8Array(40_000)))).toBe('TooLarge');
     expect(code(() => openPackage(receiver!, codeSecret, new Uint8Array([0xa1, 0x61])))).toBe('Malformed');
+  });
+
+  it('a package without the authority journal\'s secret is refused; confirmations bind device and package', () => {
+    const bare = sealPackage(sender!, receiver!.deviceId, codeSecret, { authority, epoch: 0, secrets: [['ctx1', new Uint8Array(32)]] }, seededRandom('bare'));
+    expect(code(() => openPackage(receiver!, codeSecret, bare))).toBe('Malformed');
+    const pkg = sealed();
+    const ok = confirmPackage(receiver!, sender!.deviceId, pkg);
+    expect(isConfirmationOf(ok, sender!.deviceId, receiver!.deviceId, pkg)).toBe(true);
+    expect(isConfirmationOf(ok, sender!.deviceId, other!.deviceId, pkg)).toBe(false);
+    expect(isConfirmationOf(ok, other!.deviceId, receiver!.deviceId, pkg)).toBe(false);
+    expect(isConfirmationOf(ok, sender!.deviceId, receiver!.deviceId, bare)).toBe(false);
+    const forged = decodeCanonical<Record<string, unknown>>(confirmPackage(other!, sender!.deviceId, pkg));
+    expect(isConfirmationOf(encodeCanonical({ ...forged, from: receiver!.deviceId }), sender!.deviceId, receiver!.deviceId, pkg)).toBe(false);
+    for (const junk of [new Uint8Array(0), new Uint8Array(600), new Uint8Array([0x81, 0x01])]) expect(isConfirmationOf(junk, sender!.deviceId, receiver!.deviceId, pkg)).toBe(false);
   });
 
   it('never throws untyped on arbitrary bytes or arbitrary fields (fuzz)', () => {

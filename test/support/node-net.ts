@@ -20,8 +20,15 @@ export interface TestPeer {
   readonly transport: MemoryTransport;
 }
 
-/** A node on an in-memory bus, with its own fake IndexedDB, clock and seeded randomness. */
+/** A node on an in-memory bus, with its own fake IndexedDB, clock and seeded randomness, and an identity. */
 export async function peerOn(bus: MemoryBus, name: string, extra: Partial<NodeDeps> = {}): Promise<TestPeer> {
+  const peer = await deviceOn(bus, name, extra);
+  await peer.node.createIdentity(name);
+  return peer;
+}
+
+/** Such a node without an identity yet (a new device, before onboarding). */
+export async function deviceOn(bus: MemoryBus, name: string, extra: Partial<NodeDeps> = {}): Promise<TestPeer> {
   const random = seededRandom(name);
   const store = await openStore(`aura-${name}`, { factory: new IDBFactory() });
   // Real time plus a per-device skew: rate limits need time to pass; ordering relies on HLCs, not on
@@ -32,7 +39,6 @@ export async function peerOn(bus: MemoryBus, name: string, extra: Partial<NodeDe
   const { deviceKeyFromSeed } = await import('../../src/core/crypto/ed25519.ts');
   const transport = bus.connect(deviceKeyFromSeed(seed).deviceId, random);
   const node = await AuraNode.open({ profile: name, store, now: () => Date.now() + skew, random, transport, ...extra });
-  await node.createIdentity(name);
   return { node, transport };
 }
 

@@ -49,8 +49,8 @@ export function derive(secret: Uint8Array, info: string, length: number): Uint8A
 }
 
 /** The topic both sides flood on: a one-way derivation, so relays and onlookers learn nothing of the secret. */
-export function rendezvousTopic(secret: Uint8Array, purpose: 'offers' | 'packages' = 'offers'): string {
-  return RENDEZVOUS_TOPIC_PREFIX + toHex(derive(secret, purpose === 'offers' ? 'topic' : 'package-topic', 16));
+export function rendezvousTopic(secret: Uint8Array, purpose: 'offers' | 'packages' | 'confirmations' = 'offers'): string {
+  return RENDEZVOUS_TOPIC_PREFIX + toHex(derive(secret, purpose === 'offers' ? 'topic' : `${purpose}-topic`, 16));
 }
 
 const signedBytes = (c: OfferContent) => concatBytes(utf8.encode('aura/rendezvous/offer/v1\n'), encodeCanonical({ v: 1, ...c }));

@@ -2,6 +2,9 @@ import { authorityNamespace, type AuthorityId, type DeviceId } from '../../core/
 import { currentTree } from '../../core/reduce/tree/tree-reducer.ts';
 import { summarize, type TreeStateSummary } from '../../core/reduce/tree/tree-state.ts';
 import type { NodeHost } from '../host/node-host.ts';
+import { createGenesis } from '../../core/facts/genesis.ts';
+import type { ValidatedFact } from '../../core/facts/fact.ts';
+import { NodeError, type Identity } from '../api.ts';
 
 /** One device of this authority, as its commitment tree lists it. */
 export interface AccountDevice {
@@ -22,7 +25,19 @@ export interface AccountView {
 
 /** The Account screen's data (spec 003 commitment tree): read from reduced state, never from the UI's guesses. */
 export class AccountModule {
-  constructor(private readonly host: NodeHost) {}
+  constructor(private readonly host: NodeHost & { becomeIdentity(authority: AuthorityId, displayName: string, facts: readonly ValidatedFact[]): Promise<void> }) {}
+
+  /** A new authority whose first device is this one: its genesis, committed with the identity. */
+  async createIdentity(displayName: string): Promise<Identity> {
+    this.host.assertOpen();
+    const name = displayName.trim();
+    if (name.length < 1 || name.length > 64) throw new NodeError('InvalidInput', 'A display name has 1 to 64 characters.');
+    if (this.host.identity()) throw new NodeError('IdentityExists', 'This device already has an identity.');
+    const genesis = createGenesis(this.host.key, this.host.deps.random(16), this.host.tick(), name);
+    // Authority writes are local: nothing is sent, so there is no budget to charge; the commit is still atomic.
+    await this.host.becomeIdentity(genesis.fact.author, name, [genesis]);
+    return { authorityId: genesis.fact.author, deviceId: this.host.key.deviceId, displayName: name };
+  }
 
   account(): AccountView | null {
     return this.host.cached('account', () => {

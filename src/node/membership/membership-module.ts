@@ -107,7 +107,7 @@ export class MembershipModule implements NodeModule {
   }
 
   async joinChannel(code: string): Promise<ContextId> {
-    const me = this.host.requireIdentity();
+    this.host.requireIdentity();
     let joined: { context: ContextId; secret: Uint8Array };
     try {
       joined = decodeJoinCode(code);
@@ -115,14 +115,20 @@ export class MembershipModule implements NodeModule {
       if (!(e instanceof JoinCodeError)) throw e;
       throw new NodeError('InvalidJoinCode', `That join code is not valid (${e.message}).`);
     }
-    const { context, secret } = joined;
+    await this.joinContext(joined.context, joined.secret);
+    return joined.context;
+  }
+
+  /**
+   * Holds a context's secret and, unless this device already writes there for its authority, announces its
+   * self-join (a new device of a member joins again, with the proof that it is the authority's).
+   */
+  async joinContext(context: ContextId, secret: Uint8Array): Promise<void> {
+    const me = this.host.requireIdentity();
     await this.adoptSecret(context, secret);
-    const ns = journalOf(context);
-    if (!this.host.membersOf(context).view.rights.has(me.authorityId)) {
-      const view = { context, rights: this.joinRights() };
-      await this.host.write({ context, facts: [this.memberBinding(ns)], membership: view, right: JOIN_RIGHT, announce: true });
-    }
-    return context;
+    if (this.host.membersOf(context).devices.get(me.authorityId)?.has(this.host.key.deviceId)) return;
+    const view = { context, rights: this.joinRights() };
+    await this.host.write({ context, facts: [this.memberBinding(journalOf(context))], membership: view, right: JOIN_RIGHT, announce: true });
   }
 
   /**

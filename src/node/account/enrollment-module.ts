@@ -1,0 +1,150 @@
+import type { ValidatedFact } from '../../core/facts/fact.ts';
+import { authorityNamespace, type AuthorityId, type DeviceId } from '../../core/ids.ts';
+import { AuraError } from '../../core/errors.ts';
+import { accountMembership, ACCOUNT_RIGHTS } from '../../core/reduce/membership.ts';
+import { currentTree } from '../../core/reduce/tree/tree-reducer.ts';
+import { leafIndexOf } from '../../core/reduce/tree/tree-state.ts';
+import { decodeRendezvousCode } from '../../core/rendezvous/code.ts';
+import { ABORT_REASONS, isFinished, type EnrollmentCeremony } from '../../core/rendezvous/enrollment.ts';
+import type { EnrollmentContent } from '../../core/rendezvous/enrollment-package.ts';
+import { EnrollmentInitiator } from '../../protocols/rendezvous/enrollment-initiator.ts';
+import { EnrollmentJoiner } from '../../protocols/rendezvous/enrollment-joiner.ts';
+import type { EnrollmentRun, EnrollmentRunDeps } from '../../protocols/rendezvous/enrollment-run.ts';
+import { NodeError, type DevicesApi } from '../api.ts';
+import { draft } from '../host/draft.ts';
+import type { NodeHost, NodeModule } from '../host/node-host.ts';
+import type { MembershipModule } from '../membership/membership-module.ts';
+
+/** Finished ceremonies kept for the Ceremonies list. */
+const KEEP_FINISHED = 20;
+
+/**
+ * Devices of one person (DESIGN §2, §7): "Add a device" runs the enrollment ceremony's initiator side here;
+ * "This is another device of mine" runs the joiner side on a device without an identity. Ceremonies live in
+ * memory (a reload abandons one: the other side times out) and are listed with their CeremonyStatus.
+ */
+export class EnrollmentModule implements NodeModule, DevicesApi {
+  private readonly runs = new Map<string, EnrollmentRun>();
+  private readonly finished: EnrollmentCeremony[] = [];
+  private list: readonly EnrollmentCeremony[] | null = null;
+
+  constructor(
+    private readonly host: NodeHost & { becomeIdentity(authority: AuthorityId, displayName: string): Promise<void>; syncNow(): Promise<void> },
+    private readonly membership: MembershipModule,
+  ) {}
+
+  ceremonies(): readonly EnrollmentCeremony[] {
+    // Running first (newest last started first), then finished, newest first; one array until the next change.
+    this.list ??= [...[...this.runs.values()].reverse().map((r) => r.state), ...this.finished];
+    return this.list;
+  }
+
+  addDevice(): EnrollmentCeremony {
+    const me = this.host.requireIdentity();
+    if (!this.host.deps.transport) throw new NodeError('Offline', 'Adding a device needs the network.');
+    const run: EnrollmentInitiator = new EnrollmentInitiator(
+      { ...this.runDeps(() => run), displayName: me.displayName },
+      { content: () => this.content(), admit: (device) => this.admit(device) },
+    );
+    for (const other of this.runs.values()) if (other.state.role === 'initiator') other.step({ type: 'superseded', by: run.state.id });
+    return this.begin(run);
+  }
+
+  enrollWithCode(text: string): EnrollmentCeremony {
+    this.host.assertOpen();
+    if (this.host.identity()) throw new NodeError('IdentityExists', 'This device already has an identity.');
+    if (!this.host.deps.transport) throw new NodeError('Offline', 'Joining your other device needs the network.');
+    let code;
+    try {
+      code = decodeRendezvousCode(text.trim(), this.host.deps.now());
+    } catch (e) {
+      if (!(e instanceof AuraError)) throw e;
+      throw new NodeError('InvalidCode', `That code is not valid (${e.message}).`);
+    }
+    if (code.purpose !== 'enroll') throw new NodeError('InvalidCode', 'That code is not for adding a device.');
+    for (const r of this.runs.values()) if (r.state.role === 'joiner') throw new NodeError('CeremonyRunning', 'This device is already joining another one.');
+    const run: EnrollmentJoiner = new EnrollmentJoiner(
+      { ...this.runDeps(() => run), code },
+      { adopt: (c) => this.adopt(c), committedLeaf: (a) => this.committedLeaf(a), finish: (c) => this.finish(c) },
+    );
+    return this.begin(run);
+  }
+
+  cancel(id: string): void {
+    this.runs.get(id)?.step({ type: 'abort', reason: ABORT_REASONS.cancelled, at: this.host.deps.now() });
+  }
+
+  applied(f: ValidatedFact): void {
+    if (f.fact.kind !== 'tree.op' || this.runs.size === 0) return;
+    queueMicrotask(() => {
+      for (const r of this.runs.values()) if (r instanceof EnrollmentJoiner) r.treeChanged();
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const r of this.runs.values()) r.stop();
+    this.runs.clear();
+  }
+
+  private begin(run: EnrollmentRun): EnrollmentCeremony {
+    this.runs.set(run.state.id, run);
+    run.start();
+    this.noteChange(run);
+    return run.state;
+  }
+
+  private runDeps(run: () => EnrollmentRun): Omit<EnrollmentRunDeps, 'code'> {
+    const { transport, now, random } = this.host.deps;
+    return { key: this.host.key, net: transport!, now, random, addrs: () => [], changed: () => this.noteChange(run()), dropped: (r) => this.host.countDrop(r) };
+  }
+
+  private noteChange(run: EnrollmentRun): void {
+    this.list = null;
+    if (isFinished(run.state) && this.runs.get(run.state.id) === run) {
+      this.runs.delete(run.state.id);
+      this.finished.unshift(run.state);
+      this.finished.length = Math.min(this.finished.length, KEEP_FINISHED);
+    }
+    this.host.changed();
+  }
+
+  private content(): EnrollmentContent {
+    const authority = this.host.requireIdentity().authorityId;
+    const head = currentTree(this.host.journals.get(authorityNamespace(authority))!.state.tree)!;
+    return { authority, epoch: head.epoch, secrets: [...this.membership.secretsView()].sort(([a], [b]) => (a < b ? -1 : 1)) };
+  }
+
+  /** t = 1: the AddLeaf signed by this device, written to the authority journal and announced to its devices. */
+  private async admit(device: DeviceId): Promise<{ treeOp: string; epoch: number }> {
+    const authority = this.host.requireIdentity().authorityId;
+    const ns = authorityNamespace(authority);
+    const head = currentTree(this.host.journals.get(ns)!.state.tree)!;
+    const op = draft(this.host, ns, 'tree.op', { parentEpoch: head.epoch, parentCommitment: head.commitment, op: { type: 'AddLeaf', device, role: 'device' } });
+    const view = accountMembership(authority, this.host.journals.get(ns)!.state).view;
+    await this.host.write({ context: authority, facts: [op], membership: view, right: ACCOUNT_RIGHTS[0]!, announce: true });
+    // The new device holds the journal's secret now: bring it the genesis and the op without waiting a round.
+    void this.host.syncNow().catch(() => this.host.countDrop('enroll:SyncFailed'));
+    return { treeOp: op.id, epoch: head.epoch };
+  }
+
+  private adopt(content: EnrollmentContent): Promise<void> {
+    const secret = content.secrets.find(([c]) => c === content.authority)![1];
+    return this.membership.adoptSecret(content.authority, secret);
+  }
+
+  private committedLeaf(authority: AuthorityId): { treeOp: string; epoch: number } | null {
+    const tree = this.host.journals.get(authorityNamespace(authority))?.state.tree;
+    const head = tree && currentTree(tree);
+    if (!head || leafIndexOf(head, this.host.key.deviceId) < 0 || head.leaves[leafIndexOf(head, this.host.key.deviceId)]?.role !== 'device') return null;
+    return { treeOp: tree.applied[tree.applied.length - 1] ?? tree.genesis!, epoch: head.epoch };
+  }
+
+  /** Becomes the authority here, then joins each of its contexts with a binding proving this device. */
+  private async finish(content: EnrollmentContent): Promise<void> {
+    const genesis = [...(this.host.journals.get(authorityNamespace(content.authority))?.facts.values() ?? [])].find((f) => f.fact.kind === 'authority.genesis');
+    const name = (genesis?.fact.body as { name?: string } | undefined)?.name ?? 'me';
+    await this.host.becomeIdentity(content.authority, name);
+    for (const [context, secret] of content.secrets) if (context !== content.authority) await this.membership.joinContext(context, secret);
+    void this.host.syncNow().catch(() => this.host.countDrop('enroll:SyncFailed'));
+  }
+}
