@@ -1,4 +1,6 @@
 import { useNodeQuery } from '../node/hooks.ts';
+import { AddDevice } from './devices/AddDevice.tsx';
+import { Ceremonies } from './devices/Ceremonies.tsx';
 
 /**
  * This authority as its commitment tree says (spec 003): the TreeStateSummary and the devices, this one marked.
@@ -32,6 +34,8 @@ export function AccountSection() {
           </li>
         ))}
       </ul>
+      <AddDevice />
+      <Ceremonies />
     </section>
   );
 }

@@ -12,7 +12,7 @@ export const MessageItem = memo(function MessageItem({ message: m }: Props) {
   return (
     <li className={m.own ? 'message own' : 'message'} data-testid="message" data-message-id={m.id}>
       <div className="message-meta">
-        <span className="message-author">{m.authorName}</span>
+        <span className="message-author" data-testid="message-author">{m.authorName}</span>
         <time className="message-time" dateTime={new Date(m.sentAt).toISOString()} title={formatDateTime(m.sentAt)}>
           {formatTime(m.sentAt)}
         </time>

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useNode } from '../node/hooks.ts';
+import { EnrollThisDevice } from './devices/EnrollThisDevice.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { useAction } from './use-action.ts';
 
@@ -37,6 +38,7 @@ export function Onboarding() {
           {pending ? 'Creating…' : 'Create identity'}
         </button>
       </form>
+      <EnrollThisDevice />
     </main>
   );
 }

@@ -1,0 +1,80 @@
+import '../relay/polyfill.ts';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { startRelay, type RelayHandle } from '../relay/relay.ts';
+import { createChannel, createIdentity, deviceId, sendMessage } from './helpers.ts';
+
+/**
+ * One person, two devices: a laptop tab with an identity enrolls a fresh phone tab by rendezvous code. Both
+ * run in separate browser contexts (separate IndexedDB), meet through a real relay and sync directly.
+ */
+test.describe.configure({ mode: 'serial' });
+test.setTimeout(180_000);
+
+let relay: RelayHandle;
+
+test.beforeAll(async () => {
+  relay = await startRelay({ port: 0 });
+});
+
+test.afterAll(async () => {
+  await relay?.stop();
+});
+
+async function device(browser: Browser, name: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`/?profile=${name}&relay=${encodeURIComponent(`/ip4/127.0.0.1/tcp/${relay.port}/ws`)}`);
+  return page;
+}
+
+async function accountDevices(page: Page): Promise<string[]> {
+  await page.getByTestId('open-device-panel').click();
+  const rows = page.getByTestId('account-device');
+  await expect(rows).toHaveCount(2, { timeout: 30_000 });
+  const out = (await rows.allTextContents()).map((t) => t.trim());
+  await page.keyboard.press('Escape');
+  return out;
+}
+
+test('enrollment between two tabs: one person, two devices, one author in a shared channel', async ({ browser }) => {
+  const laptop = await device(browser, 'e2e-enroll-laptop');
+  await createIdentity(laptop, 'Dana');
+  await createChannel(laptop, 'notes');
+  await sendMessage(laptop, 'written on the laptop');
+  const phone = await device(browser, 'e2e-enroll-phone');
+  await expect(phone.getByTestId('enroll-form')).toBeVisible();
+
+  await laptop.getByTestId('open-device-panel').click();
+  await laptop.getByTestId('add-device').click();
+  const code = (await laptop.getByTestId('enroll-code').inputValue()).trim();
+  expect(code).toMatch(/^aura-rdv:/);
+  await expect(laptop.getByTestId('ceremony')).toHaveAttribute('data-state', 'Preparing');
+
+  await phone.getByTestId('enroll-code-input').fill(code);
+  await phone.getByTestId('enroll-submit').click();
+  // Both screens show the same other-device fingerprints while the ceremony runs, then Committed.
+  await expect(laptop.getByTestId('ceremony')).toHaveAttribute('data-state', 'Committed', { timeout: 60_000 });
+  await expect(laptop.getByTestId('account-device')).toHaveCount(2);
+  await laptop.keyboard.press('Escape');
+  // The phone leaves onboarding by itself once it is the identity, with the channel and its history.
+  await expect(phone.getByTestId('new-channel-input')).toBeVisible({ timeout: 60_000 });
+  await expect(phone.getByTestId('identity-name')).toHaveText('Dana');
+  const notes = phone.getByTestId('channel-item').filter({ hasText: 'notes' });
+  await expect(notes).toBeVisible({ timeout: 30_000 });
+  await notes.click();
+  await expect(phone.getByTestId('message-text').filter({ hasText: 'written on the laptop' })).toBeVisible({ timeout: 30_000 });
+
+  const [laptopId, phoneId] = [await deviceId(laptop), await deviceId(phone)];
+  for (const p of [laptop, phone]) {
+    const rows = await accountDevices(p);
+    expect(rows.some((r) => r.includes(laptopId))).toBe(true);
+    expect(rows.some((r) => r.includes(phoneId))).toBe(true);
+  }
+
+  await sendMessage(phone, 'written on the phone');
+  await expect(laptop.getByTestId('message-text').filter({ hasText: 'written on the phone' })).toBeVisible({ timeout: 30_000 });
+  // One author: the same display name on both devices' messages, on both devices.
+  for (const p of [laptop, phone]) {
+    const authors = await p.getByTestId('message').filter({ hasText: /written on the (laptop|phone)/ }).getByTestId('message-author').allTextContents();
+    expect(new Set(authors.map((a) => a.trim()))).toEqual(new Set(['Dana']));
+  }
+});
