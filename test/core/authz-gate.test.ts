@@ -74,6 +74,9 @@ describe('kinds with a protocol today', () => {
     expect([...enabledKinds].sort()).toEqual(['authority.genesis', 'chat.channel', 'chat.message', 'chat.reaction', 'chat.topic', 'rel.binding', 'tree.op']);
     for (const k of Object.keys(KINDS)) expect(isEnabledKind(k), k).toBe(enabledKinds.has(k as never));
     expect(isEnabledKind('consensus.commit')).toBe(false);
+    // Commits attest tree ops in authority journals only (the devices' group key); contexts have none yet.
+    expect(isEnabledKind('consensus.commit', 'authority:bafyx')).toBe(true);
+    expect(isEnabledKind('consensus.commit', 'context:abc')).toBe(false);
     expect(isEnabledKind('no.such')).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import type { ValidatedFact } from '../facts/fact.ts';
 import type { FactKind } from '../facts/kinds/index.ts';
+import { namespaceKind, type Namespace } from '../ids.ts';
 import type { NamespaceState } from '../reduce/namespace-reducer.ts';
 import { RULES } from './rules.ts';
 import type { AuthzVerdict } from './verdict.ts';
@@ -26,6 +27,12 @@ export const enabledKinds: ReadonlySet<FactKind> = new Set<FactKind>([
   'chat.topic',
 ]);
 
-export function isEnabledKind(kind: string): boolean {
-  return enabledKinds.has(kind as FactKind);
+/**
+ * Kinds enabled in authority journals only: there a consensus commit attests tree ops under the devices'
+ * group key; contexts have no witness group key yet, so a commit there could never be verified.
+ */
+export const authorityOnlyKinds: ReadonlySet<FactKind> = new Set<FactKind>(['consensus.commit']);
+
+export function isEnabledKind(kind: string, ns?: Namespace): boolean {
+  return enabledKinds.has(kind as FactKind) || (ns !== undefined && namespaceKind(ns) === 'authority' && authorityOnlyKinds.has(kind as FactKind));
 }

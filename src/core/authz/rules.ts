@@ -1,4 +1,6 @@
+import { fromHex } from '../encoding/bytes.ts';
 import type { ValidatedFact } from '../facts/fact.ts';
+import { namespaceKind } from '../ids.ts';
 import type { FactKind } from '../facts/kinds/index.ts';
 import { committedBy } from '../reduce/agreement.ts';
 import { isCeremonyParty } from '../reduce/ceremonies.ts';
@@ -63,9 +65,23 @@ const ceremonyCommit: Rule<'ceremony.commit'> = (f, st) => {
  * with a key id in the commit so that this rule stays monotone.
  */
 const thresholdSigned: Rule<'consensus.commit'> = (f, st) => {
+  if (namespaceKind(f.fact.ns) === 'authority') return treeAttestation(f, st);
   const key = groupKeyOf(st);
   if (key === null) return wait(waitKey.groupKey);
   return commitVerifies(f.fact.ns, f.fact.body, key) ? ALLOW : refuse('BadThresholdSignature');
+};
+
+/**
+ * In an authority journal a commit attests tree ops: its prestate is a tree state reachable from genesis,
+ * whose group key must verify it. It waits for that state (monotone: reachable states only grow); a state
+ * without a group key, or a signature that does not verify under it, is refused.
+ */
+const treeAttestation: Rule<'consensus.commit'> = (f, st) => {
+  const prestate = f.fact.body.prestateHash;
+  const state = st && [...st.tree.reachable.values()].find((s) => s.commitment === prestate);
+  if (state === undefined) return wait(waitKey.treeState(prestate));
+  if (state.groupKey === null) return refuse('NoGroupKey');
+  return commitVerifies(f.fact.ns, f.fact.body, fromHex(state.groupKey)) ? ALLOW : refuse('BadThresholdSignature');
 };
 
 /**

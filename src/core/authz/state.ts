@@ -13,6 +13,8 @@ export interface AuthzState {
   readonly members: Map<AuthorityId, Set<DeviceId>>;
   /** How many of the tree's devices have had their wait key released. */
   devicesReleased: number;
+  /** How many of the tree's reachable states have had their wait key released. */
+  statesReleased: number;
   /** Waiting facts by what they wait for: a fact is looked at again only when its key is released. */
   readonly held: Map<string, Map<FactId, ValidatedFact>>;
   readonly refused: Map<FactId, AuthzRefusal>;
@@ -26,7 +28,7 @@ export interface AuthzCanonical {
 const NONE: readonly string[] = [];
 
 export function initAuthz(): AuthzState {
-  return { members: new Map(), devicesReleased: 0, held: new Map(), refused: new Map() };
+  return { members: new Map(), devicesReleased: 0, statesReleased: 0, held: new Map(), refused: new Map() };
 }
 
 /** The tree's devices not released yet: a Set iterates in insertion order, so they are its tail. */
@@ -35,6 +37,9 @@ function newDevices(st: NamespaceState): string[] {
   let i = 0;
   for (const d of st.tree.devices) if (i++ >= st.authz.devicesReleased) keys.push(waitKey.device(d));
   st.authz.devicesReleased = i;
+  let j = 0;
+  for (const s of st.tree.reachable.values()) if (j++ >= st.authz.statesReleased) keys.push(waitKey.treeState(s.commitment));
+  st.authz.statesReleased = j;
   return keys;
 }
 

@@ -1,4 +1,4 @@
-import type { AuthorityId, CeremonyId, ChannelId, ConsensusId, DeviceId, ProposalId } from '../ids.ts';
+import type { AuthorityId, CeremonyId, ChannelId, ConsensusId, DeviceId, Hash32, ProposalId } from '../ids.ts';
 
 /** Why a fact can never be authorized, whatever else arrives. The node drops and counts it by this code. */
 export type AuthzRefusal =
@@ -18,6 +18,8 @@ export type AuthzRefusal =
   | 'NotCurrentAdmin'
   /** A consensus commit whose threshold signature does not verify under the recorded group key. */
   | 'BadThresholdSignature'
+  /** A commit in an authority journal over a tree state that has no group key (threshold 1). */
+  | 'NoGroupKey'
   /** A convergence certificate: it carries no witness shares, so nothing about it can be verified. */
   | 'UnverifiableCertificate';
 
@@ -46,6 +48,8 @@ export const waitKey = {
   member: (author: AuthorityId, device: DeviceId) => `member:${author}:${device}`,
   /** `device` becoming a device leaf of a tree state reachable from genesis (authority namespaces). */
   device: (device: DeviceId) => `device:${device}`,
+  /** A tree state with this commitment becoming reachable from genesis (authority namespaces). */
+  treeState: (commitment: Hash32) => `tree-state:${commitment}`,
   channel: (id: ChannelId) => `channel:${id}`,
   proposal: (id: ProposalId) => `proposal:${id}`,
   ceremony: (id: CeremonyId) => `ceremony:${id}`,

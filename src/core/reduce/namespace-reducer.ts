@@ -44,7 +44,8 @@ const ROUTES: Record<string, readonly PartName[]> = {
   chat: ['chat', 'proposals'],
   proposal: ['proposals'],
   ceremony: ['ceremonies', 'proposals'],
-  consensus: ['agreement', 'proposals'],
+  // The tree reads commits too: in an authority journal they attest tree ops at t ≥ 2.
+  consensus: ['agreement', 'proposals', 'tree'],
 };
 
 function applyParts(state: NamespaceState, fact: ValidatedFact): void {

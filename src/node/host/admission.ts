@@ -10,7 +10,7 @@ export type AdmissionVerdict = 'ok' | 'wait' | { readonly refuse: string };
  * journal's reduced state. Kinds whose protocol does not exist yet are refused rather than trusted.
  */
 export function admission(f: ValidatedFact, st: NamespaceState | undefined): AdmissionVerdict {
-  if (!isEnabledKind(f.fact.kind)) return { refuse: 'NoProtocol' };
+  if (!isEnabledKind(f.fact.kind, f.fact.ns)) return { refuse: 'NoProtocol' };
   const v = authorize(f, st);
   if (v.ok) return 'ok';
   return 'wait' in v ? 'wait' : { refuse: v.refuse };

@@ -4,7 +4,8 @@ import { kind } from './kind-spec.ts';
 export const TreeOpKind = union({
   AddLeaf: obj({ type: literal('AddLeaf'), device: deviceId, role: literal('device', 'guardian') }),
   RemoveLeaf: obj({ type: literal('RemoveLeaf'), device: deviceId }),
-  UpdatePolicy: obj({ type: literal('UpdatePolicy'), threshold: int({ min: 1, max: 1024 }) }),
+  // At a threshold of 2 or more, the group key of the devices' DKG (hex), which then attests every op.
+  UpdatePolicy: obj({ type: literal('UpdatePolicy'), threshold: int({ min: 1, max: 1024 }) }, { groupKey: hash32 }),
   RotateEpoch: obj({ type: literal('RotateEpoch') }),
 });
 export type TreeOpKind = Infer<typeof TreeOpKind>;

@@ -1,9 +1,9 @@
 import type { DeviceId } from '../../ids.ts';
 import type { TreeOpKind } from '../../facts/kinds/tree.ts';
-import { buildTree, setLeaf, setThreshold } from './commitment.ts';
+import { buildTree, setLeaf, setPolicy } from './commitment.ts';
 import { deviceCount, leafIndexOf, type TreeState } from './tree-state.ts';
 
-export type TreeOpRejection = 'NotADevice' | 'AlreadyADevice' | 'UnknownDevice' | 'ThresholdTooHigh' | 'LastDevice';
+export type TreeOpRejection = 'NotADevice' | 'AlreadyADevice' | 'UnknownDevice' | 'ThresholdTooHigh' | 'LastDevice' | 'GroupKeyMismatch';
 
 /**
  * Applies one op to its parent state, or says why it cannot apply there. Only a device of the parent
@@ -26,8 +26,11 @@ export function applyTreeOp(s: TreeState, by: DeviceId, op: TreeOpKind): TreeSta
       return setLeaf(s, i, null);
     }
     case 'UpdatePolicy':
-      return op.threshold > deviceCount(s) ? 'ThresholdTooHigh' : setThreshold(s, op.threshold);
+      if (op.threshold > deviceCount(s)) return 'ThresholdTooHigh';
+      // A threshold of 2 or more needs the group key that will attest later ops; threshold 1 has none.
+      if ((op.threshold >= 2) !== (op.groupKey !== undefined)) return 'GroupKeyMismatch';
+      return setPolicy(s, op.threshold, op.groupKey ?? null);
     case 'RotateEpoch':
-      return buildTree(s.commitment, s.epoch + 1, s.threshold, s.leaves);
+      return buildTree(s.commitment, s.epoch + 1, s.threshold, s.leaves, s.groupKey);
   }
 }

@@ -2,7 +2,9 @@ import { compareStrings } from '../../compare.ts';
 import { hashValue } from '../../crypto/hash.ts';
 import type { ValidatedFact } from '../../facts/fact.ts';
 import type { TreeOpKind } from '../../facts/kinds/tree.ts';
-import type { DeviceId, FactId, Hash32 } from '../../ids.ts';
+import { commitVerifies } from '../../authz/consensus-commit.ts';
+import { fromHex } from '../../encoding/bytes.ts';
+import { namespaceKind, type DeviceId, type FactId, type Hash32 } from '../../ids.ts';
 import type { Reducer } from '../reducer.ts';
 import { applyTreeOp } from './apply-op.ts';
 import { buildTree } from './commitment.ts';
@@ -38,6 +40,10 @@ export interface TreeReducerState {
   readonly chain: TreeState[];
   readonly applied: FactId[];
   readonly chainIndex: Map<string, number>;
+  /** Each op by id, with the parent it names: a late attestation finds it here. */
+  readonly candidates: Map<FactId, { readonly key: string; readonly c: Candidate }>;
+  /** Consensus commits of this authority journal, by the op they cover: the attestations of ops at t ≥ 2. */
+  readonly attestations: Map<FactId, ValidatedFact<'consensus.commit'>[]>;
 }
 
 export interface TreeCanonical {
@@ -54,8 +60,19 @@ function beats(a: Candidate, b: Candidate): boolean {
   return d > 0;
 }
 
-/** Where a candidate leads from its reachable parent, if it is valid there. */
+/**
+ * At a threshold of 2 or more an op needs an attestation: a consensus commit covering it, over its parent
+ * state (prestate = the parent's commitment), whose FROST signature verifies under the parent's group key.
+ */
+function attested(st: TreeReducerState, parent: TreeState, id: FactId): boolean {
+  if (parent.threshold < 2) return true;
+  const key = parent.groupKey === null ? null : fromHex(parent.groupKey);
+  return key !== null && (st.attestations.get(id) ?? []).some((a) => a.fact.body.prestateHash === parent.commitment && commitVerifies(a.fact.ns, a.fact.body, key));
+}
+
+/** Where a candidate leads from its reachable parent, if it is valid (and, at t ≥ 2, attested) there. */
 function step(st: TreeReducerState, parent: TreeState, c: Candidate): TreeState | null {
+  if (!attested(st, parent, c.id)) return null;
   const next = applyTreeOp(parent, c.device, c.op);
   if (typeof next === 'string') return null;
   st.next.set(c.id, next);
@@ -111,6 +128,26 @@ function addOp(st: TreeReducerState, vf: ValidatedFact<'tree.op'>): void {
     if (group.some((g) => g.id === c.id)) return;
     group.push(c);
   } else st.groups.set(key, [c]);
+  st.candidates.set(c.id, { key, c });
+  consider(st, key, c);
+}
+
+/** A commit attests the ops it covers: each that now becomes valid at its reachable parent is considered. */
+function addAttestation(st: TreeReducerState, vf: ValidatedFact<'consensus.commit'>): void {
+  if (namespaceKind(vf.fact.ns) !== 'authority') return;
+  for (const id of vf.fact.body.covers) {
+    const list = st.attestations.get(id) ?? [];
+    if (list.some((a) => a.id === vf.id)) continue;
+    list.push(vf);
+    st.attestations.set(id, list);
+    const known = st.candidates.get(id);
+    if (known && !st.next.has(id)) consider(st, known.key, known.c);
+  }
+}
+
+/** A candidate whose parent may be reachable: step there, reach what it leads to, and re-walk the chain if it changes. */
+function consider(st: TreeReducerState, key: string, c: Candidate): void {
+  const group = st.groups.get(key);
   const parent = st.reachable.get(key);
   if (parent === undefined) return;
   const next = step(st, parent, c);
@@ -138,9 +175,10 @@ export function currentTree(st: TreeReducerState): TreeState | null {
 }
 
 export const treeReducer: Reducer<TreeReducerState, TreeCanonical> = {
-  init: () => ({ genesis: null, groups: new Map(), reachable: new Map(), next: new Map(), devices: new Set(), chain: [], applied: [], chainIndex: new Map() }),
+  init: () => ({ genesis: null, groups: new Map(), reachable: new Map(), next: new Map(), devices: new Set(), chain: [], applied: [], chainIndex: new Map(), candidates: new Map(), attestations: new Map() }),
   apply(st, vf) {
     if (vf.fact.kind === 'tree.op') addOp(st, vf as ValidatedFact<'tree.op'>);
+    else if (vf.fact.kind === 'consensus.commit') addAttestation(st, vf as ValidatedFact<'consensus.commit'>);
     else if (vf.fact.kind === 'authority.genesis') addGenesis(st, vf as ValidatedFact<'authority.genesis'>);
   },
   canonical(st) {

@@ -12,6 +12,11 @@ export interface Leaf {
 export interface TreeState {
   readonly epoch: Epoch;
   readonly threshold: number;
+  /**
+   * The devices' FROST group public key (hex) from their DKG, set with a threshold ≥ 2: every op on a state
+   * with one needs a consensus commit under it (attestation). Null at threshold 1.
+   */
+  readonly groupKey: string | null;
   readonly leaves: readonly (Leaf | null)[];
   /** Node hashes, index 1..2·capacity−1 (index 0 unused). */
   readonly nodes: readonly Hash32[];
@@ -26,6 +31,7 @@ export interface TreeStateSummary {
   readonly commitment: Hash32;
   readonly threshold: number;
   readonly deviceCount: number;
+  readonly groupKey: string | null;
 }
 
 export function deviceCount(s: TreeState): number {
@@ -35,7 +41,7 @@ export function deviceCount(s: TreeState): number {
 }
 
 export function summarize(s: TreeState): TreeStateSummary {
-  return { epoch: s.epoch, commitment: s.commitment, threshold: s.threshold, deviceCount: deviceCount(s) };
+  return { epoch: s.epoch, commitment: s.commitment, threshold: s.threshold, deviceCount: deviceCount(s), groupKey: s.groupKey };
 }
 
 export function leafIndexOf(s: TreeState, device: DeviceId): number {
