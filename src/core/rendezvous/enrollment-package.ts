@@ -1,15 +1,12 @@
-import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { equalBytes } from '@noble/curves/utils.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { CONTEXT_SECRET_BYTES } from '../crypto/context-keys.ts';
 import { publicKeyOfDevice } from '../crypto/device-id.ts';
 import { sign, verify, type DeviceKey } from '../crypto/ed25519.ts';
-import { open, seal, SealError, SEAL_NONCE_BYTES } from '../crypto/seal.ts';
+import { BoxError, openFromDevice, sealToDevice } from '../crypto/device-box.ts';
 import { concatBytes, utf8 } from '../encoding/bytes.ts';
 import { decodeCanonical, encodeCanonical } from '../encoding/cbor.ts';
 import { DecodeError } from '../encoding/cbor-decode.ts';
-import { AuraError } from '../errors.ts';
 import { arr, bytes, cid, deviceId, ident, int, literal, obj, SchemaError, type Infer } from '../facts/schema.ts';
 import type { AuthorityId, ContextId, DeviceId, Epoch } from '../ids.ts';
 import { derive } from './offer.ts';
@@ -29,64 +26,33 @@ export interface EnrollmentContent {
 export const MAX_PACKAGE_BYTES = 16 * 1024;
 export const MAX_PACKAGE_SECRETS = 128;
 
-export type PackageErrorCode = 'TooLarge' | 'Malformed' | 'NonCanonical' | 'NotForUs' | 'BadSignature' | 'Forged';
+/** A package that does not open: the device box's refusals (BoxError), named for what they refuse here. */
+export { BoxError as PackageError } from '../crypto/device-box.ts';
 
-export class PackageError extends AuraError<PackageErrorCode> {
-  override readonly name = 'PackageError';
-}
-
-const Wire = obj({ v: literal(1), to: deviceId, from: deviceId, eph: bytes({ len: 32 }), box: bytes({ max: MAX_PACKAGE_BYTES }), sig: bytes({ len: 64 }) });
+const DOMAIN = 'enroll-package';
 const Secrets = arr(obj({ c: ident, s: bytes({ len: CONTEXT_SECRET_BYTES }) }), { min: 1, max: MAX_PACKAGE_SECRETS });
 const Inner = obj({ authority: cid, epoch: int({ min: 0 }), secrets: Secrets });
+const salt = (codeSecret: Uint8Array) => derive(codeSecret, 'package-salt', 32);
 
-const signedBytes = (w: Omit<Infer<typeof Wire>, 'sig'>) => concatBytes(utf8.encode('aura/enroll/package/v1\n'), encodeCanonical(w));
-
-function boxKey(shared: Uint8Array, codeSecret: Uint8Array, eph: Uint8Array, to: DeviceId): Uint8Array {
-  return hkdf(sha256, shared, derive(codeSecret, 'package-salt', 32), concatBytes(eph, utf8.encode(to)), 32);
-}
-
-/** Seals `content` to device `to`; `random` gives the ephemeral key and the nonce (the core draws none). */
+/** Seals `content` to device `to`, bound to the code's secret; `random` gives the ephemeral key and nonce. */
 export function sealPackage(key: DeviceKey, to: DeviceId, codeSecret: Uint8Array, content: EnrollmentContent, random: (n: number) => Uint8Array): Uint8Array {
-  const ephSecret = random(32);
-  const eph = x25519.getPublicKey(ephSecret);
-  const shared = x25519.getSharedSecret(ephSecret, ed25519.utils.toMontgomery(publicKeyOfDevice(to)!));
   const inner = encodeCanonical({ authority: content.authority, epoch: content.epoch, secrets: content.secrets.map(([c, s]) => ({ c, s })) });
-  const box = seal(boxKey(shared, codeSecret, eph, to), random(SEAL_NONCE_BYTES), inner, utf8.encode(to));
-  const w = { v: 1 as const, to, from: key.deviceId, eph, box };
-  return encodeCanonical({ ...w, sig: sign(signedBytes(w), key.secretKey) }).slice();
+  return sealToDevice(key, to, DOMAIN, salt(codeSecret), inner, random);
 }
 
-function sharedWith(key: DeviceKey, eph: Uint8Array): Uint8Array {
-  try {
-    return x25519.getSharedSecret(ed25519.utils.toMontgomerySecret(key.secretKey), eph);
-  } catch (e) {
-    // noble refuses low-order points with a plain Error: only a forged ephemeral key gets here.
-    throw new PackageError('Forged', e instanceof Error ? e.message : 'bad ephemeral key');
-  }
-}
-
-/** The sender and content of a package for this device, or a typed refusal; never an untyped throw. */
+/** The sender and content of a package for this device, or a typed refusal (PackageError); never an untyped throw. */
 export function openPackage(key: DeviceKey, codeSecret: Uint8Array, raw: Uint8Array): { from: DeviceId; content: EnrollmentContent } {
-  if (raw.length > MAX_PACKAGE_BYTES + 512) throw new PackageError('TooLarge', `${raw.length} bytes`);
-  let w: Infer<typeof Wire>;
+  const { from, plaintext } = openFromDevice(key, DOMAIN, salt(codeSecret), raw, MAX_PACKAGE_BYTES);
   let inner: Infer<typeof Inner>;
   try {
-    w = Wire(decodeCanonical(raw), 'package');
-    if (w.to !== key.deviceId) throw new PackageError('NotForUs', 'for another device');
-    const { sig, ...signed } = w;
-    if (!verify(sig, signedBytes(signed), publicKeyOfDevice(w.from)!)) throw new PackageError('BadSignature', 'signature does not verify');
-    const shared = sharedWith(key, w.eph);
-    inner = Inner(decodeCanonical(open(boxKey(shared, codeSecret, w.eph, w.to), w.box, utf8.encode(w.to))), 'package.content');
+    inner = Inner(decodeCanonical(plaintext), 'package.content');
   } catch (e) {
-    if (e instanceof PackageError) throw e;
-    if (e instanceof DecodeError) throw new PackageError(e.code === 'NonCanonical' ? 'NonCanonical' : 'Malformed', e.message);
-    if (e instanceof SchemaError) throw new PackageError('Malformed', e.message);
-    if (e instanceof SealError) throw new PackageError('Forged', e.message);
+    if (e instanceof DecodeError || e instanceof SchemaError) throw new BoxError('Malformed', e.message);
     throw e;
   }
   // The authority's own journal secret must come with it: without it the device could never sync its tree.
-  if (!inner.secrets.some((x) => x.c === inner.authority)) throw new PackageError('Malformed', 'no secret for the authority journal');
-  return { from: w.from, content: { authority: inner.authority, epoch: inner.epoch, secrets: inner.secrets.map((x) => [x.c, x.s] as const) } };
+  if (!inner.secrets.some((x) => x.c === inner.authority)) throw new BoxError('Malformed', 'no secret for the authority journal');
+  return { from, content: { authority: inner.authority, epoch: inner.epoch, secrets: inner.secrets.map((x) => [x.c, x.s] as const) } };
 }
 
 const Confirmation = obj({ v: literal(1), to: deviceId, from: deviceId, digest: bytes({ len: 32 }), sig: bytes({ len: 64 }) });
