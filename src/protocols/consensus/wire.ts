@@ -46,11 +46,14 @@ export function encodeConsensusMessage(m: ConsensusMessage): Uint8Array {
 
 /** Size, canonical CBOR (bounded, linear: `meter` counts the work), then the schema; every refusal typed. */
 export function decodeConsensusMessage(raw: Uint8Array, meter?: WorkMeter): ConsensusMessage {
+  return decodeWire(Message, 'consensus', raw, meter);
+}
+
+/** The one decoding path of consensus-layer messages: refusals are ConsensusWireErrors, never untyped. */
+export function decodeWire<T>(schema: Schema<T>, what: string, raw: Uint8Array, meter?: WorkMeter): T {
   if (raw.length > MAX_SEALED_BYTES) throw new ConsensusWireError('TooLarge', `${raw.length} > ${MAX_SEALED_BYTES} bytes`);
-  let value: unknown;
   try {
-    value = decodeCanonical(raw, meter);
-    return Message(value, 'consensus');
+    return schema(decodeCanonical(raw, meter), what);
   } catch (e) {
     if (e instanceof DecodeError) throw new ConsensusWireError(e.code, e.message);
     if (e instanceof SchemaError) throw new ConsensusWireError('Malformed', e.message);
