@@ -9,6 +9,8 @@ import type { NetStatus } from '../net/transport.ts';
 import type { SyncMetrics } from '../protocols/sync/sync-service.ts';
 import type { AccountView } from './account/account-module.ts';
 import type { EnrollmentCeremony } from '../core/rendezvous/enrollment.ts';
+import type { WaitingOp } from '../core/reduce/tree/tree-reducer.ts';
+import type { PolicyChange } from './account/threshold-module.ts';
 
 /** Every query answers with its data and the consistency of each item in it (spec 002). */
 export interface QueryResult<T> {
@@ -107,6 +109,16 @@ export interface DevicesApi {
   cancel(id: string): void;
 }
 
+/** The authority's threshold policy: a DKG among its devices, then tree ops attested by their consensus. */
+export interface ThresholdApi {
+  /** t = 1 is one device's word; t ≥ 2 runs a DKG among every device of the account first. */
+  setThreshold(threshold: number): Promise<void>;
+  /** The latest threshold change on this device, with where it stands. */
+  policyChange(): PolicyChange | null;
+  /** Tree ops waiting for the devices' attestation (PendingEpoch). */
+  pendingOps(): readonly WaitingOp[];
+}
+
 export interface AuraNodeApi {
   readonly profile: string;
   /** Increases on every change; hooks subscribe to it. */
@@ -125,6 +137,7 @@ export interface AuraNodeApi {
   /** This authority: its TreeStateSummary (epoch, commitment, threshold, device count) and devices; null before an identity. */
   account(): AccountView | null;
   readonly devices: DevicesApi;
+  readonly threshold: ThresholdApi;
 
   /** A copyable code that lets another device join the channel's context (it carries the context secret). */
   joinCode(channel: ChannelId): string;

@@ -11,6 +11,7 @@ import type { AppendExtra } from '../store/append.ts';
 import { StoreError } from '../store/errors.ts';
 import { AccountModule, type AccountView } from './account/account-module.ts';
 import { EnrollmentModule } from './account/enrollment-module.ts';
+import { ThresholdModule } from './account/threshold-module.ts';
 import { AcksModule } from './acks/acks-module.ts';
 import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, QueryResult, StatusDetails } from './api.ts';
 import { NodeError } from './api.ts';
@@ -51,6 +52,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   private readonly chat: ChatModule;
   private readonly accountModule: AccountModule;
   readonly devices: EnrollmentModule;
+  readonly threshold: ThresholdModule;
   private readonly acks: AcksModule;
   private readonly sync: SyncModule;
   private readonly modules: readonly NodeModule[];
@@ -65,10 +67,11 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.chat = new ChatModule(this, this.membership);
     this.accountModule = new AccountModule(this);
     this.devices = new EnrollmentModule(this, this.membership);
+    this.threshold = new ThresholdModule(this, this.membership);
     this.sync = new SyncModule(this, this.membership);
     this.acks = new AcksModule(this, { consistencyOf: (ns, id, t, m) => this.chat.consistencyOf(ns, id, t, m), items: (c) => this.sync.journalHost.items(c) });
     this.sync.useAcks(this.acks);
-    this.modules = [this.membership, this.acks, this.sync, this.devices];
+    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,

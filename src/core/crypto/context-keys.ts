@@ -38,3 +38,13 @@ export const SYNC_OPEN_PROOF_BYTES = 32;
 export function syncOpenProof(secret: Uint8Array, initiator: string, responder: string): Uint8Array {
   return hmac(sha256, derive(secret, 'sync-open', 32), utf8.encode(`aura/sync/open/v1\n${initiator}\n${responder}`));
 }
+
+/** The topic of one protocol among a context's members (e.g. its witnesses' consensus), apart from its gossip. */
+export function purposeTopic(secret: Uint8Array, purpose: string): string {
+  return `${CONTEXT_TOPIC_PREFIX}${purpose}/${toHex(derive(secret, `topic:${purpose}`, 16))}`;
+}
+
+/** The key sealing that protocol's payloads: independent of the gossip key and of every other purpose. */
+export function purposeKey(secret: Uint8Array, purpose: string): Uint8Array {
+  return derive(secret, `seal-key:${purpose}`, 32);
+}

@@ -1,7 +1,6 @@
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { authorityNamespace, type AuthorityId, type DeviceId } from '../../core/ids.ts';
 import { AuraError } from '../../core/errors.ts';
-import { accountMembership, ACCOUNT_RIGHTS } from '../../core/reduce/membership.ts';
 import { currentTree } from '../../core/reduce/tree/tree-reducer.ts';
 import { leafIndexOf } from '../../core/reduce/tree/tree-state.ts';
 import { decodeRendezvousCode } from '../../core/rendezvous/code.ts';
@@ -11,7 +10,7 @@ import { EnrollmentInitiator } from '../../protocols/rendezvous/enrollment-initi
 import { EnrollmentJoiner } from '../../protocols/rendezvous/enrollment-joiner.ts';
 import type { EnrollmentRun, EnrollmentRunDeps } from '../../protocols/rendezvous/enrollment-run.ts';
 import { NodeError, type DevicesApi } from '../api.ts';
-import { draft } from '../host/draft.ts';
+import { writeTreeOp } from './tree-write.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
 
@@ -26,6 +25,8 @@ const KEEP_FINISHED = 20;
 export class EnrollmentModule implements NodeModule, DevicesApi {
   private readonly runs = new Map<string, EnrollmentRun>();
   private readonly finished: EnrollmentCeremony[] = [];
+  /** Devices whose AddLeaf we wrote, until it applies (at t ≥ 2, once the devices' consensus attests it). */
+  private readonly awaitingLeaf = new Map<DeviceId, () => void>();
   private list: readonly EnrollmentCeremony[] | null = null;
 
   constructor(
@@ -75,9 +76,10 @@ export class EnrollmentModule implements NodeModule, DevicesApi {
   }
 
   applied(f: ValidatedFact): void {
-    if (f.fact.kind !== 'tree.op' || this.runs.size === 0) return;
+    if ((f.fact.kind !== 'tree.op' && f.fact.kind !== 'consensus.commit') || this.runs.size === 0) return;
     queueMicrotask(() => {
       for (const r of this.runs.values()) if (r instanceof EnrollmentJoiner) r.treeChanged();
+      for (const [device, resolve] of this.awaitingLeaf) if (this.isLeaf(device)) resolve();
     });
   }
 
@@ -114,17 +116,21 @@ export class EnrollmentModule implements NodeModule, DevicesApi {
     return { authority, epoch: head.epoch, secrets: [...this.membership.secretsView()].sort(([a], [b]) => (a < b ? -1 : 1)) };
   }
 
-  /** t = 1: the AddLeaf signed by this device, written to the authority journal and announced to its devices. */
+  /** The AddLeaf, signed by this device (t = 1) and announced to the authority's devices. */
   private async admit(device: DeviceId): Promise<{ treeOp: string; epoch: number }> {
-    const authority = this.host.requireIdentity().authorityId;
-    const ns = authorityNamespace(authority);
-    const head = currentTree(this.host.journals.get(ns)!.state.tree)!;
-    const op = draft(this.host, ns, 'tree.op', { parentEpoch: head.epoch, parentCommitment: head.commitment, op: { type: 'AddLeaf', device, role: 'device' } });
-    const view = accountMembership(authority, this.host.journals.get(ns)!.state).view;
-    await this.host.write({ context: authority, facts: [op], membership: view, right: ACCOUNT_RIGHTS[0]!, announce: true });
+    const applied = new Promise<void>((resolve) => this.awaitingLeaf.set(device, resolve));
+    const written = await writeTreeOp(this.host, { type: 'AddLeaf', device, role: 'device' });
     // The new device holds the journal's secret now: bring it the genesis and the op without waiting a round.
     void this.host.syncNow().catch(() => this.host.countDrop('enroll:SyncFailed'));
-    return { treeOp: op.id, epoch: head.epoch };
+    if (!this.isLeaf(device)) await applied;
+    this.awaitingLeaf.delete(device);
+    return written;
+  }
+
+  private isLeaf(device: DeviceId): boolean {
+    const tree = this.host.journals.get(authorityNamespace(this.host.requireIdentity().authorityId))?.state.tree;
+    const head = tree && currentTree(tree);
+    return head !== null && head !== undefined && leafIndexOf(head, device) >= 0;
   }
 
   private adopt(content: EnrollmentContent): Promise<void> {

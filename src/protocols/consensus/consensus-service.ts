@@ -56,6 +56,14 @@ export class ConsensusService {
     this.broadcast({ type: 'nonces', ns: this.deps.ns, witness: signer.participant, commitments: commitmentsToWire(fresh) });
   }
 
+  /** Publishes every unspent commitment again: a witness that was away learns them (duplicates are ignored). */
+  reannounce(): void {
+    const signer = this.deps.signer;
+    if (!signer) return;
+    signer.refill();
+    this.broadcast({ type: 'nonces', ns: this.deps.ns, witness: signer.participant, commitments: commitmentsToWire(signer.unspent()) });
+  }
+
   /** Proposes a decision: Execute to the first t witnesses with announced nonces, fallback after T_fallback. */
   propose(decision: CommitDecision): boolean {
     const first = this.session(this.deps.set.witnesses);

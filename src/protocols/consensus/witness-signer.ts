@@ -23,6 +23,7 @@ export const commitmentId = (c: SigningCommitments): string => toHex(c.hiding);
  */
 export class WitnessSigner {
   private readonly nonces = new Map<string, SigningNonces>();
+  private readonly published = new Map<string, SigningCommitments>();
   private ledger: SignedLedger = new Map();
 
   constructor(
@@ -40,9 +41,15 @@ export class WitnessSigner {
     while (this.nonces.size < NONCE_POOL) {
       const { nonces, commitments } = frostCommit(this.key, this.random);
       this.nonces.set(commitmentId(commitments), nonces);
+      this.published.set(commitmentId(commitments), commitments);
       out.push(commitments);
     }
     return out;
+  }
+
+  /** Every commitment published and not yet spent: for a peer that missed the announcements (it was away). */
+  unspent(): SigningCommitments[] {
+    return [...this.published.values()];
   }
 
   /** Signs the request's commit message with the nonces behind our commitment in its session; typed refusals. */
@@ -59,6 +66,7 @@ export class WitnessSigner {
     if (nonces === undefined) throw new SignerError('UnknownCommitment', 'no unspent nonces behind that commitment');
     this.ledger = approveSigning(this.ledger, req.body.consensusId, req.body.prestateHash, localPrestate, req.result);
     this.nonces.delete(commitmentId(mine));
+    this.published.delete(commitmentId(mine));
     return frostSignShare(this.key, nonces, req.commitments, executeMessage(req));
   }
 }

@@ -186,3 +186,18 @@ export const treeReducer: Reducer<TreeReducerState, TreeCanonical> = {
     return { summary: head && summarize(head), leaves: head?.leaves ?? [], applied: st.applied.slice() };
   },
 };
+
+/** An op naming the current head as its parent that does not apply (yet): at t ≥ 2, one awaiting attestation. */
+export interface WaitingOp {
+  readonly id: FactId;
+  readonly device: DeviceId;
+  readonly op: TreeOpKind;
+}
+
+/** Ops on the head that would apply there but have not, sorted by id: what the devices' consensus still has to attest. */
+export function waitingAtHead(st: TreeReducerState): WaitingOp[] {
+  const head = currentTree(st);
+  if (!head) return [];
+  const group = st.groups.get(parentKey(head.epoch, head.commitment)) ?? [];
+  return group.filter((c) => !st.next.has(c.id) && typeof applyTreeOp(head, c.device, c.op) !== 'string').map((c) => ({ id: c.id, device: c.device, op: c.op })).sort((a, b) => compareStrings(a.id, b.id));
+}
