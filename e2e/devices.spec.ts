@@ -35,12 +35,17 @@ async function accountDevices(page: Page): Promise<string[]> {
   return out;
 }
 
+/** The two tabs of the first test, reused by the next (serial). */
+const pages: { laptop?: Page; phone?: Page } = {};
+
 test('enrollment between two tabs: one person, two devices, one author in a shared channel', async ({ browser }) => {
   const laptop = await device(browser, 'e2e-enroll-laptop');
+  pages.laptop = laptop;
   await createIdentity(laptop, 'Dana');
   await createChannel(laptop, 'notes');
   await sendMessage(laptop, 'written on the laptop');
   const phone = await device(browser, 'e2e-enroll-phone');
+  pages.phone = phone;
   await expect(phone.getByTestId('enroll-form')).toBeVisible();
 
   await laptop.getByTestId('open-device-panel').click();
@@ -77,4 +82,29 @@ test('enrollment between two tabs: one person, two devices, one author in a shar
     const authors = await p.getByTestId('message').filter({ hasText: /written on the (laptop|phone)/ }).getByTestId('message-author').allTextContents();
     expect(new Set(authors.map((a) => a.trim()))).toEqual(new Set(['Dana']));
   }
+});
+
+test('2-of-2 by DKG between the two tabs; a tree op waits (PendingEpoch) while the other tab is offline and commits when it returns', async () => {
+  // Continues with the two devices enrolled above (serial mode; same relay, same profiles).
+  const laptop = pages.laptop!;
+  const phone = pages.phone!;
+  await laptop.getByTestId('open-device-panel').click();
+  await laptop.getByTestId('threshold-select').selectOption('2');
+  await laptop.getByTestId('set-threshold').click();
+  await expect(laptop.getByTestId('account-threshold')).toHaveText('2 of 2 devices', { timeout: 60_000 });
+  await expect(laptop.getByTestId('policy-change')).toHaveAttribute('data-state', 'Committed', { timeout: 30_000 });
+  await phone.getByTestId('open-device-panel').click();
+  await expect(phone.getByTestId('account-threshold')).toHaveText('2 of 2 devices', { timeout: 30_000 });
+
+  await phone.context().setOffline(true);
+  await laptop.getByTestId('threshold-select').selectOption('1');
+  await laptop.getByTestId('set-threshold').click();
+  await expect(laptop.getByTestId('pending-op')).toHaveCount(1);
+  await expect(laptop.getByTestId('pending-op')).toContainText('UpdatePolicy');
+  await expect(laptop.getByTestId('account-threshold')).toHaveText('2 of 2 devices');
+
+  await phone.context().setOffline(false);
+  await expect(laptop.getByTestId('account-threshold')).toHaveText('1 of 2 devices', { timeout: 90_000 });
+  await expect(laptop.getByTestId('pending-op')).toHaveCount(0);
+  await expect(phone.getByTestId('account-threshold')).toHaveText('1 of 2 devices', { timeout: 30_000 });
 });

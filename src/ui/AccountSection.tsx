@@ -1,6 +1,7 @@
 import { useNodeQuery } from '../node/hooks.ts';
 import { AddDevice } from './devices/AddDevice.tsx';
 import { Ceremonies } from './devices/Ceremonies.tsx';
+import { ThresholdControl } from './devices/ThresholdControl.tsx';
 
 /**
  * This authority as its commitment tree says (spec 003): the TreeStateSummary and the devices, this one marked.
@@ -34,6 +35,7 @@ export function AccountSection() {
           </li>
         ))}
       </ul>
+      <ThresholdControl threshold={summary.threshold} deviceCount={summary.deviceCount} />
       <AddDevice />
       <Ceremonies />
     </section>
