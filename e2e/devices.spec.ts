@@ -108,3 +108,19 @@ test('2-of-2 by DKG between the two tabs; a tree op waits (PendingEpoch) while t
   await expect(laptop.getByTestId('pending-op')).toHaveCount(0);
   await expect(phone.getByTestId('account-threshold')).toHaveText('1 of 2 devices', { timeout: 30_000 });
 });
+
+test('removing a device: the removed tab is told, and can no longer write', async () => {
+  const laptop = pages.laptop!;
+  const phone = pages.phone!;
+  // Continues at 1 of 2 (the test above): the laptop removes the phone.
+  await expect(laptop.getByTestId('account-threshold')).toHaveText('1 of 2 devices');
+  await laptop.getByTestId('account-device').filter({ has: laptop.getByTestId('remove-device') }).getByTestId('remove-device').click();
+  await expect(laptop.getByTestId('account-device')).toHaveCount(1, { timeout: 30_000 });
+  await expect(phone.getByTestId('device-removed')).toBeVisible({ timeout: 30_000 });
+  await phone.keyboard.press('Escape');
+  await laptop.keyboard.press('Escape');
+  await phone.getByTestId('composer-input').fill('after my removal');
+  await phone.getByTestId('composer-input').press('Enter');
+  await expect(phone.getByTestId('error-alert')).toHaveAttribute('data-code', 'DeviceRemoved', { timeout: 30_000 });
+  await expect(laptop.getByTestId('message-text').filter({ hasText: 'after my removal' })).toHaveCount(0);
+});

@@ -79,6 +79,7 @@ export type NodeErrorCode =
   | 'InvalidJoinCode'
   | 'ContextConflict'
   | 'InvalidCode'
+  | 'DeviceRemoved'
   | 'CeremonyRunning'
   | 'Offline'
   | 'NodeClosed';
@@ -107,6 +108,8 @@ export interface DevicesApi {
   /** "This is another device of mine", on a device without an identity; refused typed for a bad code. */
   enrollWithCode(code: string): EnrollmentCeremony;
   cancel(id: string): void;
+  /** Removes another device (RemoveLeaf): from then on every context refuses what it writes. */
+  removeDevice(device: DeviceId): Promise<void>;
 }
 
 /** The authority's threshold policy: a DKG among its devices, then tree ops attested by their consensus. */

@@ -1,5 +1,6 @@
 import { useNodeQuery } from '../node/hooks.ts';
 import { AddDevice } from './devices/AddDevice.tsx';
+import { DeviceList } from './devices/DeviceList.tsx';
 import { Ceremonies } from './devices/Ceremonies.tsx';
 import { ThresholdControl } from './devices/ThresholdControl.tsx';
 
@@ -26,15 +27,12 @@ export function AccountSection() {
           {summary.commitment}
         </dd>
       </dl>
-      <ul className="account-devices" aria-label="Devices of this account">
-        {devices.map((d) => (
-          <li key={d.deviceId} data-testid="account-device" data-this-device={d.thisDevice ? 'true' : 'false'}>
-            <span className="id">{d.deviceId}</span>
-            {d.role === 'guardian' ? ' (guardian)' : ''}
-            {d.thisDevice ? <strong> — this device</strong> : null}
-          </li>
-        ))}
-      </ul>
+      {account.thisDeviceRemoved ? (
+        <p role="alert" className="alert" data-testid="device-removed">
+          This device was removed from the account on another device. It keeps what it has, but it can no longer write.
+        </p>
+      ) : null}
+      <DeviceList devices={devices} />
       <ThresholdControl threshold={summary.threshold} deviceCount={summary.deviceCount} />
       <AddDevice />
       <Ceremonies />

@@ -18,6 +18,7 @@ const SENTENCES: Record<NodeErrorCode, (e: NodeError) => string> = {
   InvalidJoinCode: () => 'That join code is not valid. Copy the whole code, starting with “aura-join:”, and try again.',
   ContextConflict: () =>
     'That code names a channel already on this device, but with a different key — it may be forged. It was not used, and the channel is unchanged.',
+  DeviceRemoved: () => 'This device was removed from your account on another device. It can still show what it has, but it can no longer write.',
   InvalidCode: (e) => `That code cannot be used: ${e.message.replace(/^That code is not valid \((.*)\)\.$/, '$1')}. Ask your other device for a new one.`,
   CeremonyRunning: () => 'This device is already joining another device. Finish or cancel that first.',
   Offline: () => 'This needs the network, and this tab is offline.',

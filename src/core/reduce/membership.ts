@@ -1,11 +1,12 @@
 import { compareStrings, sortedKeys } from '../compare.ts';
 import { fromHex } from '../encoding/bytes.ts';
 import type { MembershipView, Right } from '../flow/capabilities.ts';
-import type { AuthorityId, ContextId, DeviceId, FactId } from '../ids.ts';
-import { listChannels } from './chat.ts';
+import type { AuthorityId, ChannelId, ContextId, DeviceId, FactId } from '../ids.ts';
+import { channelMessages, listChannels, type ChatMessage } from './chat.ts';
 import type { NamespaceState } from './namespace-reducer.ts';
 import type { Binding } from './relational.ts';
-import { provesDevice } from './tree/device-proof.ts';
+import { compareOrderTime, type OrderTime } from '../facts/hlc.ts';
+import { provenTree, type ProvenTree } from './tree/device-proof.ts';
 import { activeDevices } from './tree/tree-state.ts';
 import { currentTree } from './tree/tree-reducer.ts';
 
@@ -25,7 +26,17 @@ export interface ContextMembers {
   readonly devices: ReadonlyMap<AuthorityId, ReadonlySet<DeviceId>>;
 }
 
-const proofs = new Map<FactId, boolean>();
+const proofs = new Map<FactId, ProvenTree | null>();
+
+/** The tree a member binding proves for its author (memoised by FactId: pure), or null for an invalid one. */
+function proofOf(b: Binding): ProvenTree | null {
+  const hit = proofs.get(b.stamp.id);
+  if (hit !== undefined) return hit;
+  const tree = b.bindingType === MEMBER_BINDING && b.authorities.length === 1 && b.authorities[0] === b.author && b.data !== null ? provenTree(fromHex(b.data), b.author) : null;
+  if (proofs.size > 10_000) proofs.clear();
+  proofs.set(b.stamp.id, tree);
+  return tree;
+}
 
 /**
  * A member binding is a self-join: it names only its author, and its `data` proves that the device that
@@ -34,12 +45,34 @@ const proofs = new Map<FactId, boolean>();
  * name. Memoised by FactId: pure.
  */
 export function isValidMemberBinding(b: Binding): boolean {
-  const hit = proofs.get(b.stamp.id);
-  if (hit !== undefined) return hit;
-  const ok = b.bindingType === MEMBER_BINDING && b.authorities.length === 1 && b.authorities[0] === b.author && b.data !== null && provesDevice(fromHex(b.data), b.author, b.stamp.time.device);
-  if (proofs.size > 10_000) proofs.clear();
-  proofs.set(b.stamp.id, ok);
-  return ok;
+  return proofOf(b)?.devices.has(b.stamp.time.device) ?? false;
+}
+
+/**
+ * Devices each member authority removed, as its own bindings prove (a device leaf of an earlier state of a
+ * proven chain that the chain's head no longer has), with the earliest time such a binding was written: a
+ * fact of that device from then on is not the authority's any more (DESIGN §2). Read from the whole fact
+ * set, so every arrival order gives the same answer.
+ */
+export function revocations(st: NamespaceState): Map<AuthorityId, Map<DeviceId, OrderTime>> {
+  const out = new Map<AuthorityId, Map<DeviceId, OrderTime>>();
+  for (const b of st.relational.bindings.values()) {
+    const removed = proofOf(b)?.removed;
+    if (!removed || removed.size === 0 || !isValidMemberBinding(b)) continue;
+    let byDevice = out.get(b.author);
+    if (!byDevice) out.set(b.author, (byDevice = new Map()));
+    for (const d of removed) {
+      const known = byDevice.get(d);
+      if (known === undefined || compareOrderTime(b.stamp.time, known) < 0) byDevice.set(d, b.stamp.time);
+    }
+  }
+  return out;
+}
+
+/** Whether a fact of `device` at `time` comes after its authority removed it. */
+export function isRevoked(revoked: Map<AuthorityId, Map<DeviceId, OrderTime>>, author: AuthorityId, device: DeviceId, time: OrderTime): boolean {
+  const at = revoked.get(author)?.get(device);
+  return at !== undefined && compareOrderTime(time, at) >= 0;
 }
 
 /**
@@ -50,9 +83,11 @@ export function isValidMemberBinding(b: Binding): boolean {
 export function contextMembership(context: ContextId, st: NamespaceState): ContextMembers {
   const rights = new Map<AuthorityId, Set<Right>>();
   const devices = new Map<AuthorityId, Set<DeviceId>>();
+  const revoked = revocations(st);
   for (const a of sortedKeys(st.authz.members)) {
     rights.set(a, new Set(MEMBER_RIGHTS));
-    devices.set(a, new Set(st.authz.members.get(a)));
+    // A removed device no longer writes, is served or counted for its authority.
+    devices.set(a, new Set([...st.authz.members.get(a)!].filter((d) => !revoked.get(a)?.has(d))));
   }
   for (const ch of listChannels(st.chat)) for (const r of OWNER_RIGHTS) rights.get(ch.creator)?.add(r);
   return { view: { context, rights }, devices };
@@ -79,4 +114,11 @@ export function memberList(view: MembershipView): AuthorityId[] {
 /** Whether a fact by this author and device may enter the context: a member writing from a proven device. */
 export function mayWrite(m: ContextMembers, author: AuthorityId, device: DeviceId): boolean {
   return m.devices.get(author)?.has(device) ?? false;
+}
+
+/** A channel's messages without those its authors' removed devices wrote after their removal. */
+export function visibleMessages(st: NamespaceState, channel: ChannelId): readonly ChatMessage[] {
+  const all = channelMessages(st.chat, channel);
+  const revoked = revocations(st);
+  return revoked.size === 0 ? all : all.filter((m) => !isRevoked(revoked, m.author, m.device, m.time));
 }

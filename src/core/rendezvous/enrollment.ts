@@ -78,7 +78,7 @@ export function stepEnrollment(c: EnrollmentCeremony, e: EnrollmentEvent): Enrol
     case 'committing':
       return c.state.type === 'PendingEpoch' && c.state.receivedResponses >= 1 ? { ...c, state: { type: 'Committing' } } : c;
     case 'committed':
-      return c.peer === null ? c : { ...c, code: null, state: { type: 'Committed', treeOp: e.treeOp, epoch: e.epoch, committedAt: e.at } };
+      return committing ? { ...c, code: null, state: { type: 'Committed', treeOp: e.treeOp, epoch: e.epoch, committedAt: e.at } } : c;
     case 'tick':
       if (c.state.type === 'Preparing' && e.at >= c.expires) return aborted(c, ABORT_REASONS.expired, e.at);
       if (!committing && c.deadline !== null && e.at >= c.deadline) return aborted(c, ABORT_REASONS.timeout, e.at);

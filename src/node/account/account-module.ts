@@ -21,6 +21,8 @@ export interface AccountView {
   readonly summary: TreeStateSummary;
   /** In leaf order. */
   readonly devices: readonly AccountDevice[];
+  /** This device was one of the account's and was removed: it can read what it has, never write. */
+  readonly thisDeviceRemoved: boolean;
 }
 
 /** The Account screen's data (spec 003 commitment tree): read from reduced state, never from the UI's guesses. */
@@ -47,7 +49,8 @@ export class AccountModule {
       const head = tree && currentTree(tree);
       if (!head) return null;
       const devices = head.leaves.flatMap((l) => (l === null ? [] : [{ deviceId: l.device, role: l.role, thisDevice: l.device === this.host.key.deviceId }]));
-      return { authorityId: me.authorityId, displayName: me.displayName, summary: summarize(head), devices };
+      const thisDeviceRemoved = !devices.some((d) => d.thisDevice) && tree.devices.has(this.host.key.deviceId);
+      return { authorityId: me.authorityId, displayName: me.displayName, summary: summarize(head), devices, thisDeviceRemoved };
     });
   }
 }

@@ -3,6 +3,7 @@ import { authorityNamespace, type AuthorityId, type DeviceId } from '../../core/
 import { AuraError } from '../../core/errors.ts';
 import { currentTree } from '../../core/reduce/tree/tree-reducer.ts';
 import { leafIndexOf } from '../../core/reduce/tree/tree-state.ts';
+import { applyTreeOp } from '../../core/reduce/tree/apply-op.ts';
 import { decodeRendezvousCode } from '../../core/rendezvous/code.ts';
 import { ABORT_REASONS, isFinished, type EnrollmentCeremony } from '../../core/rendezvous/enrollment.ts';
 import type { EnrollmentContent } from '../../core/rendezvous/enrollment-package.ts';
@@ -13,6 +14,12 @@ import { NodeError, type DevicesApi } from '../api.ts';
 import { writeTreeOp } from './tree-write.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
+
+const REMOVE_REFUSALS: Partial<Record<string, string>> = {
+  ThresholdTooHigh: 'Lower the threshold first: the devices left must still be able to sign.',
+  UnknownDevice: 'That device is not in this account.',
+  LastDevice: 'An account keeps at least one device.',
+};
 
 /** Finished ceremonies kept for the Ceremonies list. */
 const KEEP_FINISHED = 20;
@@ -27,6 +34,8 @@ export class EnrollmentModule implements NodeModule, DevicesApi {
   private readonly finished: EnrollmentCeremony[] = [];
   /** Devices whose AddLeaf we wrote, until it applies (at t ≥ 2, once the devices' consensus attests it). */
   private readonly awaitingLeaf = new Map<DeviceId, () => void>();
+  /** Devices whose RemoveLeaf we wrote, until it applies. */
+  private readonly awaitingRemoval = new Map<DeviceId, () => void>();
   private list: readonly EnrollmentCeremony[] | null = null;
 
   constructor(
@@ -71,6 +80,23 @@ export class EnrollmentModule implements NodeModule, DevicesApi {
     return this.begin(run);
   }
 
+  /**
+   * Removes another device of this account (RemoveLeaf; at t ≥ 2 it waits for the devices' attestation). Once
+   * it applies, this device carries the new tree into every context, where the removed device is then refused.
+   */
+  async removeDevice(device: DeviceId): Promise<void> {
+    const tree = this.host.journals.get(authorityNamespace(this.host.requireIdentity().authorityId))!.state.tree;
+    const head = currentTree(tree)!;
+    if (device === this.host.key.deviceId) throw new NodeError('InvalidInput', 'Remove this device from another one of your devices.');
+    const why = applyTreeOp(head, this.host.key.deviceId, { type: 'RemoveLeaf', device });
+    if (typeof why === 'string') throw new NodeError('InvalidInput', REMOVE_REFUSALS[why] ?? why);
+    const removed = new Promise<void>((resolve) => this.awaitingRemoval.set(device, resolve));
+    await writeTreeOp(this.host, { type: 'RemoveLeaf', device });
+    void (this.isLeaf(device) ? removed : Promise.resolve())
+      .then(() => this.membership.announceTree())
+      .catch(() => this.host.countDrop('remove:AnnounceFailed'));
+  }
+
   cancel(id: string): void {
     this.runs.get(id)?.step({ type: 'abort', reason: ABORT_REASONS.cancelled, at: this.host.deps.now() });
   }
@@ -80,6 +106,7 @@ export class EnrollmentModule implements NodeModule, DevicesApi {
     queueMicrotask(() => {
       for (const r of this.runs.values()) if (r instanceof EnrollmentJoiner) r.treeChanged();
       for (const [device, resolve] of this.awaitingLeaf) if (this.isLeaf(device)) resolve();
+      for (const [device, resolve] of this.awaitingRemoval) if (!this.isLeaf(device)) resolve();
     });
   }
 
@@ -118,6 +145,8 @@ export class EnrollmentModule implements NodeModule, DevicesApi {
 
   /** The AddLeaf, signed by this device (t = 1) and announced to the authority's devices. */
   private async admit(device: DeviceId): Promise<{ treeOp: string; epoch: number }> {
+    // Already a leaf (a re-enrollment): nothing to write, and the op that added it is the commit.
+    if (this.isLeaf(device)) return this.committedLeaf(this.host.requireIdentity().authorityId, device)!;
     const applied = new Promise<void>((resolve) => this.awaitingLeaf.set(device, resolve));
     const written = await writeTreeOp(this.host, { type: 'AddLeaf', device, role: 'device' });
     // The new device holds the journal's secret now: bring it the genesis and the op without waiting a round.
@@ -138,10 +167,10 @@ export class EnrollmentModule implements NodeModule, DevicesApi {
     return this.membership.adoptSecret(content.authority, secret);
   }
 
-  private committedLeaf(authority: AuthorityId): { treeOp: string; epoch: number } | null {
+  private committedLeaf(authority: AuthorityId, device = this.host.key.deviceId): { treeOp: string; epoch: number } | null {
     const tree = this.host.journals.get(authorityNamespace(authority))?.state.tree;
     const head = tree && currentTree(tree);
-    if (!head || leafIndexOf(head, this.host.key.deviceId) < 0 || head.leaves[leafIndexOf(head, this.host.key.deviceId)]?.role !== 'device') return null;
+    if (!head || leafIndexOf(head, device) < 0 || head.leaves[leafIndexOf(head, device)]?.role !== 'device') return null;
     return { treeOp: tree.applied[tree.applied.length - 1] ?? tree.genesis!, epoch: head.epoch };
   }
 

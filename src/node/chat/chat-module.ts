@@ -6,8 +6,8 @@ import { LOCAL, type Propagation } from '../../core/consistency/propagation.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { journalOf, namespaceId, type AuthorityId, type ChannelId, type FactId, type Namespace } from '../../core/ids.ts';
 import { agreementOf } from '../../core/reduce/agreement.ts';
-import { channelMessages, listChannels } from '../../core/reduce/chat.ts';
-import { contextMembership, memberList } from '../../core/reduce/membership.ts';
+import { listChannels } from '../../core/reduce/chat.ts';
+import { contextMembership, memberList, visibleMessages } from '../../core/reduce/membership.ts';
 import { NodeError, type ChannelSummary, type MessageView, type QueryResult, type StatusDetails } from '../api.ts';
 import { draft } from '../host/draft.ts';
 import type { NodeHost } from '../host/node-host.ts';
@@ -34,7 +34,7 @@ export class ChatModule {
         if (!ns.startsWith('context:')) continue;
         const st = this.host.journals.get(ns)!.state;
         for (const ch of listChannels(st.chat)) {
-          out.push({ id: ch.id, context: namespaceId(ns), name: ch.name, topic: ch.topic, messageCount: channelMessages(st.chat, ch.id).length, createdAt: ch.createdAt.wall });
+          out.push({ id: ch.id, context: namespaceId(ns), name: ch.name, topic: ch.topic, messageCount: visibleMessages(st, ch.id).length, createdAt: ch.createdAt.wall });
           entries.push([ch.id, this.consistencyOf(ns, ch.id, false)]);
         }
       }
@@ -69,7 +69,7 @@ export class ChatModule {
       const members = memberList(contextMembership(namespaceId(ns), st).view);
       const me = this.host.identity()?.authorityId;
       const entries: [string, Consistency][] = [];
-      const all = channelMessages(st.chat, channel);
+      const all = visibleMessages(st, channel);
       const data = all.slice(Math.max(0, all.length - limit)).map((m): MessageView => {
         const c = this.consistencyOf(ns, m.id, m.ack, members);
         entries.push([m.id, c]);

@@ -1,6 +1,9 @@
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { authorize, isEnabledKind } from '../../core/authz/index.ts';
 import type { NamespaceState } from '../../core/reduce/namespace-reducer.ts';
+import { isRevoked, revocations } from '../../core/reduce/membership.ts';
+import { orderTimeOf } from '../../core/facts/fact.ts';
+import { namespaceKind } from '../../core/ids.ts';
 
 /** What admission does with a valid received fact: commit it, keep it waiting, or refuse it (typed, counted). */
 export type AdmissionVerdict = 'ok' | 'wait' | { readonly refuse: string };
@@ -11,6 +14,8 @@ export type AdmissionVerdict = 'ok' | 'wait' | { readonly refuse: string };
  */
 export function admission(f: ValidatedFact, st: NamespaceState | undefined): AdmissionVerdict {
   if (!isEnabledKind(f.fact.kind, f.fact.ns)) return { refuse: 'NoProtocol' };
+  // A device its authority removed writes for nobody from then on (its bindings prove the removal).
+  if (st && namespaceKind(f.fact.ns) === 'context' && isRevoked(revocations(st), f.fact.author, f.fact.device, orderTimeOf(f.fact))) return { refuse: 'DeviceRemoved' };
   const v = authorize(f, st);
   if (v.ok) return 'ok';
   return 'wait' in v ? 'wait' : { refuse: v.refuse };

@@ -28,6 +28,8 @@ export interface WritePathDeps {
   readonly charges: ChargeLedger;
   readonly transport?: Transport;
   sender(): AuthorityId;
+  /** Whether this device's authority removed it (as the context knows): it then writes nothing there. */
+  removed(context: ContextId): boolean;
   commit(facts: readonly ValidatedFact[], extra: AppendExtra): Promise<void>;
   changed(): void;
 }
@@ -38,6 +40,7 @@ export interface WritePathDeps {
  */
 export async function guardedWrite(deps: WritePathDeps, req: WriteRequest): Promise<void> {
   const sender = deps.sender();
+  if (deps.removed(req.context)) throw new NodeError('DeviceRemoved', 'This device was removed from its account: it can no longer write.');
   const peers = memberList(req.membership).filter((a) => a !== sender);
   const payloads = packEnvelopes(req.facts.map((f) => f.bytes)).length;
   const charges = deps.charges;

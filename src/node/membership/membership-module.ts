@@ -4,7 +4,9 @@ import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { decodeJoinCode, encodeJoinCode, JoinCodeError } from '../../core/facts/join-code.ts';
 import { authorityNamespace, journalOf, namespaceId, namespaceKind, type ChannelId, type ContextId, type DeviceId, type Namespace } from '../../core/ids.ts';
 import { listChannels } from '../../core/reduce/chat.ts';
-import { accountMembership, contextMembership, MEMBER_BINDING, type ContextMembers } from '../../core/reduce/membership.ts';
+import { accountMembership, contextMembership, MEMBER_BINDING, revocations, type ContextMembers } from '../../core/reduce/membership.ts';
+import { currentTree } from '../../core/reduce/tree/tree-reducer.ts';
+import { activeDevices } from '../../core/reduce/tree/tree-state.ts';
 import { NodeError } from '../api.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import { draft } from '../host/draft.ts';
@@ -65,6 +67,18 @@ export class MembershipModule implements NodeModule {
     return namespaceKind(ns) === 'authority' ? accountMembership(context, st) : contextMembership(context, st);
   }
 
+  /** Whether this device's authority removed it: from its own tree, or as the context's bindings prove. */
+  deviceRemoved(context: ContextId): boolean {
+    const me = this.host.identity();
+    if (!me) return false;
+    const device = this.host.key.deviceId;
+    const own = this.host.journals.get(authorityNamespace(me.authorityId))?.state.tree;
+    const head = own && currentTree(own);
+    if (head && own.devices.has(device) && !activeDevices(head).includes(device)) return true;
+    const st = this.host.journals.get(journalOf(context))?.state;
+    return st !== undefined && namespaceKind(journalOf(context)) === 'context' && revocations(st).get(me.authorityId)?.has(device) === true;
+  }
+
   hasContext(context: ContextId): boolean {
     return this.secrets.has(context);
   }
@@ -90,8 +104,8 @@ export class MembershipModule implements NodeModule {
     const j = this.host.journals.get(authorityNamespace(me.authorityId));
     const genesis = [...(j?.facts.values() ?? [])].find((f) => f.fact.kind === 'authority.genesis');
     if (!j || !genesis) throw new NodeError('NoIdentity', 'The genesis fact of this identity is missing.');
-    const isGenesisDevice = genesis.fact.device === this.host.key.deviceId;
-    const chain = isGenesisDevice ? [] : j.state.tree.applied.map((id) => j.facts.get(id)!);
+    // The whole chain: it proves this device and shows every device the authority removed.
+    const chain = j.state.tree.applied.map((id) => j.facts.get(id)!);
     return draft(this.host, ns, 'rel.binding', { bindingType: MEMBER_BINDING, authorities: [me.authorityId], data: encodeDeviceProof(genesis, chain) });
   }
 
@@ -117,6 +131,19 @@ export class MembershipModule implements NodeModule {
     }
     await this.joinContext(joined.context, joined.secret);
     return joined.context;
+  }
+
+  /**
+   * Writes this device's binding, with the proof of the authority's current tree, into every context it holds:
+   * after a device was removed, that proof is what makes every member refuse the removed device (DESIGN §2).
+   */
+  async announceTree(): Promise<void> {
+    const me = this.host.requireIdentity();
+    for (const context of [...this.secrets.keys()].sort()) {
+      if (context === me.authorityId) continue;
+      const view = { context, rights: this.joinRights() };
+      await this.host.write({ context, facts: [this.memberBinding(journalOf(context))], membership: view, right: JOIN_RIGHT, announce: true });
+    }
   }
 
   /**

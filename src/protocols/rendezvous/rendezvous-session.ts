@@ -75,8 +75,9 @@ export class RendezvousSession {
     if (known !== undefined && known.expires >= offer.expires) return;
     this.seen.set(offer.device, offer);
     if (known === undefined) {
-      this.deps.found(offer);
+      // Answer first: the other side must know us before whatever `found` sends it (a package) arrives.
       this.publishOffer();
+      this.deps.found(offer);
     }
   }
 

@@ -5,7 +5,6 @@ import { isKind, type ValidatedFact } from '../../facts/fact.ts';
 import { validateFact } from '../../facts/validate.ts';
 import { authorityNamespace, type AuthorityId, type DeviceId } from '../../ids.ts';
 import { currentTree, treeReducer } from './tree-reducer.ts';
-import { leafIndexOf } from './tree-state.ts';
 
 /** Most facts in one proof: genesis and the tree ops of its chain (a longer history needs a snapshot). */
 export const MAX_PROOF_FACTS = 24;
@@ -27,30 +26,43 @@ function proofFacts(data: Uint8Array): Uint8Array[] | null {
   return value.every((v) => v instanceof Uint8Array) ? (value as Uint8Array[]) : [];
 }
 
+/** What a valid proof shows of its authority: the devices of its head, and the devices it saw removed. */
+export interface ProvenTree {
+  readonly devices: ReadonlySet<DeviceId>;
+  /** Device leaves of an earlier state of the chain that the head no longer has. */
+  readonly removed: ReadonlySet<DeviceId>;
+}
+
 /**
- * Whether `data` proves `device` is a device of `authority`: every fact valid and the authority's, the genesis
- * first, and the device a leaf of the head of the chain they reduce to (signed ops valid at their parents,
- * by the tree reducer's own rules). Pure; never throws on bad bytes.
+ * The tree `data` proves for `authority`: every fact valid and the authority's, the genesis first, reduced by
+ * the tree reducer's own rules (signed ops valid at their parents). Null for anything else; never throws.
  */
-export function provesDevice(data: Uint8Array, authority: AuthorityId, device: DeviceId): boolean {
+export function provenTree(data: Uint8Array, authority: AuthorityId): ProvenTree | null {
   const ns = authorityNamespace(authority);
   try {
     const list = proofFacts(data);
     if (list === null) {
       const g = validateFact(data);
-      return isKind(g, 'authority.genesis') && g.fact.author === authority && g.fact.body.device === device;
+      return isKind(g, 'authority.genesis') && g.fact.author === authority ? { devices: new Set([g.fact.body.device]), removed: new Set() } : null;
     }
     const st = treeReducer.init();
     for (const [i, bytes] of list.entries()) {
       const f = validateFact(bytes, { namespace: ns });
-      if (f.fact.kind !== (i === 0 ? 'authority.genesis' : 'tree.op')) return false;
+      if (f.fact.kind !== (i === 0 ? 'authority.genesis' : 'tree.op')) return null;
       treeReducer.apply(st, f);
     }
     const head = currentTree(st);
-    const leaf = head?.leaves[head ? leafIndexOf(head, device) : -1];
-    return leaf?.role === 'device';
+    if (!head) return null;
+    const devices = new Set(head.leaves.flatMap((l) => (l?.role === 'device' ? [l.device] : [])));
+    const removed = new Set(st.chain.flatMap((s) => s.leaves.flatMap((l) => (l?.role === 'device' && !devices.has(l.device) ? [l.device] : []))));
+    return { devices, removed };
   } catch (e) {
-    if (e instanceof FactValidationError || e instanceof DecodeError) return false;
+    if (e instanceof FactValidationError || e instanceof DecodeError) return null;
     throw e;
   }
+}
+
+/** Whether `data` proves `device` is a device of `authority` (a device leaf of the proven head). */
+export function provesDevice(data: Uint8Array, authority: AuthorityId, device: DeviceId): boolean {
+  return provenTree(data, authority)?.devices.has(device) ?? false;
 }
