@@ -1,14 +1,7 @@
 import '../../relay/polyfill.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from '@playwright/test';
-import { build, preview } from 'vite';
-import playwrightConfig from '../../playwright.config.ts';
-import { freePort } from '../free-port.ts';
+import type { Browser, Page } from '@playwright/test';
+import { withBrowserApp } from '../browser-app.ts';
 import type {} from '../../src/node/lab.ts';
-import { startRelay } from '../../relay/relay.ts';
 import { median, percentile, report } from '../report.ts';
 
 /**
@@ -18,7 +11,6 @@ import { median, percentile, report } from '../report.ts';
  * time; throughput is a burst sent back to back until B has rendered all of it. Tabs share one clock
  * (performance.timeOrigin + now), so cross-tab times are comparable.
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LATENCY_MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
 const BURST = Number(process.env.BENCH_BURST ?? 300);
 
@@ -100,26 +92,10 @@ async function measure(browser: Browser, base: string, relay: string, path: 'dir
 }
 
 async function main(): Promise<void> {
-  const relay = await startRelay({ port: 0 });
-  const outDir = await mkdtemp(join(tmpdir(), 'aura-bench-net-'));
-  const port = await freePort();
-  process.env.VITE_AURA_ALLOW_LOCAL = '1';
-  try {
-    await build({ root: ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    const server = await preview({ root: ROOT, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true } });
-    const launch = playwrightConfig.use?.launchOptions ?? {};
-    const browser = await chromium.launch({ executablePath: launch.executablePath ?? '/usr/bin/chromium', args: launch.args ?? [] });
-    try {
-      console.error(`Chromium ${browser.version()} · relay ${relay.address} · ${LATENCY_MESSAGES} latency messages, burst of ${BURST}`);
-      for (const path of ['direct', 'relayed'] as const) await measure(browser, `http://127.0.0.1:${port}`, relay.address, path);
-    } finally {
-      await browser.close();
-      await server.close();
-    }
-  } finally {
-    await relay.stop();
-    await rm(outDir, { recursive: true, force: true });
-  }
+  await withBrowserApp('aura-bench-net-', async ({ browser, base, relay }) => {
+    console.error(`Chromium ${browser.version()} · relay ${relay} · ${LATENCY_MESSAGES} latency messages, burst of ${BURST}`);
+    for (const path of ['direct', 'relayed'] as const) await measure(browser, base, relay, path);
+  });
 }
 
 main().catch((e: unknown) => {

@@ -184,7 +184,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
 
   write(req: WriteRequest): Promise<void> {
     return guardedWrite(
-      { key: this.key, charges: this.charges, transport: this.deps.transport, sender: () => this.requireIdentity().authorityId, removed: (c) => this.membership.deviceRemoved(c), commit: (f, x) => this.commit(f, x), changed: () => this.changed() },
+      { key: this.key, charges: this.charges, transport: this.deps.transport, sender: () => this.requireIdentity().authorityId, removed: (c) => this.membership.deviceRemoved(c), siblings: (c) => this.membership.hasSiblings(c), commit: (f, x) => this.commit(f, x), changed: () => this.changed() },
       req,
     );
   }

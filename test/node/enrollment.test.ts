@@ -43,6 +43,26 @@ describe('device enrollment (one person, many devices)', () => {
     await until(() => texts(phone, ch).includes('and from my laptop'), 'the phone hears the laptop');
   });
 
+  it('with no other member in a channel, one device\'s message still reaches its sibling by gossip alone', async () => {
+    const NEVER = { syncIntervalMs: [3_600_000, 3_600_001] as const };
+    const bus = new MemoryBus();
+    const laptop = await peerOn(bus, 'laptop', NEVER);
+    const ch = await laptop.node.createChannel('just me');
+    const phone = await deviceOn(bus, 'phone', NEVER);
+    const { id, code } = laptop.node.devices.addDevice();
+    phone.node.devices.enrollWithCode(code!);
+    await until(() => stateOf(laptop, id) === 'Committed' && stateOf(phone, id) === 'Committed', 'enrolled', 30_000);
+    await until(() => phone.node.channels().data.length === 1 && laptop.node.membersOf(phone.node.channels().data[0]!.context).devices.get(laptop.node.identity()!.authorityId)?.size === 2, 'both devices in the channel');
+    // Let the enrollment's own sync rounds finish: from here on, nothing but gossip moves facts.
+    await new Promise((r) => setTimeout(r, 500));
+    await until(() => [laptop, phone].every((p) => p.node.syncMetrics()!.running.length === 0), 'no sync running');
+    const received = phone.transport.status().received;
+    await laptop.node.sendMessage(ch, 'to my other device');
+    // Published on the channel's topic (a gossip payload), not only fetched by a later sync round.
+    await until(() => phone.transport.status().received > received, 'a gossip payload reaches the phone');
+    await until(() => texts(phone, ch).includes('to my other device'), 'the phone shows it');
+  });
+
   it('a code for another purpose, a damaged code and an enrollment on a device with an identity are refused typed', async () => {
     const bus = new MemoryBus();
     const alice = await peerOn(bus, 'alice');

@@ -30,6 +30,8 @@ export interface WritePathDeps {
   sender(): AuthorityId;
   /** Whether this device's authority removed it (as the context knows): it then writes nothing there. */
   removed(context: ContextId): boolean;
+  /** Whether other devices of this authority are in the context: they hear our writes even with no other member. */
+  siblings(context: ContextId): boolean;
   commit(facts: readonly ValidatedFact[], extra: AppendExtra): Promise<void>;
   changed(): void;
 }
@@ -64,7 +66,7 @@ export async function guardedWrite(deps: WritePathDeps, req: WriteRequest): Prom
   // facts are durable here and peers catch up when they next meet us.
   if (send) {
     await deps.transport.publish(req.context, commit.facts.map((f) => f.bytes), ticket).catch(() => undefined);
-  } else if (req.announce) {
+  } else if (req.announce || deps.siblings(req.context)) {
     const c = charges.charge(req.context, [TOPIC_RECIPIENT], 'announce', payloads);
     if (c.ok) await deps.transport.publish(req.context, commit.facts.map((f) => f.bytes), c.ticket).catch(() => undefined);
   }

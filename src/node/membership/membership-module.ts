@@ -79,6 +79,12 @@ export class MembershipModule implements NodeModule {
     return st !== undefined && namespaceKind(journalOf(context)) === 'context' && revocations(st).get(me.authorityId)?.has(device) === true;
   }
 
+  /** Whether another device of this authority writes in the context (or shares its own journal). */
+  hasSiblings(context: ContextId): boolean {
+    const me = this.host.identity();
+    return me !== null && (this.membersOf(context).devices.get(me.authorityId)?.size ?? 0) > 1;
+  }
+
   hasContext(context: ContextId): boolean {
     return this.secrets.has(context);
   }
