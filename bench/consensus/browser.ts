@@ -26,6 +26,9 @@ async function tab(browser: Browser, base: string, relay: string, profile: strin
 const threshold = (p: Page, t: number) => p.waitForFunction((want) => window.auraLab!.node.account()?.summary.threshold === want, t, { timeout: 120_000, polling: 'raf' });
 
 async function enroll(a: Page, b: Page): Promise<number> {
+  // As a person would: the new tab is open (and connected) by the time the code is typed into it.
+  const laptop = await a.evaluate(() => window.auraLab!.node.identity()!.deviceId);
+  await b.waitForFunction((d) => window.auraLab!.node.network().peers.some((p) => p.deviceId === d), laptop, { timeout: 60_000 });
   const code = await a.evaluate(() => window.auraLab!.node.devices.addDevice().code!);
   const start = await b.evaluate((c) => {
     const at = performance.timeOrigin + performance.now();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeRendezvousCode } from '../../src/core/rendezvous/code.ts';
 import type { EnrollmentCeremony } from '../../src/core/rendezvous/enrollment.ts';
 import { deviceOn, MemoryBus, peerOn, until, type TestPeer } from '../support/node-net.ts';
 
@@ -71,6 +72,8 @@ describe('device enrollment (one person, many devices)', () => {
     expect(() => alice.node.devices.enrollWithCode(code)).toThrow(expect.objectContaining({ code: 'IdentityExists' }));
     expect(() => fresh.node.devices.enrollWithCode(code.slice(0, -3) + 'aaa')).toThrow(expect.objectContaining({ code: 'InvalidCode' }));
     expect(() => fresh.node.devices.enrollWithCode('hello')).toThrow(expect.objectContaining({ code: 'InvalidCode' }));
+    const invite = encodeRendezvousCode({ purpose: 'invite', secret: new Uint8Array(32).fill(1), expires: Date.now() + 60_000 });
+    expect(() => fresh.node.devices.enrollWithCode(invite)).toThrow(expect.objectContaining({ code: 'InvalidCode' }));
     expect(fresh.node.identity()).toBeNull();
   });
 

@@ -39,7 +39,7 @@ describe('threshold policy among an authority\'s devices', () => {
     expect(laptop.node.threshold.pendingOps()).toEqual([]);
   });
 
-  it('a threshold above the device count, or a second change while one runs, is refused typed', async () => {
+  it('a threshold above the device count, or below 1, is refused typed', async () => {
     const bus = new MemoryBus();
     const alone = await peerOn(bus, 'alone');
     await expect(alone.node.threshold.setThreshold(2)).rejects.toMatchObject({ code: 'InvalidInput' });

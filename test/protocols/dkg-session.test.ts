@@ -60,7 +60,7 @@ describe('DKG among an authority\'s devices', () => {
     }
   });
 
-  it('a round-2 share re-addressed or tampered with is dropped, typed, and the DKG does not finish on it', () => {
+  it('a tampered round-2 share is dropped, typed, and the DKG does not finish on it', () => {
     let n = 0;
     const { out, drops } = run(2, 2, (_from, _to, bytes) => {
       const m = decodeGroupMessage(bytes);

@@ -80,7 +80,8 @@ export class ThresholdModule implements NodeModule {
   pendingOps(): readonly WaitingOp[] {
     const me = this.host.identity();
     const tree = me && this.host.journals.get(authorityNamespace(me.authorityId))?.state.tree;
-    return tree ? this.host.cached('pending-tree-ops', () => waitingAtHead(tree)) : [];
+    // Not cached: `applied` asks for it before the write that applied the op has marked the data changed.
+    return tree ? waitingAtHead(tree) : [];
   }
 
   /** t = 1 is one device's word; t ≥ 2 first runs a DKG among every device of the account. */
@@ -169,7 +170,11 @@ export class ThresholdModule implements NodeModule {
     const devices = activeDevices(this.head());
     if (!devices.includes(from)) return this.host.countDrop('account:NotADevice');
     const body = m.body;
-    if (body.type === 'consensus') return this.consensus.receive(from, body.bytes);
+    if (body.type === 'consensus') {
+      this.consensus.receive(from, body.bytes);
+      // New nonces may make a proposal possible that was not (a witness just came back): try now, not next tick.
+      return queueMicrotask(() => this.refresh());
+    }
     if (body.type === 'dkg-start') return this.joinDkg(from, body, devices);
     if (this.dkg?.session.id === body.id) return this.dkg.session.receive(from, body);
     if (this.early.length < EARLY_MAX) this.early.push([from, body]);

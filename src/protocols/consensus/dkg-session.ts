@@ -71,7 +71,9 @@ export class DkgSession {
 
   /** Round-1 package or round-2 box from `from`; anything off is a counted drop, a failing DKG a failure. */
   receive(from: DeviceId, body: GroupBody): void {
-    if (this.over || !this.participants.includes(from) || from === this.deps.key.deviceId) return this.deps.dropped('dkg:NotAParticipant');
+    // Late copies (resends) after the DKG ended are expected, not hostile.
+    if (this.over) return;
+    if (!this.participants.includes(from) || from === this.deps.key.deviceId) return this.deps.dropped('dkg:NotAParticipant');
     try {
       if (body.type === 'dkg1') {
         if (this.byParticipant.get(body.identifier) !== from) return this.deps.dropped('dkg:WrongIdentifier');
