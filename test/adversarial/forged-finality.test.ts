@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { authorityNamespace, type FactId } from '../../src/core/ids.ts';
 import { Adversary, dropped, droppedLike, flows, isMember, Profile, stillHealthy, texts, victimAndHonest } from '../support/adversary.ts';
 import { seededRandom, until } from '../support/node-net.ts';
+import { deviceKey } from '../support/fixtures.ts';
+import { sign } from '../../src/core/crypto/ed25519.ts';
+import { consensusCommitMessage } from '../../src/core/authz/consensus-commit.ts';
+import { encodeWitnessKey, WITNESS_KEY_BINDING } from '../../src/core/reduce/witness-keys.ts';
 
 const HASH0 = '00'.repeat(32);
 const fakeSignature = (seed: string) => seededRandom(seed)(64);
@@ -17,7 +21,7 @@ function notSettled(ps: readonly Profile[], ch: string, id: FactId): void {
 }
 
 describe('forged finality', () => {
-  it('a member’s consensus commits (fake signature, backdated copy) and certificate are refused; the message stays Provisional', async () => {
+  it('a member’s consensus commits (fake signature, backdated copy, a key only it endorsed) never count, the certificate is refused; the message stays Provisional', async () => {
     const { bus, victim, honest, ch, ctx, mallory } = await setup();
     const id = await honest.node.sendMessage(ch, 'finalize me, if you can');
     await until(() => texts(victim, ch).includes('finalize me, if you can'), 'victim has the message');
@@ -30,10 +34,18 @@ describe('forged finality', () => {
       commit('c-1', 'sig-2', { wall: covered.wall - 86_400_000, logical: 0 }),
       mallory.fact(ctx.ns, 'consensus.cert', { certId: 'cert-1', covers: [id], witnesses: [mallory.authority, honest.authority] }),
     ];
-    ctx.inject(bus, forged, mallory.device);
-    for (const p of [victim, honest]) await until(() => droppedLike(p, 'unauthorized:') === 3, `${p.name} refuses all three`);
-    expect(dropped(victim, 'unauthorized:NoProtocol')).toBe(3);
-    for (const f of forged) expect(victim.node.journals.fact(f.id)).toBeUndefined();
+    // A witness key only Mallory endorses (naming honest's device as the other witness), and a commit under it.
+    const own = deviceKey('finality-mallory-witness-key');
+    const honestDevice = honest.node.identity()!.deviceId;
+    const endorsement = mallory.fact(ctx.ns, 'rel.binding', { bindingType: WITNESS_KEY_BINDING, authorities: [mallory.authority], data: encodeWitnessKey({ groupKey: own.publicKey, threshold: 2, participants: [mallory.device, honestDevice] }) });
+    const unsigned = { consensusId: 'c-2', prestateHash: HASH0, covers: [id], signers: [mallory.authority], signature: new Uint8Array(64) };
+    const underOwnKey = mallory.fact(ctx.ns, 'consensus.commit', { ...unsigned, signature: sign(consensusCommitMessage(ctx.ns, unsigned), own.secretKey) });
+    ctx.inject(bus, [...forged, endorsement, underOwnKey], mallory.device);
+    // The certificate kind has no protocol: refused. The commits wait for a key every witness endorsed: never.
+    for (const p of [victim, honest]) await until(() => dropped(p, 'unauthorized:NoProtocol') === 1, `${p.name} refuses the certificate`);
+    await until(() => victim.node.journals.fact(endorsement.id) !== undefined, 'the lone endorsement is stored (it proves nothing alone)');
+    await new Promise((r) => setTimeout(r, 500));
+    for (const f of [...forged, underOwnKey]) expect(victim.node.journals.fact(f.id)).toBeUndefined();
     notSettled([victim, honest], ch, id);
     await flows(honest, [victim], ch, 'honest after the forged commits');
     await stillHealthy(victim, [honest], ch, 'finality');

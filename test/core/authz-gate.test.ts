@@ -70,13 +70,10 @@ describe('the authorization gate in the namespace reducer', () => {
 });
 
 describe('kinds with a protocol today', () => {
-  it('are exactly genesis, tree ops, bindings and the four chat kinds; admission refuses every other kind', () => {
-    expect([...enabledKinds].sort()).toEqual(['authority.genesis', 'chat.channel', 'chat.message', 'chat.reaction', 'chat.topic', 'rel.binding', 'tree.op']);
+  it('are exactly genesis, tree ops, bindings, the four chat kinds and consensus commits; admission refuses every other kind', () => {
+    expect([...enabledKinds].sort()).toEqual(['authority.genesis', 'chat.channel', 'chat.message', 'chat.reaction', 'chat.topic', 'consensus.commit', 'rel.binding', 'tree.op']);
     for (const k of Object.keys(KINDS)) expect(isEnabledKind(k), k).toBe(enabledKinds.has(k as never));
-    expect(isEnabledKind('consensus.commit')).toBe(false);
-    // Commits attest tree ops in authority journals only (the devices' group key); contexts have none yet.
-    expect(isEnabledKind('consensus.commit', 'authority:bafyx')).toBe(true);
-    expect(isEnabledKind('consensus.commit', 'context:abc')).toBe(false);
+    expect(isEnabledKind('consensus.cert')).toBe(false);
     expect(isEnabledKind('no.such')).toBe(false);
   });
 });

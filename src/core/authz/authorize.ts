@@ -1,6 +1,5 @@
 import type { ValidatedFact } from '../facts/fact.ts';
 import type { FactKind } from '../facts/kinds/index.ts';
-import { namespaceKind, type Namespace } from '../ids.ts';
 import type { NamespaceState } from '../reduce/namespace-reducer.ts';
 import { RULES } from './rules.ts';
 import type { AuthzVerdict } from './verdict.ts';
@@ -20,6 +19,7 @@ export function authorize(f: ValidatedFact, st: NamespaceState | undefined): Aut
 export const enabledKinds: ReadonlySet<FactKind> = new Set<FactKind>([
   'authority.genesis',
   'tree.op',
+  'consensus.commit',
   'rel.binding',
   'chat.channel',
   'chat.message',
@@ -27,12 +27,6 @@ export const enabledKinds: ReadonlySet<FactKind> = new Set<FactKind>([
   'chat.topic',
 ]);
 
-/**
- * Kinds enabled in authority journals only: there a consensus commit attests tree ops under the devices'
- * group key; contexts have no witness group key yet, so a commit there could never be verified.
- */
-export const authorityOnlyKinds: ReadonlySet<FactKind> = new Set<FactKind>(['consensus.commit']);
-
-export function isEnabledKind(kind: string, ns?: Namespace): boolean {
-  return enabledKinds.has(kind as FactKind) || (ns !== undefined && namespaceKind(ns) === 'authority' && authorityOnlyKinds.has(kind as FactKind));
+export function isEnabledKind(kind: string): boolean {
+  return enabledKinds.has(kind as FactKind);
 }

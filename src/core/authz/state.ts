@@ -4,6 +4,7 @@ import type { NamespaceState } from '../reduce/namespace-reducer.ts';
 import type { AuthorityId, DeviceId, FactId } from '../ids.ts';
 import { waitKey, type AuthzRefusal } from './verdict.ts';
 import { isMemberJoin } from './writer.ts';
+import { WITNESS_KEY_BINDING } from '../reduce/witness-keys.ts';
 
 /**
  * What authorization knows of one namespace beyond the reducers' parts (an authority's devices are the tree
@@ -48,6 +49,8 @@ export function noteAuthorized(st: NamespaceState, f: ValidatedFact): readonly s
   const { kind, author, device } = f.fact;
   switch (kind) {
     case 'rel.binding': {
+      // A witness-key endorsement may complete a group key: commits waiting for one are judged again.
+      if ((f as ValidatedFact<'rel.binding'>).fact.body.bindingType === WITNESS_KEY_BINDING) return [waitKey.groupKey];
       if (!isMemberJoin(f)) return NONE;
       let ds = st.authz.members.get(author);
       if (!ds) st.authz.members.set(author, (ds = new Set()));

@@ -2,7 +2,9 @@ import { compareStrings } from '../compare.ts';
 import { joinAgreement, PROVISIONAL, type Agreement } from '../consistency/agreement.ts';
 import { commitDigest, commitVerifies } from '../authz/consensus-commit.ts';
 import type { ValidatedFact } from '../facts/fact.ts';
-import type { ConsensusId, FactId, Hash32 } from '../ids.ts';
+import { fromHex } from '../encoding/bytes.ts';
+import { namespaceKind, type ConsensusId, type FactId, type Hash32 } from '../ids.ts';
+import { initWitnessKeys, noteEndorsement, type WitnessKeysState } from './witness-keys.ts';
 import type { Reducer } from './reducer.ts';
 
 /** A consensus commit that verified, by what was signed rather than by the fact that carried it. */
@@ -22,8 +24,12 @@ export interface CountedCommit {
  * Convergence certificates carry no witness shares yet, so nothing makes a fact SoftSafe (A2).
  */
 export interface AgreementState {
-  /** The witness set's FROST group public key; null until a fact kind records it (the consensus issue). */
+  /** A group key given from outside the journal (tests of the rules); journals record theirs by endorsement. */
   readonly groupKey: Uint8Array | null;
+  /** Witness group keys recorded by every participant's endorsement (`witness-keys.ts`). */
+  readonly witnessKeys: WitnessKeysState;
+  /** Commits no known key verifies yet: looked at again when a key becomes endorsed. */
+  readonly unverified: Map<FactId, ValidatedFact<'consensus.commit'>>;
   /** Verified commits by consensusId, one per digest. */
   readonly commits: Map<ConsensusId, CountedCommit[]>;
   index: Map<FactId, Agreement> | null;
@@ -34,10 +40,12 @@ export interface AgreementCanonical {
   readonly commits: readonly CountedCommit[];
   /** Verified commits that lost to another for the same (consensusId, prestate). */
   readonly conflicts: readonly CountedCommit[];
+  /** Endorsed witness group keys (hex), sorted. */
+  readonly keys: readonly string[];
 }
 
 export function initAgreement(groupKey: Uint8Array | null): AgreementState {
-  return { groupKey, commits: new Map(), index: null };
+  return { groupKey, witnessKeys: initWitnessKeys(), unverified: new Map(), commits: new Map(), index: null };
 }
 
 /** Verified commits carrying this consensus id, any prestate. */
@@ -68,23 +76,41 @@ export function agreementOf(st: AgreementState, id: FactId): Agreement {
   return st.index.get(id) ?? PROVISIONAL;
 }
 
+/** Every key a commit of this journal may verify under. */
+export function groupKeys(st: AgreementState): Uint8Array[] {
+  return [...(st.groupKey ? [st.groupKey] : []), ...st.witnessKeys.endorsed.map(fromHex)];
+}
+
+/** Counts a commit if some key verifies it; otherwise keeps it for a key endorsed later. */
+function addCommit(st: AgreementState, vf: ValidatedFact<'consensus.commit'>): void {
+  const { ns, body } = vf.fact;
+  const digest = commitDigest(ns, body);
+  const list = st.commits.get(body.consensusId) ?? [];
+  // A copy of a counted commit adds nothing; checking first spares a signature verification.
+  if (list.some((c) => c.digest === digest)) return;
+  if (!groupKeys(st).some((k) => commitVerifies(ns, body, k))) {
+    st.unverified.set(vf.id, vf);
+    return;
+  }
+  st.unverified.delete(vf.id);
+  list.push({ consensusId: body.consensusId, prestateHash: body.prestateHash, covers: [...body.covers].sort(compareStrings), digest });
+  st.commits.set(body.consensusId, list);
+  st.index = null;
+}
+
 export const agreementReducer: Reducer<AgreementState, AgreementCanonical> = {
   init: () => initAgreement(null),
   apply(st, vf) {
-    if (vf.fact.kind !== 'consensus.commit' || st.groupKey === null) return;
-    const { ns, body } = (vf as ValidatedFact<'consensus.commit'>).fact;
-    const digest = commitDigest(ns, body);
-    const list = st.commits.get(body.consensusId) ?? [];
-    // A copy of a counted commit adds nothing; checking first spares a signature verification.
-    if (list.some((c) => c.digest === digest) || !commitVerifies(ns, body, st.groupKey)) return;
-    list.push({ consensusId: body.consensusId, prestateHash: body.prestateHash, covers: [...body.covers].sort(compareStrings), digest });
-    st.commits.set(body.consensusId, list);
-    st.index = null;
+    if (vf.fact.kind === 'consensus.commit') return addCommit(st, vf as ValidatedFact<'consensus.commit'>);
+    if (vf.fact.kind !== 'rel.binding' || namespaceKind(vf.fact.ns) !== 'context') return;
+    if (noteEndorsement(st.witnessKeys, vf as ValidatedFact<'rel.binding'>) === null) return;
+    for (const waiting of [...st.unverified.values()].sort((a, b) => compareStrings(a.id, b.id))) addCommit(st, waiting);
   },
   canonical(st) {
     st.index ??= buildIndex(st);
     const levels = [...st.index.entries()].sort((a, b) => compareStrings(a[0], b[0]));
     const commits = all(st);
-    return { levels, commits: commits.filter((c) => isWinner(st, c)), conflicts: commits.filter((c) => !isWinner(st, c)) };
+    const keys = [...st.witnessKeys.endorsed].sort(compareStrings);
+    return { levels, commits: commits.filter((c) => isWinner(st, c)), conflicts: commits.filter((c) => !isWinner(st, c)), keys };
   },
 };

@@ -38,7 +38,8 @@ const ROUTES: Record<string, readonly PartName[]> = {
   authority: ['tree', 'proposals'],
   tree: ['tree', 'proposals'],
   maint: ['maintenance', 'proposals'],
-  rel: ['relational', 'proposals'],
+  // Agreement reads witness-key bindings: the group keys commits verify under.
+  rel: ['relational', 'proposals', 'agreement'],
   amp: ['relational', 'proposals'],
   receipt: ['relational', 'proposals'],
   chat: ['chat', 'proposals'],

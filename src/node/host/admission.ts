@@ -13,7 +13,7 @@ export type AdmissionVerdict = 'ok' | 'wait' | { readonly refuse: string };
  * journal's reduced state. Kinds whose protocol does not exist yet are refused rather than trusted.
  */
 export function admission(f: ValidatedFact, st: NamespaceState | undefined): AdmissionVerdict {
-  if (!isEnabledKind(f.fact.kind, f.fact.ns)) return { refuse: 'NoProtocol' };
+  if (!isEnabledKind(f.fact.kind)) return { refuse: 'NoProtocol' };
   // A device its authority removed writes for nobody from then on (its bindings prove the removal).
   if (st && namespaceKind(f.fact.ns) === 'context' && isRevoked(revocations(st), f.fact.author, f.fact.device, orderTimeOf(f.fact))) return { refuse: 'DeviceRemoved' };
   const v = authorize(f, st);
