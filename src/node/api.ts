@@ -48,8 +48,17 @@ export interface MessageView {
 }
 
 /** The details popover of a status indicator reads exactly this. */
+/** What finalized a fact: which consensus, when its commit was written, which witnesses signed. */
+export interface FinalityDetails {
+  readonly consensusId: string;
+  readonly committedAt: PhysicalTime;
+  /** Display names of the witnesses' authorities, sorted. */
+  readonly witnesses: readonly string[];
+}
+
 export interface StatusDetails {
   readonly agreement: Agreement;
+  readonly finality: FinalityDetails | null;
   readonly propagation: Propagation;
   readonly acks: readonly AckRecord[];
   readonly expected: readonly AuthorityId[];

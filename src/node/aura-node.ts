@@ -12,6 +12,7 @@ import { StoreError } from '../store/errors.ts';
 import { AccountModule, type AccountView } from './account/account-module.ts';
 import { EnrollmentModule } from './account/enrollment-module.ts';
 import { ThresholdModule } from './account/threshold-module.ts';
+import { CheckpointModule } from './witness/checkpoint-module.ts';
 import { AcksModule } from './acks/acks-module.ts';
 import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, QueryResult, StatusDetails } from './api.ts';
 import { NodeError } from './api.ts';
@@ -68,10 +69,11 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.accountModule = new AccountModule(this);
     this.devices = new EnrollmentModule(this, this.membership);
     this.threshold = new ThresholdModule(this, this.membership);
+    const checkpoints = new CheckpointModule(this, this.membership);
     this.sync = new SyncModule(this, this.membership);
     this.acks = new AcksModule(this, { consistencyOf: (ns, id, t, m) => this.chat.consistencyOf(ns, id, t, m), items: (c) => this.sync.journalHost.items(c) });
     this.sync.useAcks(this.acks);
-    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold];
+    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, checkpoints];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,

@@ -3,7 +3,7 @@ import type { OptimisticIndicator } from '../core/consistency/optimistic-status.
 import { progress } from '../core/consistency/propagation.ts';
 import type { AuthorityId, FactId } from '../core/ids.ts';
 import { useNode, useNodeQuery } from '../node/hooks.ts';
-import { formatDateTime } from './format.ts';
+import { formatDateTime, formatTime } from './format.ts';
 import { describePropagation } from './status-text.ts';
 
 interface Props {
@@ -35,6 +35,14 @@ export function StatusDetailsPanel({ messageId, indicator }: Props) {
       <dd data-testid="status-agreement">
         {agreement.level} <span className="muted">({AGREEMENT_NOTE[agreement.level]})</span>
       </dd>
+      {details.finality !== null ? (
+        <>
+          <dt>Finalized by</dt>
+          <dd data-testid="status-finality">
+            {details.finality.consensusId} at {formatTime(details.finality.committedAt)}, signed by {details.finality.witnesses.join(', ') || 'the witnesses'}
+          </dd>
+        </>
+      ) : null}
       <dt>Reached</dt>
       <dd data-testid="status-propagation">
         {describePropagation(propagation)}

@@ -4,9 +4,12 @@ import { encodeJoinCode } from '../../src/core/facts/join-code.ts';
 import { Adversary, community, ContextHandle, dropped, flows, isMember, Profile, stillHealthy, texts, victimAndHonest } from '../support/adversary.ts';
 import { MemoryBus, seededRandom, until } from '../support/node-net.ts';
 
-/** The channel's topic, and nothing but the victim's own account topics (its devices' journal and consensus) besides. */
-function expectOwnTopics(topics: ReadonlySet<string>, channelTopic: string, accountSecret: Uint8Array): void {
-  const own = new Set([channelTopic, contextTopic(accountSecret), purposeTopic(accountSecret, 'account-consensus')]);
+/**
+ * The channel's topic (and its witnesses' consensus topic, derived from the same real secret), and nothing
+ * but the victim's own account topics (its devices' journal and consensus) besides.
+ */
+function expectOwnTopics(topics: ReadonlySet<string>, channelTopic: string, accountSecret: Uint8Array, channelSecret: Uint8Array): void {
+  const own = new Set([channelTopic, purposeTopic(channelSecret, 'context-consensus'), contextTopic(accountSecret), purposeTopic(accountSecret, 'account-consensus')]);
   expect(topics.has(channelTopic)).toBe(true);
   for (const t of topics) expect(own.has(t), t).toBe(true);
 }
@@ -26,7 +29,7 @@ describe('a join code reusing a context we hold, with another secret', () => {
 
     expect((await victim.store.contextSecrets()).get(ctx.context)).toEqual(secretBefore);
     const accountSecret = (await victim.store.contextSecrets()).get(victim.node.identity()!.authorityId)!;
-    expectOwnTopics(victim.transport.topics(), ctx.topic, accountSecret);
+    expectOwnTopics(victim.transport.topics(), ctx.topic, accountSecret, ctx.secret);
     expect(victim.transport.topics().has(contextTopic(evilSecret))).toBe(false);
 
     // Mallory writes a valid self-join and a message under her key: on her topic, and on ours sealed with hers.
@@ -42,10 +45,10 @@ describe('a join code reusing a context we hold, with another secret', () => {
 
     await stillHealthy(victim, [honest], ch, 'hijack');
     expect((await victim.store.contextSecrets()).get(ctx.context)).toEqual(secretBefore);
-    expectOwnTopics(victim.transport.topics(), ctx.topic, accountSecret);
+    expectOwnTopics(victim.transport.topics(), ctx.topic, accountSecret, ctx.secret);
     // Joining with the real code again is harmless: the same secret, nothing changes.
     await expect(victim.node.joinChannel(victim.node.joinCode(ch))).resolves.toBe(ctx.context);
-    expectOwnTopics(victim.transport.topics(), ctx.topic, accountSecret);
+    expectOwnTopics(victim.transport.topics(), ctx.topic, accountSecret, ctx.secret);
   });
 
   it('a hijacking code given to a member who has not yet joined cannot reach the real members', async () => {

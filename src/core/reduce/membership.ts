@@ -14,7 +14,8 @@ import { currentTree } from './tree/tree-reducer.ts';
  * What a member of a context may do; a member who created a channel in it also owns it: it may set the
  * channel's topic (authz: only the creator, per channel) and invite.
  */
-export const MEMBER_RIGHTS: readonly Right[] = ['chat:send', 'chat:react'];
+/** `witness`: record a witness group key and the group's commits (DESIGN §6). */
+export const MEMBER_RIGHTS: readonly Right[] = ['chat:send', 'chat:react', 'witness'];
 export const OWNER_RIGHTS: readonly Right[] = [...MEMBER_RIGHTS, 'chat:topic', 'member:invite'];
 
 /** Binding type by which an authority joins the context it is written in. */

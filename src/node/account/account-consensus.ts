@@ -4,15 +4,13 @@ import { groupPublicKey } from '../../core/crypto/frost.ts';
 import { authorityNamespace, type DeviceId, type FactId } from '../../core/ids.ts';
 import type { WaitingOp } from '../../core/reduce/tree/tree-reducer.ts';
 import { activeDevices, type TreeState } from '../../core/reduce/tree/tree-state.ts';
-import { ConsensusService } from '../../protocols/consensus/consensus-service.ts';
+import type { ConsensusService } from '../../protocols/consensus/consensus-service.ts';
 import { participantOf } from '../../protocols/consensus/dkg-session.ts';
+import { witnessService } from '../witness/witness-service.ts';
 import type { GroupBody } from '../../protocols/consensus/group-wire.ts';
-import { WitnessSigner } from '../../protocols/consensus/witness-signer.ts';
 import type { NodeHost } from '../host/node-host.ts';
 import { writeAccountFact } from './tree-write.ts';
 
-/** T_fallback before any round trip was measured (DESIGN §6: 2–3 × RTT; loopback RTTs are a few ms). */
-const FALLBACK_MS = 1_000;
 /** A proposal that neither path committed (a witness away) is made again after this long. */
 const RETRY_MS = 10_000;
 
@@ -22,7 +20,7 @@ const RETRY_MS = 10_000;
  * commitment, covers = the op) and writes the resulting commit, which attests the op in every device's tree.
  */
 export class AccountConsensus {
-  private current: { groupKey: string; service: ConsensusService; devices: Map<string, DeviceId> } | null = null;
+  private current: { groupKey: string; service: ConsensusService } | null = null;
   /** When each of our pending ops was last proposed: tried again after RETRY_MS while it still waits. */
   private readonly proposed = new Map<FactId, number>();
   private prestate = '';
@@ -56,24 +54,14 @@ export class AccountConsensus {
   }
 
   private serve(head: TreeState, key: FrostKeyPackage) {
-    const me = this.host.requireIdentity();
-    const devices = new Map(activeDevices(head).map((d) => [participantOf(d), d]));
-    const witnesses = Object.keys(key.public.verifyingShares).sort();
-    const service = new ConsensusService({
-      ns: authorityNamespace(me.authorityId),
-      self: key.participant,
-      pub: key.public,
-      set: { witnesses, threshold: key.public.signers.min },
-      signer: new WitnessSigner(key, this.host.deps.random),
-      net: { send: (to, bytes) => this.send(to === 'all' ? 'all' : (devices.get(to) ?? 'all'), { type: 'consensus', bytes }) },
-      now: this.host.deps.now,
+    const service = witnessService(this.host, {
+      ns: authorityNamespace(this.host.requireIdentity().authorityId),
+      key,
+      devices: activeDevices(head),
+      send: this.send,
       prestate: () => this.prestate,
-      fallbackAfterMs: FALLBACK_MS,
-      setTimer: (ms, run) => void setTimeout(run, ms),
       committed: (commit) => void writeAccountFact(this.host, 'consensus.commit', commit).catch(() => this.host.countDrop('account:CommitWriteFailed')),
-      dropped: (r) => this.host.countDrop(r),
     });
-    service.announce();
-    return { groupKey: head.groupKey!, service, devices };
+    return { groupKey: head.groupKey!, service };
   }
 }

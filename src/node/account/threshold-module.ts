@@ -9,7 +9,7 @@ import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
 import { WitnessGroupChannel } from '../witness/group-channel.ts';
 import { AccountConsensus } from './account-consensus.ts';
-import { loadGroupKeys, saveGroupKey } from './group-keys.ts';
+import { loadGroupKeys, saveGroupKey } from '../witness/group-keys.ts';
 import { writeTreeOp } from './tree-write.ts';
 
 const TICK_MS = 2_000;

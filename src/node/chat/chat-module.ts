@@ -12,6 +12,7 @@ import { NodeError, type ChannelSummary, type MessageView, type QueryResult, typ
 import { draft } from '../host/draft.ts';
 import type { NodeHost } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
+import { finalityOf } from './finality.ts';
 
 /** The longest message, in characters, as the schema of 'chat.message' allows. */
 const MAX_TEXT = 4000;
@@ -107,8 +108,10 @@ export class ChatModule {
     if (!f) return null;
     const st = this.host.journals.get(f.fact.ns)!.state;
     const members = f.fact.ns.startsWith('context:') ? memberList(contextMembership(namespaceId(f.fact.ns), st).view) : [];
+    const agreement = agreementOf(st.agreement, id);
     return {
-      agreement: agreementOf(st.agreement, id),
+      agreement,
+      finality: finalityOf(this.host.journals, f.fact.ns, st, agreement, (a) => this.membership.names.nameOf(a)),
       propagation: this.propagationOf(f),
       acks: this.host.evidence.acknowledgmentOf(id).ackedBy,
       expected: this.expectedAcks(id, f.fact.author, members),

@@ -24,8 +24,8 @@ export interface ConsensusServiceDeps {
   readonly signer?: WitnessSigner;
   readonly net: ConsensusNet;
   readonly now: () => PhysicalTime;
-  /** The prestate this participant holds (witnesses sign only on it). */
-  readonly prestate: () => Hash32;
+  /** The prestate this participant holds for a decision (witnesses sign only on it). */
+  readonly prestate: (decision: CommitDecision) => Hash32;
   /** T_fallback: 2–3 × the measured round trip. */
   readonly fallbackAfterMs: number;
   readonly setTimer: (ms: number, run: () => void) => void;
@@ -103,7 +103,7 @@ export class ConsensusService {
         const signer = this.deps.signer;
         if (!signer) return;
         const req = executeFromWire(m);
-        const share = signer.sign(req, this.deps.prestate());
+        const share = signer.sign(req, this.deps.prestate(req.body));
         const bytes = encodeConsensusMessage({ type: 'share', ns: this.deps.ns, session: req.session.id, participant: share.participant, share: share.share });
         if (from === this.deps.self) this.receive(from, bytes);
         else this.deps.net.send(from, bytes);

@@ -17,7 +17,14 @@ export async function loadGroupKeys(store: AuraStore): Promise<Map<string, Frost
   return out;
 }
 
-export async function saveGroupKey(store: AuraStore, groupKey: string, key: FrostKeyPackage): Promise<void> {
-  const stored = (await store.getMeta<Record<string, FrostKeyPackage>>(META)) ?? {};
-  await store.setMeta(META, { ...stored, [groupKey]: key });
+const writes = new WeakMap<AuraStore, Promise<void>>();
+
+/** Read-modify-write of one record, so saves are chained per store: two groups' keys never overwrite each other. */
+export function saveGroupKey(store: AuraStore, groupKey: string, key: FrostKeyPackage): Promise<void> {
+  const next = (writes.get(store) ?? Promise.resolve()).catch(() => undefined).then(async () => {
+    const stored = (await store.getMeta<Record<string, FrostKeyPackage>>(META)) ?? {};
+    await store.setMeta(META, { ...stored, [groupKey]: key });
+  });
+  writes.set(store, next);
+  return next;
 }

@@ -1,0 +1,200 @@
+import { compareStrings } from '../../core/compare.ts';
+import { groupPublicKey, type FrostKeyPackage } from '../../core/crypto/frost.ts';
+import { hashValue } from '../../core/crypto/hash.ts';
+import { toHex } from '../../core/encoding/bytes.ts';
+import type { ValidatedFact } from '../../core/facts/fact.ts';
+import type { BodyOf } from '../../core/facts/kinds/index.ts';
+import { journalOf, namespaceKind, type ContextId, type DeviceId, type FactId, type Hash32 } from '../../core/ids.ts';
+import { agreementOf } from '../../core/reduce/agreement.ts';
+import { listChannels } from '../../core/reduce/chat.ts';
+import { visibleMessages } from '../../core/reduce/membership.ts';
+import { encodeWitnessKey, WITNESS_KEY_BINDING } from '../../core/reduce/witness-keys.ts';
+import type { ConsensusService } from '../../protocols/consensus/consensus-service.ts';
+import { participantOf } from '../../protocols/consensus/dkg-session.ts';
+import type { CommitDecision } from '../../protocols/consensus/execute.ts';
+import { draft } from '../host/draft.ts';
+import type { NodeHost, NodeModule } from '../host/node-host.ts';
+import type { MembershipModule } from '../membership/membership-module.ts';
+import { WitnessGroupChannel } from './group-channel.ts';
+import { loadGroupKeys, saveGroupKey } from './group-keys.ts';
+import { witnessService } from './witness-service.ts';
+
+const TICK_MS = 2_000;
+/** A checkpoint that did not commit (a witness away) is proposed again after this long. */
+const RETRY_MS = 10_000;
+/** Most messages one checkpoint covers (a commit covers at most 256 facts). */
+const MAX_COVERS = 256;
+
+/** The witness devices of a context (DESIGN §6): per member authority, its lowest member device, sorted. */
+function witnessesOf(host: NodeHost, context: ContextId): DeviceId[] {
+  const out: DeviceId[] = [];
+  for (const devices of host.membersOf(context).devices.values()) {
+    const first = [...devices].sort(compareStrings)[0];
+    if (first !== undefined) out.push(first);
+  }
+  return out.sort(compareStrings);
+}
+
+/** A checkpoint's prestate: the messages it covers. A witness that lacks one computes another and does not sign. */
+const prestateOf = (covers: readonly FactId[]): Hash32 => hashValue('aura/checkpoint/covers', [...covers].sort(compareStrings));
+
+/**
+ * Channel checkpoints (◆, DESIGN §6): in each context with two or more member authorities, their witness
+ * devices run a DKG on the context's sealed consensus topic, each endorses the group key in a witness-key
+ * binding, and the first witness periodically proposes a commit covering the messages not yet Finalized;
+ * the others sign it only if they hold every one of them. The commit Finalizes what it covers, everywhere.
+ */
+export class CheckpointModule implements NodeModule {
+  private readonly groups = new Map<ContextId, ContextWitnesses>();
+  private keys = new Map<string, FrostKeyPackage>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly host: NodeHost,
+    private readonly membership: MembershipModule,
+  ) {}
+
+  async restore(): Promise<void> {
+    this.keys = await loadGroupKeys(this.host.deps.store);
+  }
+
+  start(): void {
+    this.tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    for (const g of this.groups.values()) g.channel.stop();
+  }
+
+  applied(f: ValidatedFact): void {
+    if (namespaceKind(f.fact.ns) !== 'context') return;
+    const g = this.groups.get(f.fact.ns.slice('context:'.length));
+    if (g && (f.fact.kind === 'rel.binding' || f.fact.kind === 'consensus.commit')) queueMicrotask(() => g.refresh());
+  }
+
+  private tick(): void {
+    if (this.host.closed) return;
+    const me = this.host.identity();
+    if (me) {
+      for (const context of this.membership.secretsView().keys()) {
+        if (context === me.authorityId) continue;
+        let g = this.groups.get(context);
+        if (!g) this.groups.set(context, (g = new ContextWitnesses(this.host, context, this.membership, this.keys)));
+        g.channel.tick();
+        g.refresh();
+      }
+    }
+    this.timer = setTimeout(() => this.tick(), TICK_MS);
+  }
+}
+
+/** One context's witness group as this device takes part in it. */
+class ContextWitnesses {
+  readonly channel: WitnessGroupChannel;
+  private service: { groupKey: string; svc: ConsensusService } | null = null;
+  private readonly proposed = new Map<string, number>();
+  private startedFor: string | null = null;
+
+  constructor(
+    private readonly host: NodeHost,
+    private readonly context: ContextId,
+    membership: MembershipModule,
+    private readonly keys: Map<string, FrostKeyPackage>,
+  ) {
+    this.channel = new WitnessGroupChannel({
+      host,
+      tag: 'checkpoint',
+      purpose: 'context-consensus',
+      secret: () => membership.secretsView().get(context),
+      participants: () => witnessesOf(host, context),
+      began: () => host.changed(false),
+      keyReady: async (key) => {
+        await saveGroupKey(host.deps.store, toHex(groupPublicKey(key.public)), key);
+        keys.set(toHex(groupPublicKey(key.public)), key);
+        this.refresh();
+      },
+      failed: () => {
+        // Started again at the next tick (a witness may have been away).
+        this.startedFor = null;
+        host.countDrop('checkpoint:DkgFailed');
+      },
+      consensus: (from, bytes) => {
+        this.service?.svc.receive(participantOf(from), bytes);
+        queueMicrotask(() => this.refresh());
+      },
+    });
+  }
+
+  /** A key package this device holds for exactly these witnesses, if any. */
+  private keyFor(witnesses: readonly DeviceId[]): [string, FrostKeyPackage] | undefined {
+    const want = witnesses.map(participantOf).sort(compareStrings).join(',');
+    for (const [hex, k] of this.keys) if (Object.keys(k.public.verifyingShares).sort(compareStrings).join(',') === want) return [hex, k];
+    return undefined;
+  }
+
+  private get st() {
+    return this.host.journals.get(journalOf(this.context))?.state;
+  }
+
+  refresh(): void {
+    const st = this.st;
+    const me = this.host.key.deviceId;
+    const witnesses = witnessesOf(this.host, this.context);
+    if (!st || witnesses.length < 2 || !witnesses.includes(me) || !this.channel.open()) return;
+    const held = this.keyFor(witnesses);
+    if (!held) {
+      // No key for this witness set yet: the first witness starts a DKG (once per set), the others join it.
+      const set = witnesses.join(',');
+      if (witnesses[0] === me && !this.channel.running && this.startedFor !== set) {
+        this.startedFor = set;
+        this.channel.startDkg(witnesses, witnesses.length <= 3 ? witnesses.length : Math.floor(witnesses.length / 2) + 1);
+      }
+      return;
+    }
+    const [groupKey, key] = held;
+    const record = [...st.agreement.witnessKeys.records.values()].find((r) => toHex(r.key.groupKey) === groupKey);
+    if (!record?.by.has(me)) return void this.endorse(key, witnesses);
+    if (!st.agreement.witnessKeys.endorsed.includes(groupKey)) return;
+    if (this.service?.groupKey !== groupKey) {
+      const svc = witnessService(this.host, { ns: journalOf(this.context), key, devices: witnesses, send: (to, body) => this.channel.send(to, body), prestate: (d) => this.held(d), committed: (c) => void this.write('consensus.commit', c) });
+      this.service = { groupKey, svc };
+    }
+    if (witnesses[0] === me) this.propose();
+  }
+
+  /** Writes our endorsement of a key this device holds, once (the binding is idempotent by content). */
+  private endorse(key: FrostKeyPackage, witnesses: readonly DeviceId[]): Promise<void> {
+    const me = this.host.requireIdentity().authorityId;
+    const data = encodeWitnessKey({ groupKey: groupPublicKey(key.public), threshold: key.public.signers.min, participants: [...witnesses] });
+    return this.write('rel.binding', { bindingType: WITNESS_KEY_BINDING, authorities: [me], data });
+  }
+
+  private async write<K extends 'rel.binding' | 'consensus.commit'>(kind: K, body: BodyOf<K>): Promise<void> {
+    const ns = journalOf(this.context);
+    const fact = draft(this.host, ns, kind, body);
+    if (this.host.journals.fact(fact.id)) return;
+    await this.host.write({ context: this.context, facts: [fact], membership: this.host.membersOf(this.context).view, right: 'witness', announce: true }).catch(() => this.host.countDrop('checkpoint:WriteFailed'));
+  }
+
+  /** The prestate this witness holds for a checkpoint: equal to the proposer's only if it holds every message. */
+  private held(d: CommitDecision): Hash32 {
+    return d.covers.every((id) => this.host.journals.fact(id) !== undefined) ? prestateOf(d.covers) : prestateOf([]);
+  }
+
+  private propose(): void {
+    const st = this.st!;
+    const covers: FactId[] = [];
+    for (const ch of listChannels(st.chat)) {
+      for (const m of visibleMessages(st, ch.id)) if (agreementOf(st.agreement, m.id).level !== 'Finalized') covers.push(m.id);
+    }
+    if (covers.length === 0) return;
+    const chosen = covers.sort(compareStrings).slice(0, MAX_COVERS);
+    const prestateHash = prestateOf(chosen);
+    const consensusId = `checkpoint:${prestateHash.slice(0, 32)}`;
+    const now = this.host.deps.now();
+    if (now - (this.proposed.get(consensusId) ?? -Infinity) < RETRY_MS) return;
+    if (this.service!.svc.propose({ consensusId, prestateHash, covers: chosen })) this.proposed.set(consensusId, now);
+  }
+}
