@@ -5,14 +5,14 @@ import { authorityNamespace, type DeviceId, type PhysicalTime } from '../../core
 import { currentTree, waitingAtHead, type WaitingOp } from '../../core/reduce/tree/tree-reducer.ts';
 import { activeDevices, type TreeState } from '../../core/reduce/tree/tree-state.ts';
 import { NodeError } from '../api.ts';
-import type { NodeHost, NodeModule } from '../host/node-host.ts';
+import type { NodeHost } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
 import { WitnessGroupChannel } from '../witness/group-channel.ts';
 import { AccountConsensus } from './account-consensus.ts';
-import { loadGroupKeys, saveGroupKey } from '../witness/group-keys.ts';
+import { saveGroupKey } from '../witness/group-keys.ts';
+import { WitnessModule } from '../witness/witness-module.ts';
 import { writeTreeOp } from './tree-write.ts';
 
-const TICK_MS = 2_000;
 
 /** A threshold change as the Account screen shows it. */
 export interface PolicyChange {
@@ -28,17 +28,12 @@ export interface PolicyChange {
  * account's sealed consensus topic, keeps each device's key package, and records the group key in an
  * UpdatePolicy tree op. At t ≥ 2 every tree op waits (PendingEpoch) until the devices' consensus attests it.
  */
-export class ThresholdModule implements NodeModule {
-  private keys = new Map<string, FrostKeyPackage>();
+export class ThresholdModule extends WitnessModule {
   private change: PolicyChange | null = null;
   private readonly channel: WitnessGroupChannel;
   private readonly consensus: AccountConsensus;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-
-  constructor(
-    private readonly host: NodeHost,
-    membership: MembershipModule,
-  ) {
+  constructor(host: NodeHost, membership: MembershipModule) {
+    super(host);
     this.consensus = new AccountConsensus(host, (to, body) => this.channel.send(to, body));
     this.channel = new WitnessGroupChannel({
       host,
@@ -63,17 +58,7 @@ export class ThresholdModule implements NodeModule {
     });
   }
 
-  async restore(): Promise<void> {
-    this.keys = await loadGroupKeys(this.host.deps.store);
-  }
-
-  start(): void {
-    this.tick();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+  protected stopped(): void {
     this.channel.stop();
   }
 
@@ -142,11 +127,9 @@ export class ThresholdModule implements NodeModule {
     this.consensus.update(head, key, this.pendingOps());
   }
 
-  private tick(): void {
-    if (this.host.closed) return;
+  protected tick(): void {
     this.channel.tick();
     this.consensus.reannounce();
     this.refresh();
-    this.timer = setTimeout(() => this.tick(), TICK_MS);
   }
 }

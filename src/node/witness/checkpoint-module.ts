@@ -13,13 +13,13 @@ import type { ConsensusService } from '../../protocols/consensus/consensus-servi
 import { participantOf } from '../../protocols/consensus/dkg-session.ts';
 import type { CommitDecision } from '../../protocols/consensus/execute.ts';
 import { draft } from '../host/draft.ts';
-import type { NodeHost, NodeModule } from '../host/node-host.ts';
+import type { NodeHost } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
 import { WitnessGroupChannel } from './group-channel.ts';
-import { loadGroupKeys, saveGroupKey } from './group-keys.ts';
+import { saveGroupKey } from './group-keys.ts';
+import { WitnessModule } from './witness-module.ts';
 import { witnessService } from './witness-service.ts';
 
-const TICK_MS = 2_000;
 /** A checkpoint that did not commit (a witness away) is proposed again after this long. */
 const RETRY_MS = 10_000;
 /** Most messages one checkpoint covers (a commit covers at most 256 facts). */
@@ -44,27 +44,17 @@ const prestateOf = (covers: readonly FactId[]): Hash32 => hashValue('aura/checkp
  * binding, and the first witness periodically proposes a commit covering the messages not yet Finalized;
  * the others sign it only if they hold every one of them. The commit Finalizes what it covers, everywhere.
  */
-export class CheckpointModule implements NodeModule {
+export class CheckpointModule extends WitnessModule {
   private readonly groups = new Map<ContextId, ContextWitnesses>();
-  private keys = new Map<string, FrostKeyPackage>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
-    private readonly host: NodeHost,
+    host: NodeHost,
     private readonly membership: MembershipModule,
-  ) {}
-
-  async restore(): Promise<void> {
-    this.keys = await loadGroupKeys(this.host.deps.store);
+  ) {
+    super(host);
   }
 
-  start(): void {
-    this.tick();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+  protected stopped(): void {
     for (const g of this.groups.values()) g.channel.stop();
   }
 
@@ -74,19 +64,16 @@ export class CheckpointModule implements NodeModule {
     if (g && (f.fact.kind === 'rel.binding' || f.fact.kind === 'consensus.commit')) queueMicrotask(() => g.refresh());
   }
 
-  private tick(): void {
-    if (this.host.closed) return;
+  protected tick(): void {
     const me = this.host.identity();
-    if (me) {
-      for (const context of this.membership.secretsView().keys()) {
-        if (context === me.authorityId) continue;
-        let g = this.groups.get(context);
-        if (!g) this.groups.set(context, (g = new ContextWitnesses(this.host, context, this.membership, this.keys)));
-        g.channel.tick();
-        g.refresh();
-      }
+    if (!me) return;
+    for (const context of this.membership.secretsView().keys()) {
+      if (context === me.authorityId) continue;
+      let g = this.groups.get(context);
+      if (!g) this.groups.set(context, (g = new ContextWitnesses(this.host, context, this.membership, this.keys)));
+      g.channel.tick();
+      g.refresh();
     }
-    this.timer = setTimeout(() => this.tick(), TICK_MS);
   }
 }
 
