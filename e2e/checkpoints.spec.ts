@@ -1,0 +1,43 @@
+import '../relay/polyfill.ts';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { startRelay, type RelayHandle } from '../relay/relay.ts';
+import { createChannel, createIdentity, sendMessage } from './helpers.ts';
+
+/** Two people in a channel: their witness devices make a group key and checkpoint the channel (◆). */
+test.setTimeout(180_000);
+
+let relay: RelayHandle;
+test.beforeAll(async () => {
+  relay = await startRelay({ port: 0 });
+});
+test.afterAll(async () => {
+  await relay?.stop();
+});
+
+async function person(browser: Browser, profile: string, name: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`/?profile=${profile}&relay=${encodeURIComponent(`/ip4/127.0.0.1/tcp/${relay.port}/ws`)}`);
+  await createIdentity(page, name);
+  return page;
+}
+
+test('a message reaches ◆ Finalized after a checkpoint commit, and its details name the consensus and the witnesses', async ({ browser }) => {
+  const alice = await person(browser, 'e2e-ckpt-alice', 'Alice');
+  const bob = await person(browser, 'e2e-ckpt-bob', 'Bob');
+  await createChannel(alice, 'decisions');
+  await sendMessage(alice, 'we ship on friday');
+  await alice.getByTestId('share-channel').click();
+  const code = (await alice.getByTestId('join-code').inputValue()).trim();
+  await alice.keyboard.press('Escape');
+  await bob.getByTestId('join-code-input').fill(code);
+  await bob.getByTestId('join-channel').click();
+  await expect(bob.getByTestId('channel-item').filter({ hasText: 'decisions' })).toBeVisible({ timeout: 30_000 });
+  await bob.getByTestId('channel-item').filter({ hasText: 'decisions' }).click();
+  await expect(bob.getByTestId('message-text').filter({ hasText: 'we ship on friday' })).toBeVisible({ timeout: 30_000 });
+
+  const mine = alice.getByTestId('message').filter({ hasText: 'we ship on friday' }).getByTestId('status-indicator');
+  await expect(mine).toHaveAttribute('data-status', 'Finalized', { timeout: 90_000 });
+  await mine.click();
+  await expect(alice.getByTestId('status-agreement')).toContainText('Finalized');
+  await expect(alice.getByTestId('status-finality')).toContainText(/checkpoint:[0-9a-f]+ at .+, signed by Alice, Bob/);
+});
