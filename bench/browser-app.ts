@@ -22,13 +22,14 @@ export interface BrowserApp {
  * Builds the app (local networking allowed, so `window.auraLab` is set), serves it, starts a relay and
  * Chromium, runs `body`, and tears everything down whatever happens.
  */
-export async function withBrowserApp(prefix: string, body: (app: BrowserApp) => Promise<void>): Promise<void> {
+export async function withBrowserApp(prefix: string, body: (app: BrowserApp) => Promise<void>, extraPages: readonly string[] = []): Promise<void> {
   const relay = await startRelay({ port: 0 });
   const outDir = await mkdtemp(join(tmpdir(), prefix));
   const port = await freePort();
   process.env.VITE_AURA_ALLOW_LOCAL = '1';
   try {
-    await build({ root: ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    const input = extraPages.length === 0 ? undefined : [join(ROOT, 'index.html'), ...extraPages.map((p) => join(ROOT, p))];
+    await build({ root: ROOT, logLevel: 'warn', build: { outDir, emptyOutDir: true, ...(input ? { rolldownOptions: { input } } : {}) } });
     const server = await preview({ root: ROOT, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true } });
     const launch = playwrightConfig.use?.launchOptions ?? {};
     const browser = await chromium.launch({ executablePath: launch.executablePath ?? '/usr/bin/chromium', args: launch.args ?? [] });

@@ -105,8 +105,21 @@ async function main(): Promise<void> {
       await twoOfThree(pages);
     }
     report('consensus.oneoffline.p50', median(fallback), 'ms');
+    await frostInChromium(browser, base);
     console.error(`Chromium ${browser.version()}; enrollments ${enrollments.map(Math.round).join(', ')} ms; fast ${fast.map(Math.round).join(', ')} ms; one witness offline ${fallback.map(Math.round).join(', ')} ms`);
+  }, ['bench/consensus/frost-page.html']);
+}
+
+/** The FROST step costs on a Chromium page's main thread, beside the Node figures of `bench:consensus`. */
+async function frostInChromium(browser: Browser, base: string): Promise<void> {
+  const page = await browser.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'log' && msg.text().startsWith('{"bench"')) console.log(msg.text());
   });
+  await page.goto(`${base}/bench/consensus/frost-page.html?rounds=${process.env.BENCH_ROUNDS ?? 9}`);
+  await page.waitForFunction(() => document.body.dataset.state !== 'running', undefined, { timeout: 0, polling: 250 });
+  if ((await page.evaluate(() => document.body.dataset.state)) !== 'done') throw new Error('the FROST page failed');
+  await page.close();
 }
 
 main().catch((e: unknown) => {
