@@ -30,7 +30,7 @@ export function EnrollThisDevice() {
   return (
     <form className="card" onSubmit={submit} aria-labelledby={`${inputId}-title`} data-testid="enroll-form">
       <h2 id={`${inputId}-title`}>This is another device of mine</h2>
-      <p>On a device that already has your identity, open “This device” → “Add a device”, and enter its code here.</p>
+      <p>On a device that already has your identity, open “Device info” → “Add a device”, and enter its code here.</p>
       <label htmlFor={inputId}>Enrollment code</label>
       <input
         id={inputId}
