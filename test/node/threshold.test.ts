@@ -39,6 +39,14 @@ describe('threshold policy among an authority\'s devices', () => {
     expect(laptop.node.threshold.pendingOps()).toEqual([]);
   });
 
+  it('a second threshold change while a DKG runs is refused (CeremonyRunning); the first still completes', async () => {
+    const { laptop, phone } = await twoDevices();
+    const first = laptop.node.threshold.setThreshold(2);
+    await expect(laptop.node.threshold.setThreshold(2)).rejects.toMatchObject({ code: 'CeremonyRunning' });
+    await first;
+    for (const p of [laptop, phone]) await until(() => p.node.account()?.summary.threshold === 2, `${p.node.profile} at 2-of-2`, 30_000);
+  });
+
   it('a threshold above the device count, or below 1, is refused typed', async () => {
     const bus = new MemoryBus();
     const alone = await peerOn(bus, 'alone');
