@@ -25,6 +25,8 @@ describe('removing a device', () => {
     await expect(laptop.node.devices.removeDevice(laptop.transport.device)).rejects.toMatchObject({ code: 'InvalidInput' });
     await laptop.node.devices.removeDevice(phone.transport.device);
     for (const p of [laptop, phone]) await until(() => p.node.account()?.devices.length === 1, `${p.node.profile} sees one device`);
+    // RemoveLeaf, then a new epoch.
+    await until(() => laptop.node.account()?.summary.epoch === 1, 'the epoch rotates');
     // Bob learns of the removal from the laptop's new binding (it carries the tree with the RemoveLeaf).
     const context = laptop.node.channels().data[0]!.context;
     await until(() => !bob.node.membersOf(context).devices.get(laptop.node.identity()!.authorityId)?.has(phone.transport.device), 'bob no longer counts the phone');

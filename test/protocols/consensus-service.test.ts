@@ -69,6 +69,16 @@ describe('consensus service on a memory bus, real FROST', () => {
     expect([...b.drops.values()].flat()).toEqual([]);
   });
 
+  it('T_fallback follows the measured round trip (2.5 × the median, within bounds) once a share came back', () => {
+    const b = bus('svc-rtt');
+    expect(b.services[0]!.fallbackMs()).toBe(T_FALLBACK);
+    expect(b.services[0]!.propose(decision)).toBe(true);
+    // Execute out at t = 0, the other witness's share back at t = 200 ms: one round trip of 200 ms.
+    b.advance(200);
+    expect(b.commits.get(b.ids[0]!)).toHaveLength(1);
+    expect(b.services[0]!.fallbackMs()).toBe(500);
+  });
+
   it('fallback: a signer of the fast session is silent; after T_fallback a session with the third witness commits', () => {
     // Participant ids sort as they were numbered, so the proposer's fast session is witnesses 0 and 1: silence 1.
     const b = bus('svc-fallback', [1]);

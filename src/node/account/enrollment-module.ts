@@ -81,8 +81,9 @@ export class EnrollmentModule implements NodeModule, DevicesApi {
   }
 
   /**
-   * Removes another device of this account (RemoveLeaf; at t ≥ 2 it waits for the devices' attestation). Once
-   * it applies, this device carries the new tree into every context, where the removed device is then refused.
+   * Removes another device of this account (RemoveLeaf, then RotateEpoch; at t ≥ 2 each waits for the devices'
+   * attestation). Once applied, this device carries the new tree into every context, where the removed device
+   * is then refused.
    */
   async removeDevice(device: DeviceId): Promise<void> {
     const tree = this.host.journals.get(authorityNamespace(this.host.requireIdentity().authorityId))!.state.tree;
@@ -92,7 +93,9 @@ export class EnrollmentModule implements NodeModule, DevicesApi {
     if (typeof why === 'string') throw new NodeError('InvalidInput', REMOVE_REFUSALS[why] ?? why);
     const removed = new Promise<void>((resolve) => this.awaitingRemoval.set(device, resolve));
     await writeTreeOp(this.host, { type: 'RemoveLeaf', device });
+    // Once it applies: a new epoch (every commitment changes), then the new tree into every context.
     void (this.isLeaf(device) ? removed : Promise.resolve())
+      .then(() => writeTreeOp(this.host, { type: 'RotateEpoch' }))
       .then(() => this.membership.announceTree())
       .catch(() => this.host.countDrop('remove:AnnounceFailed'));
   }

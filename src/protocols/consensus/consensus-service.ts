@@ -1,4 +1,5 @@
 import type { WitnessSet } from '../../core/consensus/instance.ts';
+import { fallbackAfterMs } from '../../core/consensus/timing.ts';
 import type { FrostPublicPackage } from '../../core/crypto/frost.ts';
 import type { SigningCommitments } from '../../core/crypto/frost-sign.ts';
 import { AuraError } from '../../core/errors.ts';
@@ -26,7 +27,7 @@ export interface ConsensusServiceDeps {
   readonly now: () => PhysicalTime;
   /** The prestate this participant holds for a decision (witnesses sign only on it). */
   readonly prestate: (decision: CommitDecision) => Hash32;
-  /** T_fallback: 2–3 × the measured round trip. */
+  /** T_fallback before any round trip was measured; afterwards 2.5 × the median measured (core timing). */
   readonly fallbackAfterMs: number;
   readonly setTimer: (ms: number, run: () => void) => void;
   readonly committed: (commit: ConsensusCommit) => void;
@@ -43,6 +44,9 @@ export class ConsensusService {
   /** Unspent nonce commitments other witnesses announced, oldest first. */
   private readonly nonces = new Map<string, SigningCommitments[]>();
   private readonly coordinators = new Map<string, ConsensusCoordinator>();
+  /** When each session's Execute went out, and the round trips measured from them (Execute → share). */
+  private readonly sentAt = new Map<string, number>();
+  private readonly rtts: number[] = [];
 
   constructor(private readonly deps: ConsensusServiceDeps) {}
 
@@ -69,10 +73,11 @@ export class ConsensusService {
     const first = this.session(this.deps.set.witnesses);
     if (first === null) return false;
     const req = executeRequest(this.deps.ns, decision, first);
-    const coord = new ConsensusCoordinator(this.deps.pub, this.deps.set, req, this.deps.now(), this.deps.fallbackAfterMs);
+    const wait = this.fallbackMs();
+    const coord = new ConsensusCoordinator(this.deps.pub, this.deps.set, req, this.deps.now(), wait);
     this.coordinators.set(req.session.id, coord);
     this.sendExecute(req);
-    this.deps.setTimer(this.deps.fallbackAfterMs, () => this.fallback(coord, decision, new Set(req.session.signers)));
+    this.deps.setTimer(wait, () => this.fallback(coord, decision, new Set(req.session.signers)));
     return true;
   }
 
@@ -114,6 +119,7 @@ export class ConsensusService {
         if (m.participant !== from) return this.deps.dropped('consensus:NotTheSigner');
         const coord = this.coordinators.get(m.session);
         if (!coord) return this.deps.dropped('consensus:UnknownSession');
+        this.measure(m.session, from);
         const commit = coord.receive(m.session, { participant: m.participant, share: m.share });
         if (commit) this.deps.committed(commit);
         return;
@@ -141,7 +147,22 @@ export class ConsensusService {
     return chosen.map((w) => this.nonces.get(w)!.shift()!);
   }
 
+  /** T_fallback: 2.5 × the median of the last round trips measured, or the configured value before any. */
+  fallbackMs(): number {
+    return this.rtts.length === 0 ? this.deps.fallbackAfterMs : fallbackAfterMs(this.rtts);
+  }
+
+  /** A share from another witness: one round trip of its session's Execute (at most 16 kept). */
+  private measure(session: string, from: string): void {
+    const sent = this.sentAt.get(session);
+    if (sent === undefined || from === this.deps.self) return;
+    this.rtts.push(this.deps.now() - sent);
+    if (this.rtts.length > 16) this.rtts.shift();
+  }
+
   private sendExecute(req: ExecuteRequest): void {
+    this.sentAt.set(req.session.id, this.deps.now());
+    if (this.sentAt.size > 64) this.sentAt.delete(this.sentAt.keys().next().value!);
     const bytes = encodeConsensusMessage(executeToWire(req));
     for (const w of req.session.signers) {
       if (w === this.deps.self) this.receive(w, bytes);
