@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { deviceOn, MemoryBus, peerOn, until, type TestPeer } from '../support/node-net.ts';
+import { SealedTopic } from '../../src/net/sealed-topic.ts';
+import { DKG_TIMEOUT_MS } from '../../src/node/witness/group-channel.ts';
+import { encodeGroupMessage } from '../../src/protocols/consensus/group-wire.ts';
+import { deviceKey } from '../support/fixtures.ts';
+import { deviceOn, MemoryBus, peerOn, seededRandom, until, type TestPeer } from '../support/node-net.ts';
 
 const stateOf = (p: TestPeer, id: string) => p.node.devices.ceremonies().find((c) => c.id === id)?.state.type;
 
@@ -45,6 +49,34 @@ describe('threshold policy among an authority\'s devices', () => {
     await expect(laptop.node.threshold.setThreshold(2)).rejects.toMatchObject({ code: 'CeremonyRunning' });
     await first;
     for (const p of [laptop, phone]) await until(() => p.node.account()?.summary.threshold === 2, `${p.node.profile} at 2-of-2`, 30_000);
+  });
+
+  it('a DKG that a device does not join in time is Aborted, with the reason', async () => {
+    const bus = new MemoryBus();
+    let ahead = 0;
+    const laptop = await peerOn(bus, 'laptop', { now: () => Date.now() + ahead });
+    const phone = await deviceOn(bus, 'phone');
+    const { id, code } = laptop.node.devices.addDevice();
+    phone.node.devices.enrollWithCode(code!);
+    await until(() => stateOf(laptop, id) === 'Committed' && stateOf(phone, id) === 'Committed', 'enrolled', 30_000);
+    bus.partition(laptop.transport.device, phone.transport.device);
+    await laptop.node.threshold.setThreshold(2);
+    expect(laptop.node.threshold.policyChange()).toMatchObject({ state: 'KeyGeneration', threshold: 2 });
+    ahead = DKG_TIMEOUT_MS + 1_000;
+    await until(() => laptop.node.threshold.policyChange()?.state === 'Aborted', 'the DKG times out', 10_000);
+    expect(laptop.node.threshold.policyChange()!.reason).toMatch(/did not take part in time/);
+    expect(laptop.node.account()!.summary.threshold).toBe(1);
+  });
+
+  it('a DKG start that does not name exactly the current devices is not joined (counted)', async () => {
+    const { bus, laptop, phone } = await twoDevices();
+    const secret = (await laptop.node.deps.store.contextSecrets()).get(laptop.node.identity()!.authorityId)!;
+    const forger = new SealedTopic({ publishTopic: async (t, b) => (bus.inject(t, b, phone.transport.device), 1), subscribeTopic: () => () => {} }, secret, 'account-consensus', seededRandom('dkg-start'));
+    const stranger = deviceKey('not-a-device').deviceId;
+    const participants = [laptop.transport.device, stranger].sort();
+    await forger.publish(encodeGroupMessage('all', { type: 'dkg-start', id: 'ab'.repeat(32), participants, threshold: 2 }));
+    await until(() => (laptop.transport.status().dropped['account:BadDkgStart'] ?? 0) === 1, 'the start is refused');
+    expect(laptop.node.threshold.policyChange()).toBeNull();
   });
 
   it('a threshold above the device count, or below 1, is refused typed', async () => {
