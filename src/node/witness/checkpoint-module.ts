@@ -98,7 +98,11 @@ class ContextWitnesses {
       participants: () => witnessesOf(host, context),
       began: () => host.changed(false),
       keyReady: async (key) => {
-        await saveGroupKey(host.deps.store, toHex(groupPublicKey(key.public)), key);
+        try {
+          await saveGroupKey(host.deps.store, toHex(groupPublicKey(key.public)), key);
+        } catch {
+          return host.countDrop('checkpoint:KeySaveFailed');
+        }
         keys.set(toHex(groupPublicKey(key.public)), key);
         this.refresh();
       },
@@ -126,6 +130,8 @@ class ContextWitnesses {
   }
 
   refresh(): void {
+    // A DKG or a commit may finish after the node closed (the tab was taken over): nothing more to do.
+    if (this.host.closed) return;
     const st = this.st;
     const me = this.host.key.deviceId;
     const witnesses = witnessesOf(this.host, this.context);
@@ -145,7 +151,7 @@ class ContextWitnesses {
     if (!record?.by.has(me)) return void this.endorse(key, witnesses);
     if (!st.agreement.witnessKeys.endorsed.includes(groupKey)) return;
     if (this.service?.groupKey !== groupKey) {
-      const svc = witnessService(this.host, { ns: journalOf(this.context), key, devices: witnesses, send: (to, body) => this.channel.send(to, body), prestate: (d) => this.held(d), committed: (c) => void this.write('consensus.commit', c) });
+      const svc = witnessService(this.host, { ns: journalOf(this.context), key, devices: witnesses, send: (to, body) => this.channel.send(to, body), prestate: (d) => this.held(d), committed: (c) => void this.write('consensus.commit', () => c) });
       this.service = { groupKey, svc };
     }
     if (witnesses[0] === me) this.propose();
@@ -153,16 +159,19 @@ class ContextWitnesses {
 
   /** Writes our endorsement of a key this device holds, once (the binding is idempotent by content). */
   private endorse(key: FrostKeyPackage, witnesses: readonly DeviceId[]): Promise<void> {
-    const me = this.host.requireIdentity().authorityId;
     const data = encodeWitnessKey({ groupKey: groupPublicKey(key.public), threshold: key.public.signers.min, participants: [...witnesses] });
-    return this.write('rel.binding', { bindingType: WITNESS_KEY_BINDING, authorities: [me], data });
+    return this.write('rel.binding', (me) => ({ bindingType: WITNESS_KEY_BINDING, authorities: [me], data }));
   }
 
-  private async write<K extends 'rel.binding' | 'consensus.commit'>(kind: K, body: BodyOf<K>): Promise<void> {
-    const ns = journalOf(this.context);
-    const fact = draft(this.host, ns, kind, body);
-    if (this.host.journals.fact(fact.id)) return;
-    await this.host.write({ context: this.context, facts: [fact], membership: this.host.membersOf(this.context).view, right: 'witness', announce: true }).catch(() => this.host.countDrop('checkpoint:WriteFailed'));
+  /** Writes a fact of the group into the context; never rejects (a closed node or a refused write is counted). */
+  private async write<K extends 'rel.binding' | 'consensus.commit'>(kind: K, body: (me: string) => BodyOf<K>): Promise<void> {
+    try {
+      const fact = draft(this.host, journalOf(this.context), kind, body(this.host.requireIdentity().authorityId));
+      if (this.host.journals.fact(fact.id)) return;
+      await this.host.write({ context: this.context, facts: [fact], membership: this.host.membersOf(this.context).view, right: 'witness', announce: true });
+    } catch {
+      this.host.countDrop('checkpoint:WriteFailed');
+    }
   }
 
   /** The prestate this witness holds for a checkpoint: equal to the proposer's only if it holds every message. */
