@@ -1,22 +1,14 @@
-import '../relay/polyfill.ts';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { startRelay, type RelayHandle } from '../relay/relay.ts';
+import { relayTabs } from './relay-tab.ts';
 import { createChannel, createIdentity, sendMessage } from './helpers.ts';
 
 /** Two people in a channel: their witness devices make a group key and checkpoint the channel (◆). */
 test.setTimeout(180_000);
 
-let relay: RelayHandle;
-test.beforeAll(async () => {
-  relay = await startRelay({ port: 0 });
-});
-test.afterAll(async () => {
-  await relay?.stop();
-});
+const tab = relayTabs();
 
 async function person(browser: Browser, profile: string, name: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`/?profile=${profile}&relay=${encodeURIComponent(`/ip4/127.0.0.1/tcp/${relay.port}/ws`)}`);
+  const page = await tab(browser, profile);
   await createIdentity(page, name);
   return page;
 }

@@ -1,6 +1,5 @@
-import '../relay/polyfill.ts';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { startRelay, type RelayHandle } from '../relay/relay.ts';
+import { expect, test, type Page } from '@playwright/test';
+import { relayTabs } from './relay-tab.ts';
 import { createChannel, createIdentity, deviceId, sendMessage } from './helpers.ts';
 
 /**
@@ -10,21 +9,7 @@ import { createChannel, createIdentity, deviceId, sendMessage } from './helpers.
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(180_000);
 
-let relay: RelayHandle;
-
-test.beforeAll(async () => {
-  relay = await startRelay({ port: 0 });
-});
-
-test.afterAll(async () => {
-  await relay?.stop();
-});
-
-async function device(browser: Browser, name: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`/?profile=${name}&relay=${encodeURIComponent(`/ip4/127.0.0.1/tcp/${relay.port}/ws`)}`);
-  return page;
-}
+const device = relayTabs();
 
 async function accountDevices(page: Page): Promise<string[]> {
   await page.getByTestId('open-device-panel').click();

@@ -69,11 +69,10 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.accountModule = new AccountModule(this);
     this.devices = new EnrollmentModule(this, this.membership);
     this.threshold = new ThresholdModule(this, this.membership);
-    const checkpoints = new CheckpointModule(this, this.membership);
     this.sync = new SyncModule(this, this.membership);
     this.acks = new AcksModule(this, { consistencyOf: (ns, id, t, m) => this.chat.consistencyOf(ns, id, t, m), items: (c) => this.sync.journalHost.items(c) });
     this.sync.useAcks(this.acks);
-    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, checkpoints];
+    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, new CheckpointModule(this, this.membership)];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,
