@@ -88,3 +88,44 @@ describe('DKG among an authority\'s devices', () => {
     expect(drops).toEqual(['dkg:NotAParticipant', 'dkg:WrongIdentifier']);
   });
 });
+
+describe('DKG over a lossy channel', () => {
+  it('a finished device answers a peer still resending its round 1: a share lost after the sender finished is recovered', () => {
+    const keys = [deviceKey('lossy-0'), deviceKey('lossy-1')];
+    const participants = keys.map((k) => k.deviceId).sort();
+    const [first, second] = participants as [string, string];
+    const out = new Map<string, FrostKeyPackage>();
+    const queue: [string, string, GroupBody][] = [];
+    let lost = false;
+    const sessions = new Map<string, DkgSession>();
+    for (const key of keys) {
+      sessions.set(key.deviceId, new DkgSession('ef'.repeat(32), participants, 2, {
+        key,
+        random: seeded(`lossy/${key.deviceId}`),
+        send: (to, body) => {
+          for (const d of participants) if (d !== key.deviceId && (to === 'all' || to === d)) queue.push([key.deviceId, d, body]);
+        },
+        done: (k) => out.set(key.deviceId, k),
+        failed: () => {},
+        dropped: () => {},
+      }));
+    }
+    const drain = () => {
+      for (let m = queue.shift(); m; m = queue.shift()) {
+        // The first device's share to the second is lost, and the first finishes without ever resending it.
+        if (m[0] === first && m[2].type === 'dkg2' && !lost) {
+          lost = true;
+          continue;
+        }
+        sessions.get(m[1])!.receive(m[0], decodeGroupMessage(encodeGroupMessage(m[1], m[2])).body);
+      }
+    };
+    for (const s of sessions.values()) s.start();
+    drain();
+    expect([...out.keys()]).toEqual([first]);
+    sessions.get(second)!.resend();
+    drain();
+    expect(out.size).toBe(2);
+    expect(groupPublicKey(out.get(first)!.public)).toEqual(groupPublicKey(out.get(second)!.public));
+  });
+});

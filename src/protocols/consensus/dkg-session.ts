@@ -19,6 +19,7 @@ export interface DkgSessionDeps {
 }
 
 const DOMAIN = 'dkg-share';
+const MAX_ANSWERS = 32;
 const Share = obj({ identifier: hash32, signingShare: bytes({ len: 32 }) });
 
 /** A device's FROST identifier: derived from its DeviceId, so every participant computes everyone's. */
@@ -36,6 +37,9 @@ export class DkgSession {
   private readonly round2 = new Map<DeviceId, DkgRound2Package>();
   private sentRound2 = false;
   private over = false;
+  private succeeded = false;
+  /** Answers sent to each peer after we finished (bounded: a peer's session lasts ~22 resend ticks). */
+  private readonly answered = new Map<DeviceId, number>();
   /** What we sent, to send again while the DKG runs (gossip may lose a message; duplicates are ignored). */
   private readonly outbox: [DeviceId | 'all', GroupBody][] = [];
 
@@ -71,8 +75,9 @@ export class DkgSession {
 
   /** Round-1 package or round-2 box from `from`; anything off is a counted drop, a failing DKG a failure. */
   receive(from: DeviceId, body: GroupBody): void {
-    // Late copies (resends) after the DKG ended are expected, not hostile.
-    if (this.over) return;
+    // Late copies (resends) after the DKG ended are expected, not hostile. A peer still resending its round 1
+    // after we finished lacks something of ours (our share to it can be lost once we stop resending): answer.
+    if (this.over) return void (this.succeeded && body.type === 'dkg1' && this.answer(from));
     if (!this.participants.includes(from) || from === this.deps.key.deviceId) return this.deps.dropped('dkg:NotAParticipant');
     try {
       if (body.type === 'dkg1') {
@@ -89,6 +94,13 @@ export class DkgSession {
       if (!(e instanceof AuraError)) throw e;
       this.deps.dropped(`dkg:${e.code}`);
     }
+  }
+
+  private answer(to: DeviceId): void {
+    const n = this.answered.get(to) ?? 0;
+    if (n >= MAX_ANSWERS || !this.participants.includes(to)) return;
+    this.answered.set(to, n + 1);
+    for (const [dest, body] of this.outbox) if (dest === 'all' || dest === to) this.deps.send(to, body);
   }
 
   /** Gives up (timeout, cancel); the secret polynomial is dropped with the state. */
@@ -116,10 +128,13 @@ export class DkgSession {
     }
     if (!this.sentRound2 || this.round2.size < others) return;
     this.over = true;
+    let key: FrostKeyPackage;
     try {
-      this.deps.done(dkgRound3(this.state, received1(), this.participants.flatMap((d) => this.round2.get(d) ?? [])));
+      key = dkgRound3(this.state, received1(), this.participants.flatMap((d) => this.round2.get(d) ?? []));
     } catch (e) {
-      this.deps.failed(`round 3 failed: ${(e as Error).message}`);
+      return this.deps.failed(`round 3 failed: ${(e as Error).message}`);
     }
+    this.succeeded = true;
+    this.deps.done(key);
   }
 }
