@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
 
 /** e2e runs in Debian's Chromium (never a downloaded browser) against the built app served locally. */
@@ -11,6 +12,14 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+/**
+ * The e2e server's port is this checkout's own (derived from its path, or AURA_E2E_PORT), and it builds into its
+ * own folder: two checkouts testing at once never meet, and a server this run did not start is never reused
+ * (Playwright refuses to start when the port already answers).
+ */
+const PORT = Number(process.env.AURA_E2E_PORT) || 20_000 + (createHash('sha256').update(process.cwd()).digest().readUInt16BE(0) % 10_000);
+const OUT = 'dist-e2e';
+
 export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,
@@ -18,15 +27,15 @@ export default defineConfig({
   workers: 1,
   reporter: process.env.CI ? 'line' : 'list',
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${PORT}`,
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS },
     trace: 'retain-on-failure',
   },
   webServer: {
     // A test build may dial the local relay over ws:// on loopback; production builds may not.
-    command: 'VITE_AURA_ALLOW_LOCAL=1 npm run build && npm run preview -- --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173',
-    reuseExistingServer: !process.env.CI,
+    command: `npx tsc -b && VITE_AURA_ALLOW_LOCAL=1 npx vite build --outDir ${OUT} && npx vite preview --host 127.0.0.1 --outDir ${OUT} --port ${PORT} --strictPort`,
+    url: `http://127.0.0.1:${PORT}`,
+    reuseExistingServer: false,
     timeout: 180_000,
   },
 });
