@@ -252,7 +252,7 @@ export class Libp2pTransport extends TransportBase implements Transport {
       if (c) peers.push({ deviceId: peer.toString(), transport: connectionTransport(c), address: c.remoteAddr.toString() });
     }
     peers.sort((a, b) => (a.deviceId < b.deviceId ? -1 : 1));
-    return { relay: this.relayState, peers, dropped: this.drops.snapshot(), published: this.published, received: this.received, observed: Object.fromEntries(this.observed) };
+    return { relay: this.relayState, relayAddress: this.opts.relay, peers, dropped: this.drops.snapshot(), published: this.published, received: this.received, observed: Object.fromEntries(this.observed) };
   }
 
   private syncHandler: (ch: FrameChannel, peer: DeviceId) => void = () => {};

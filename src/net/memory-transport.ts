@@ -105,7 +105,7 @@ export class MemoryTransport extends TransportBase implements Transport {
     const peers = [...this.bus.members]
       .filter((o) => o !== this && this.bus.linked(this.device, o.device))
       .map((o) => ({ deviceId: o.device, transport: 'memory' as const, address: `/memory/${o.device}` }));
-    return { relay: 'connected', peers, dropped: this.drops.snapshot(), published: this.published, received: this.received, observed: Object.fromEntries(this.observed) };
+    return { relay: 'connected', relayAddress: null, peers, dropped: this.drops.snapshot(), published: this.published, received: this.received, observed: Object.fromEntries(this.observed) };
   }
 
   async stop(): Promise<void> {

@@ -14,6 +14,8 @@ export interface PeerStatus {
 
 export interface NetStatus {
   readonly relay: 'disconnected' | 'connecting' | 'connected';
+  /** The relay address this device dials (null: none configured), so an unreachable one can be named. */
+  readonly relayAddress: string | null;
   readonly peers: readonly PeerStatus[];
   /** Counted drops of bad input, by reason; nothing bad is ever stored. */
   readonly dropped: Readonly<Record<string, number>>;

@@ -2,7 +2,7 @@ import type { ScoredPeer } from '../protocols/sync/peer-manager.ts';
 import { useNodeQuery } from '../node/hooks.ts';
 import { AntiEntropySection } from './AntiEntropySection.tsx';
 import { shortId } from './format.ts';
-import { RELAY_GLYPH, RELAY_TEXT, SYNC_OFF_TEXT, TRANSPORT_TEXT, peerCount, successPercent, syncCount } from './net-text.ts';
+import { RELAY_GLYPH, SYNC_OFF_TEXT, TRANSPORT_TEXT, peerCount, relayText, successPercent, syncCount } from './net-text.ts';
 import { ModalPanel } from './ModalPanel.tsx';
 
 /**
@@ -24,7 +24,7 @@ export function NetworkPanel({ onClose }: { readonly onClose: () => void }) {
         <span className="net-glyph" aria-hidden="true">
           {RELAY_GLYPH[net.relay]}{' '}
         </span>
-        {RELAY_TEXT[net.relay]}
+        {relayText(net)}
       </p>
 
       <h3 className="panel-subtitle">

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useNodeQuery } from '../node/hooks.ts';
 import { NetworkPanel } from './NetworkPanel.tsx';
-import { RELAY_GLYPH, RELAY_TEXT, describePeers } from './net-text.ts';
+import { RELAY_GLYPH, describePeers, relayText } from './net-text.ts';
 
 /**
  * Header summary of node.network(): relay reachability and peers by transport, and "syncing" while the node
@@ -28,7 +28,7 @@ export function NetworkStatus() {
         <span className="net-glyph" aria-hidden="true">
           {RELAY_GLYPH[net.relay]}
         </span>{' '}
-        {RELAY_TEXT[net.relay]} · <span className="net-peers">{describePeers(net.peers)}</span>
+        {relayText(net)} · <span className="net-peers">{describePeers(net.peers)}</span>
         {syncing ? <span className="net-syncing"> · syncing</span> : null}
       </button>
       {open ? <NetworkPanel onClose={() => setOpen(false)} /> : null}

@@ -18,6 +18,11 @@ export const RELAY_TEXT: Record<RelayState, string> = {
   disconnected: 'Relay unreachable',
 };
 
+/** The relay's state in words; an unreachable relay is named, so a tab dialling the wrong one says so. */
+export function relayText(net: Pick<NetStatus, 'relay' | 'relayAddress'>): string {
+  return net.relay === 'disconnected' && net.relayAddress !== null ? `${RELAY_TEXT.disconnected} at ${net.relayAddress}` : RELAY_TEXT[net.relay];
+}
+
 /** How a peer is reached, in the network panel. */
 export const TRANSPORT_TEXT: Record<PeerTransport, string> = {
   webrtc: 'Direct (WebRTC)',

@@ -4,7 +4,15 @@ export function newProfileName(): string {
   return 'device-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** This page's address for a new profile: every other option (`?relay=`, `?path=`) kept, so the tabs meet. */
+export function newDeviceTabUrl(href: string, profile: string): string {
+  const url = new URL(href);
+  url.searchParams.set('profile', profile);
+  url.hash = '';
+  return url.pathname + url.search;
+}
+
 /** Opens this app in a new tab on a new profile, i.e. a new device with its own database. */
 export function openNewDeviceTab(): void {
-  window.open(location.pathname + '?profile=' + newProfileName(), '_blank');
+  window.open(newDeviceTabUrl(location.href, newProfileName()), '_blank');
 }
