@@ -79,8 +79,11 @@ test('an offline device converges by anti-entropy; statuses move ◐ → ✓ →
   for (let i = 0; i < 25; i++) await send(b.page, `b-${i}`);
   await expect(b.page.getByTestId('message')).toHaveCount(50, { timeout: 60_000 });
   await expect(a.page.getByTestId('message')).toHaveCount(50, { timeout: 60_000 });
-  // Bob has acked, Carol cannot have: not everyone is reached, so Alice's message still says Sending.
-  await expect(statusOf(a.page, 'a-0')).toHaveAttribute('data-status', 'Sending');
+  // Bob has acked, Carol cannot have: Alice's message shows that progress (1 of 2), neither Sending nor Sent.
+  await expect(statusOf(a.page, 'a-0')).toHaveAttribute('data-status', 'Syncing', { timeout: 30_000 });
+  await expect(statusOf(a.page, 'a-0')).toHaveAttribute('data-progress', '1/2');
+  await expect(statusOf(a.page, 'a-0').getByTestId('status-label')).toHaveText('1 of 2');
+  await expect(statusOf(a.page, 'a-0')).toHaveAccessibleName('Status: Syncing, reached 1 of 2 members');
   expect(await c.page.getByTestId('message').count()).toBe(0);
 
   // Carol returns; she reloads mid-sync, and still converges.
@@ -93,7 +96,7 @@ test('an offline device converges by anti-entropy; statuses move ◐ → ✓ →
   // Evidence arrives: Carol's reconciliation and acks. Alice's message ends Delivered, never going back.
   await expect(statusOf(a.page, 'a-0')).toHaveAttribute('data-status', 'Delivered', { timeout: 90_000 });
   const seq = await a.page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses);
-  const rank = { Sending: 0, Sent: 1, Delivered: 2, Finalized: 3 } as Record<string, number>;
+  const rank = { Sending: 0, Syncing: 1, Sent: 2, Delivered: 3, Finalized: 4 } as Record<string, number>;
   for (let i = 1; i < seq.length; i++) expect(rank[seq[i]!]!).toBeGreaterThanOrEqual(rank[seq[i - 1]!]!);
   expect(seq[0]).toBe('Sending');
   expect(seq[seq.length - 1]).toBe('Delivered');

@@ -15,6 +15,8 @@ test('identity, channel and three messages survive a reload, each still ◐ Send
       await expect(messages.nth(i).getByTestId('message-text')).toHaveText(texts[i]!);
       // No peer has the message: the evidence says Local, so the UI must say Sending.
       await expect(messages.nth(i).getByTestId('status-indicator')).toHaveAttribute('data-status', 'Sending');
+      // Alone in the channel: the indicator says so instead of "Sending" forever.
+      await expect(messages.nth(i).getByTestId('status-label')).toHaveText('only you here');
     }
   };
   await check();

@@ -1,6 +1,6 @@
 import type { ConsistencyMap } from '../core/consistency/consistency-map.ts';
 import { AuraError } from '../core/errors.ts';
-import type { OptimisticIndicator } from '../core/consistency/optimistic-status.ts';
+import type { OptimisticIndicator, OptimisticProgress } from '../core/consistency/optimistic-status.ts';
 import type { AuthorityId, ChannelId, ContextId, DeviceId, FactId, PhysicalTime } from '../core/ids.ts';
 import type { Propagation } from '../core/consistency/propagation.ts';
 import type { Agreement } from '../core/consistency/agreement.ts';
@@ -43,6 +43,8 @@ export interface MessageView {
   readonly own: boolean;
   /** What the UI shows for own messages: derived only from the message's OptimisticStatus. */
   readonly indicator: OptimisticIndicator;
+  /** For a Syncing indicator, how far it got ("1 of 2 members"); null otherwise. */
+  readonly progress: OptimisticProgress | null;
   /** Expected acknowledgers (channel members other than the author). */
   readonly expected: readonly AuthorityId[];
 }

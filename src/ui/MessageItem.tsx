@@ -16,7 +16,7 @@ export const MessageItem = memo(function MessageItem({ message: m }: Props) {
         <time className="message-time" dateTime={new Date(m.sentAt).toISOString()} title={formatDateTime(m.sentAt)}>
           {formatTime(m.sentAt)}
         </time>
-        {m.own ? <StatusIndicator messageId={m.id} indicator={m.indicator} /> : null}
+        {m.own ? <StatusIndicator messageId={m.id} indicator={m.indicator} progress={m.progress} alone={m.expected.length === 0} /> : null}
       </div>
       <p className="message-text" data-testid="message-text">
         {m.text}

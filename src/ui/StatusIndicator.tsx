@@ -1,13 +1,17 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
-import type { OptimisticIndicator } from '../core/consistency/optimistic-status.ts';
+import type { OptimisticIndicator, OptimisticProgress } from '../core/consistency/optimistic-status.ts';
 import type { FactId } from '../core/ids.ts';
 import { StatusDetailsPanel } from './StatusDetailsPanel.tsx';
-import { INDICATOR_GLYPH } from './status-text.ts';
+import { INDICATOR_GLYPH, indicatorText } from './status-text.ts';
 
 interface Props {
   readonly messageId: FactId;
   /** MessageView.indicator, i.e. derived from the message's OptimisticStatus only — never recomputed here. */
   readonly indicator: OptimisticIndicator;
+  /** MessageView.progress: how far a Syncing message got. */
+  readonly progress: OptimisticProgress | null;
+  /** Nobody else is in the channel (no expected acknowledgers). */
+  readonly alone: boolean;
 }
 
 /** Grace period for the pointer to cross from the indicator into the popover. */
@@ -19,7 +23,8 @@ const MARGIN = 8;
  * ◐ ✓ ✓✓ ◆ with its word for screen readers. Details show on hover or focus and stay pinned after a click,
  * Enter or Space; Escape closes them (WCAG 1.4.13: dismissible without moving pointer or focus away).
  */
-export function StatusIndicator({ messageId, indicator }: Props) {
+export function StatusIndicator({ messageId, indicator, progress, alone }: Props) {
+  const text = indicatorText(indicator, progress, alone);
   const popoverId = useId();
   const wrapper = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -132,6 +137,9 @@ export function StatusIndicator({ messageId, indicator }: Props) {
         className={`status-indicator status-${indicator.toLowerCase()}`}
         data-testid="status-indicator"
         data-status={indicator}
+        data-progress={progress ? `${progress.reached}/${progress.of}` : undefined}
+        data-alone={alone || undefined}
+        aria-label={text.name}
         aria-expanded={open}
         aria-controls={open ? popoverId : undefined}
         aria-describedby={open ? popoverId : undefined}
@@ -143,8 +151,14 @@ export function StatusIndicator({ messageId, indicator }: Props) {
           }
         }}
       >
-        <span aria-hidden="true">{INDICATOR_GLYPH[indicator]}</span>
-        <span className="sr-only">Status: {indicator}</span>
+        <span className="status-glyph" aria-hidden="true">
+          {INDICATOR_GLYPH[indicator]}
+        </span>
+        {text.label !== null ? (
+          <span className="status-label" data-testid="status-label" aria-hidden="true">
+            {text.label}
+          </span>
+        ) : null}
       </button>
       {open ? (
         <div ref={popover} id={popoverId} className="status-popover" data-testid="status-details" role="group" aria-label="Message status details">

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { acknowledgmentOf, EMPTY_ACKNOWLEDGMENT, type Acknowledgment } from '../../src/core/consistency/acknowledgment.ts';
 import type { Agreement } from '../../src/core/consistency/agreement.ts';
 import { initialConsistency } from '../../src/core/consistency/consistency.ts';
-import { optimisticIndicator, optimisticStatusOf, type OptimisticIndicator } from '../../src/core/consistency/optimistic-status.ts';
+import { optimisticIndicator, optimisticProgress, optimisticStatusOf, type OptimisticIndicator } from '../../src/core/consistency/optimistic-status.ts';
 import { OPTIMISTIC } from '../../src/core/consistency/operation-category.ts';
 import { COMPLETE, failed, LOCAL, syncing, type Propagation } from '../../src/core/consistency/propagation.ts';
 
@@ -15,7 +15,10 @@ const expected = ['bob', 'carol'];
 
 const rows: [string, Agreement, Propagation, Acknowledgment | null, readonly string[], OptimisticIndicator][] = [
   ['just written', P, LOCAL, EMPTY_ACKNOWLEDGMENT, expected, 'Sending'],
-  ['syncing is still sending', P, syncing(1, 2), null, expected, 'Sending'],
+  ['a peer reached: syncing', P, syncing(1, 2), null, expected, 'Syncing'],
+  ['syncing with nobody reached is still sending', P, syncing(0, 2), null, expected, 'Sending'],
+  ['one of two expected members acked: syncing', P, LOCAL, acknowledgmentOf([{ peer: 'carol', ackedAt: 1 }]), expected, 'Syncing'],
+  ['acks from outside the expectation prove nothing', P, LOCAL, acknowledgmentOf([{ peer: 'dave', ackedAt: 1 }]), expected, 'Sending'],
   ['failed is still sending', P, failed(5, 1, 'offline'), null, expected, 'Sending'],
   ['complete propagation', P, COMPLETE, null, expected, 'Sent'],
   ['A2 is not finalized', S, COMPLETE, null, expected, 'Sent'],
@@ -33,6 +36,15 @@ const rows: [string, Agreement, Propagation, Acknowledgment | null, readonly str
 describe('optimistic status indicator', () => {
   it.each(rows)('%s', (_, agreement, propagation, acknowledgment, exp, want) => {
     expect(optimisticIndicator({ agreement, propagation, acknowledgment }, exp)).toBe(want);
+  });
+
+  it('progress counts expected members that acked, else peers reached; none when nobody took it', () => {
+    const status = (propagation: Propagation, acknowledgment: Acknowledgment | null) => ({ agreement: P, propagation, acknowledgment });
+    expect(optimisticProgress(status(syncing(2, 3), acknowledgmentOf([{ peer: 'bob', ackedAt: 1 }])), expected)).toEqual({ reached: 1, of: 2, unit: 'members' });
+    expect(optimisticProgress(status(syncing(2, 3), bobDave), expected)).toEqual({ reached: 1, of: 2, unit: 'members' });
+    expect(optimisticProgress(status(syncing(2, 3), null), expected)).toEqual({ reached: 2, of: 3, unit: 'peers' });
+    expect(optimisticProgress(status(LOCAL, EMPTY_ACKNOWLEDGMENT), expected)).toBeNull();
+    expect(optimisticProgress(status(failed(5, 1, 'x'), null), expected)).toBeNull();
   });
 
   it('derives the status from a Consistency', () => {

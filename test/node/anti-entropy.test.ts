@@ -28,9 +28,10 @@ describe('anti-entropy between nodes', () => {
     for (let i = 0; i < 20; i++) await b!.node.sendMessage(ch, `bob ${i}`);
     await until(() => texts(a!, ch).length === 21, 'a and b converge by gossip');
     expect(texts(c!, ch)).toEqual([]);
-    // Bob acked by gossip; Carol is unreachable: Syncing 1 of 2, not Sent.
+    // Bob acked by gossip; Carol is unreachable: Syncing 1 of 2 members, not Sent (and no longer "Sending").
     await until(() => a!.node.statusDetails(id)?.propagation.state === 'Syncing', 'syncing');
-    expect(a!.node.messages(ch).data.find((m) => m.id === id)?.indicator).toBe('Sending');
+    await until(() => a!.node.statusDetails(id)!.acks.length === 1, "bob's ack");
+    expect(a!.node.messages(ch).data.find((m) => m.id === id)).toMatchObject({ indicator: 'Syncing', progress: { reached: 1, of: 2, unit: 'members' } });
 
     bus.partition(device(a!), device(c!), false);
     bus.partition(device(b!), device(c!), false);

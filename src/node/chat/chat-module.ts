@@ -1,7 +1,7 @@
 import { ConsistencyMap } from '../../core/consistency/consistency-map.ts';
 import type { Consistency } from '../../core/consistency/consistency.ts';
 import { OPTIMISTIC } from '../../core/consistency/operation-category.ts';
-import { optimisticIndicator } from '../../core/consistency/optimistic-status.ts';
+import { optimisticIndicator, optimisticProgress } from '../../core/consistency/optimistic-status.ts';
 import { LOCAL, type Propagation } from '../../core/consistency/propagation.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { journalOf, namespaceId, type AuthorityId, type ChannelId, type FactId, type Namespace } from '../../core/ids.ts';
@@ -75,6 +75,7 @@ export class ChatModule {
         const c = this.consistencyOf(ns, m.id, m.ack, members);
         entries.push([m.id, c]);
         const expected = this.expectedAcks(m.id, m.author, members);
+        const indicator = optimisticIndicator(c, expected);
         return this.reuseView({
           id: m.id,
           channel,
@@ -83,7 +84,8 @@ export class ChatModule {
           text: m.text,
           sentAt: m.time.wall,
           own: m.author === me,
-          indicator: optimisticIndicator(c, expected),
+          indicator,
+          progress: indicator === 'Syncing' ? optimisticProgress(c, expected) : null,
           expected,
         });
       });
@@ -151,7 +153,8 @@ export class ChatModule {
 
   private reuseView(v: MessageView): MessageView {
     const prev = this.views.get(v.id);
-    if (prev && prev.indicator === v.indicator && prev.authorName === v.authorName && prev.expected.join() === v.expected.join()) return prev;
+    const sameProgress = prev?.progress?.reached === v.progress?.reached && prev?.progress?.of === v.progress?.of && prev?.progress?.unit === v.progress?.unit;
+    if (prev && prev.indicator === v.indicator && sameProgress && prev.authorName === v.authorName && prev.expected.join() === v.expected.join()) return prev;
     this.views.set(v.id, v);
     return v;
   }
