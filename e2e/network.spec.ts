@@ -88,6 +88,13 @@ test('three devices share a channel over direct WebRTC; a non-member sees only s
       .poll(async () => (await peerRows(p)).filter((r) => r.transport === 'webrtc' && r.address.includes('/webrtc')).length, { timeout: 60_000 })
       .toBeGreaterThanOrEqual(2);
   }
+  // Peers by name: the header and the network panel say who, not only which PeerId.
+  // (Dave, who shares no channel with Alice, stays a short PeerId.)
+  await expect(a.getByTestId('net-status')).toContainText(/peers \((?=.*Bob)(?=.*Carol)(?=.*12D3KooW)/, { timeout: 30_000 });
+  await a.getByTestId('net-status').click();
+  await expect(a.getByTestId('peer-row').getByTestId('peer-name').filter({ hasText: 'Bob' })).toHaveCount(1);
+  await expect(a.getByTestId('peer-row').getByTestId('peer-name').filter({ hasText: 'Carol' })).toHaveCount(1);
+  await a.keyboard.press('Escape');
 
   // Dave subscribed to the topic: payloads reach him, sealed; he never gets the plaintext or the channel.
   // (Members sync with him too, as with anyone on the topic; he cannot prove the secret, so they stop asking.)

@@ -49,6 +49,12 @@ export interface MessageView {
   readonly expected: readonly AuthorityId[];
 }
 
+/** Display names: of an authority as its genesis (carried by its member binding) states it; of a peer device, its authority's. */
+export interface NamesApi {
+  nameOf(authority: AuthorityId): string;
+  ofDevice(device: DeviceId): string | null;
+}
+
 /** The details popover of a status indicator reads exactly this. */
 /** What finalized a fact: which consensus, when its commit was written, which witnesses signed. */
 export interface FinalityDetails {
@@ -164,8 +170,7 @@ export interface AuraNodeApi {
   /** Reconciles with every connected peer now. */
   syncNow(): Promise<void>;
 
-  /** An authority's display name, as its genesis (carried by its member binding) states it. */
-  nameOf(authority: AuthorityId): string;
+  readonly names: NamesApi;
 
   deviceInfo(): Promise<DeviceInfo>;
   close(): Promise<void>;

@@ -14,7 +14,7 @@ import { EnrollmentModule } from './account/enrollment-module.ts';
 import { ThresholdModule } from './account/threshold-module.ts';
 import { CheckpointModule } from './witness/checkpoint-module.ts';
 import { AcksModule } from './acks/acks-module.ts';
-import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, QueryResult, StatusDetails } from './api.ts';
+import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, NamesApi, QueryResult, StatusDetails } from './api.ts';
 import { NodeError } from './api.ts';
 import { ChatModule } from './chat/chat-module.ts';
 import type { NodeDeps } from './deps.ts';
@@ -54,6 +54,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   private readonly accountModule: AccountModule;
   readonly devices: EnrollmentModule;
   readonly threshold: ThresholdModule;
+  readonly names: NamesApi;
   private readonly acks: AcksModule;
   private readonly sync: SyncModule;
   private readonly modules: readonly NodeModule[];
@@ -65,6 +66,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.charges = new ChargeLedger(deps);
     this.clock = new NodeClock(deps.now);
     this.membership = new MembershipModule(this);
+    this.names = this.membership.names;
     this.chat = new ChatModule(this, this.membership);
     this.accountModule = new AccountModule(this);
     this.devices = new EnrollmentModule(this, this.membership);
@@ -251,10 +253,6 @@ export class AuraNode implements AuraNodeApi, NodeHost {
 
   joinChannel(code: string): Promise<ContextId> {
     return this.membership.joinChannel(code);
-  }
-
-  nameOf(authority: AuthorityId): string {
-    return this.membership.names.nameOf(authority);
   }
 
   network(): NetStatus {

@@ -1,5 +1,7 @@
 import type { ChannelId } from '../core/ids.ts';
 import type { ChannelSummary } from '../node/api.ts';
+import { useNode } from '../node/hooks.ts';
+import { useReadMarks } from './use-read-marks.ts';
 
 interface Props {
   readonly channels: readonly ChannelSummary[];
@@ -8,6 +10,7 @@ interface Props {
 }
 
 export function ChannelList({ channels, selected, onSelect }: Props) {
+  const unread = useReadMarks(useNode().profile, channels, selected);
   return (
     <>
       {channels.length === 0 ? <p className="muted">No channels yet.</p> : null}
@@ -23,9 +26,9 @@ export function ChannelList({ channels, selected, onSelect }: Props) {
           >
             <span aria-hidden="true"># </span>
             <span className="channel-name">{c.name}</span>
-            {c.messageCount > 0 ? (
-              <span className="channel-count" aria-label={`${c.messageCount} messages`}>
-                {c.messageCount}
+            {unread(c) > 0 ? (
+              <span className="channel-count" data-testid="channel-unread" aria-label={`${unread(c)} unread`}>
+                {unread(c)}
               </span>
             ) : null}
           </button>

@@ -1,9 +1,24 @@
 import type { ScoredPeer } from '../protocols/sync/peer-manager.ts';
-import { useNodeQuery } from '../node/hooks.ts';
+import type { DeviceId } from '../core/ids.ts';
+import { useNode, useNodeQuery } from '../node/hooks.ts';
 import { AntiEntropySection } from './AntiEntropySection.tsx';
 import { shortId } from './format.ts';
 import { RELAY_GLYPH, SYNC_OFF_TEXT, TRANSPORT_TEXT, peerCount, relayText, successPercent, syncCount } from './net-text.ts';
 import { ModalPanel } from './ModalPanel.tsx';
+
+/** A peer device by its person's name (when a fact of it reached us), then its short id. */
+function PeerName({ device }: { readonly device: DeviceId }) {
+  const name = useNode().names.ofDevice(device);
+  return (
+    <span className="peer-name" data-testid="peer-name" title={device}>
+      {name !== null ? <span dir="auto">{name} </span> : null}
+      <span className="id muted">
+        <span className="sr-only">Device </span>
+        {shortId(device)}
+      </span>
+    </span>
+  );
+}
 
 /**
  * node.network() and node.syncMetrics() in full, live: relay, each peer with how it is reached and its sync
@@ -37,10 +52,7 @@ export function NetworkPanel({ onClose }: { readonly onClose: () => void }) {
         <ul className="peer-list" data-testid="peer-list">
           {net.peers.map((p) => (
             <li key={`${p.deviceId} ${p.address}`} className="peer-row" data-testid="peer-row" data-transport={p.transport}>
-              <span className="id" title={p.deviceId}>
-                <span className="sr-only">Device </span>
-                {shortId(p.deviceId)}
-              </span>
+              <PeerName device={p.deviceId} />
               <span className="peer-transport">{TRANSPORT_TEXT[p.transport]}</span>
               {sync !== null ? <PeerSync peer={scored.get(p.deviceId)} /> : null}
               <span className="peer-address id muted" data-testid="peer-address" title={p.address}>
@@ -50,10 +62,7 @@ export function NetworkPanel({ onClose }: { readonly onClose: () => void }) {
           ))}
           {notConnected.map((p) => (
             <li key={p.deviceId} className="peer-row not-connected" data-testid="known-peer-row" data-connected="false">
-              <span className="id" title={p.deviceId}>
-                <span className="sr-only">Device </span>
-                {shortId(p.deviceId)}
-              </span>
+              <PeerName device={p.deviceId} />
               <span className="peer-transport muted">not connected</span>
               <PeerSync peer={p} />
             </li>

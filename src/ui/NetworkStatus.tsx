@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useNodeQuery } from '../node/hooks.ts';
+import { useNode, useNodeQuery } from '../node/hooks.ts';
 import { NetworkPanel } from './NetworkPanel.tsx';
 import { RELAY_GLYPH, describePeers, relayText } from './net-text.ts';
 
@@ -8,6 +8,7 @@ import { RELAY_GLYPH, describePeers, relayText } from './net-text.ts';
  * runs an anti-entropy session; opens the network panel.
  */
 export function NetworkStatus() {
+  const node = useNode();
   const net = useNodeQuery((n) => n.network());
   const syncing = useNodeQuery((n) => (n.syncMetrics()?.running.length ?? 0) > 0);
   const [open, setOpen] = useState(false);
@@ -28,7 +29,7 @@ export function NetworkStatus() {
         <span className="net-glyph" aria-hidden="true">
           {RELAY_GLYPH[net.relay]}
         </span>{' '}
-        {relayText(net)} · <span className="net-peers">{describePeers(net.peers)}</span>
+        {relayText(net)} · <span className="net-peers">{describePeers(net.peers, (d) => node.names.ofDevice(d))}</span>
         {syncing ? <span className="net-syncing"> · syncing</span> : null}
       </button>
       {open ? <NetworkPanel onClose={() => setOpen(false)} /> : null}

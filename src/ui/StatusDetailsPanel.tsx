@@ -21,7 +21,7 @@ const AGREEMENT_NOTE: Record<Agreement['level'], string> = {
 export function StatusDetailsPanel({ messageId, indicator }: Props) {
   const node = useNode();
   const details = useNodeQuery((n) => n.statusDetails(messageId), [messageId]);
-  const nameOf = (a: AuthorityId) => node.nameOf(a);
+  const nameOf = (a: AuthorityId) => node.names.nameOf(a);
 
   if (details === null) {
     return <p className="muted">{indicator}: no further details on this device.</p>;

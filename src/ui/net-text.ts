@@ -1,7 +1,8 @@
 import type { NetStatus, PeerTransport } from '../net/transport.ts';
 import type { ScoredPeer } from '../protocols/sync/peer-manager.ts';
 import type { SyncOutcome } from '../protocols/sync/session.ts';
-import { formatBytes } from './format.ts';
+import type { DeviceId } from '../core/ids.ts';
+import { formatBytes, shortId } from './format.ts';
 
 type RelayState = NetStatus['relay'];
 
@@ -46,9 +47,17 @@ export function peerCount(n: number): string {
   return n === 1 ? '1 peer' : `${n} peers`;
 }
 
-/** "0 peers", "1 peer · 1 direct", "3 peers · 2 direct · 1 relayed". */
-export function describePeers(peers: NetStatus['peers']): string {
-  const parts = [peerCount(peers.length)];
+/** Most peer names the header lists before "+n". */
+const HEADER_NAMES = 3;
+
+/**
+ * "0 peers", "1 peer (Bob) · 1 direct", "4 peers (Bob, Carol, Dana +1) · 2 direct · 2 relayed": who, then how.
+ * A device whose person is not known yet (no fact of it reached us) is its short id.
+ */
+export function describePeers(peers: NetStatus['peers'], nameOf: (device: DeviceId) => string | null): string {
+  const names = [...new Set(peers.map((p) => nameOf(p.deviceId) ?? shortId(p.deviceId)))];
+  const who = names.length === 0 ? '' : ` (${names.slice(0, HEADER_NAMES).join(', ')}${names.length > HEADER_NAMES ? ` +${names.length - HEADER_NAMES}` : ''})`;
+  const parts = [peerCount(peers.length) + who];
   for (const t of TRANSPORT_ORDER) {
     const n = peers.filter((p) => p.transport === t).length;
     if (n > 0) parts.push(`${n} ${TRANSPORT_WORD[t]}`);

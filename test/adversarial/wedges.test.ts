@@ -43,7 +43,7 @@ describe('wedges: odd bytes inside facts that are themselves valid', () => {
       const odd = ODD_DATA.map(([, data]) => mallory.fact(ctx.ns, 'rel.binding', { bindingType: 'contact', authorities: [mallory.authority, honest.authority], data }));
       ctx.inject(bus, odd, mallory.device);
       for (const p of [victim, honest]) await until(() => odd.every((f) => p.node.journals.fact(f.id) !== undefined), `${p.name} admits the odd bindings`);
-      expect(victim.node.nameOf(mallory.authority)).toBe(`…${mallory.authority.slice(-6)}`);
+      expect(victim.node.names.nameOf(mallory.authority)).toBe(`…${mallory.authority.slice(-6)}`);
       // Later facts of the same context, from the same author and from others, still enter.
       ctx.inject(bus, [mallory.message(ctx.ns, ch, 'mallory after the odd bindings')], mallory.device);
       await until(() => texts(victim, ch).includes('mallory after the odd bindings'), 'mallory still admitted');

@@ -39,7 +39,7 @@ describe('device enrollment (one person, many devices)', () => {
     const fromPhone = bob.node.messages(ch).data.find((m) => m.text === 'from my phone')!;
     const fromLaptop = bob.node.messages(ch).data.find((m) => m.text === 'before the second device')!;
     expect(fromPhone.author).toBe(fromLaptop.author);
-    expect(bob.node.nameOf(fromPhone.author)).toBe('alice');
+    expect(bob.node.names.nameOf(fromPhone.author)).toBe('alice');
     await alice.node.sendMessage(ch, 'and from my laptop');
     await until(() => texts(phone, ch).includes('and from my laptop'), 'the phone hears the laptop');
   });

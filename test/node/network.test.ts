@@ -27,8 +27,12 @@ describe('nodes on a network', () => {
     expect(texts(b!, ch)).toEqual(texts(c!, ch));
     expect(new Set(texts(a!, ch))).toEqual(new Set(['hello from alice', 'hi, bob here', 'carol too']));
     // Names travel with the genesis inside each member binding.
-    expect(a!.node.nameOf(b!.node.identity()!.authorityId)).toBe('bob');
+    expect(a!.node.names.nameOf(b!.node.identity()!.authorityId)).toBe('bob');
     expect(c!.node.messages(ch).data.find((m) => m.text === 'hi, bob here')?.authorName).toBe('bob');
+    // Peer devices are named by the person whose admitted facts they signed; a device never seen writing is not.
+    expect(a!.node.names.ofDevice(b!.node.key.deviceId)).toBe('bob');
+    expect(c!.node.names.ofDevice(a!.node.key.deviceId)).toBe('alice');
+    expect(a!.node.names.ofDevice('12D3KooWNeverSeenWritingAnything')).toBeNull();
     // Every member now expects the others' acks for its messages.
     const own = a!.node.messages(ch).data.find((m) => m.own)!;
     expect(own.expected).toHaveLength(2);

@@ -1,17 +1,21 @@
 import { AuraError } from '../../core/errors.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { validateFact } from '../../core/facts/validate.ts';
-import type { AuthorityId } from '../../core/ids.ts';
+import type { AuthorityId, DeviceId } from '../../core/ids.ts';
+import type { NamesApi } from '../api.ts';
 
 /**
  * Display names of authorities, from genesis facts: our own, and those that member bindings carry. A binding's
  * genesis is checked like any received fact (it is bytes a peer chose), so odd bytes there name nobody; they
  * never throw, so a hostile binding cannot stop a profile from opening.
  */
-export class Names {
+export class Names implements NamesApi {
   private readonly byAuthority = new Map<AuthorityId, string>();
+  /** Whose device each device is, from admitted facts only (admission checked its proof for that authority). */
+  private readonly authorityOfDevice = new Map<DeviceId, AuthorityId>();
 
   note(f: ValidatedFact): void {
+    this.authorityOfDevice.set(f.fact.device, f.fact.author);
     if (f.fact.kind === 'authority.genesis') {
       this.set(f.fact.author, (f.fact.body as { name?: string }).name);
     } else if (f.fact.kind === 'rel.binding' && !this.byAuthority.has(f.fact.author)) {
@@ -28,6 +32,12 @@ export class Names {
 
   nameOf(authority: AuthorityId): string {
     return this.byAuthority.get(authority) ?? `…${authority.slice(-6)}`;
+  }
+
+  /** A peer device's person, if any fact of it reached us; null for a device never seen writing. */
+  ofDevice(device: DeviceId): string | null {
+    const a = this.authorityOfDevice.get(device);
+    return a === undefined ? null : this.nameOf(a);
   }
 
   private set(authority: AuthorityId, name: string | undefined): void {
