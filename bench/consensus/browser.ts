@@ -1,6 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import type {} from '../../src/node/lab.ts';
-import { withBrowserApp } from '../browser-app.ts';
+import { openLabTab, withBrowserApp } from '../browser-app.ts';
 import { median, percentile, report } from '../report.ts';
 
 /**
@@ -15,13 +15,7 @@ const FALLBACKS = Number(process.env.BENCH_FALLBACKS ?? 3);
 const LATENCY = Number(process.env.BENCH_MESSAGES ?? 20);
 const now = (p: Page) => p.evaluate(() => performance.timeOrigin + performance.now());
 
-async function tab(browser: Browser, base: string, relay: string, profile: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.on('pageerror', (e) => console.error(`[${profile}] ${e.message}`));
-  await page.goto(`${base}/?profile=${profile}&relay=${encodeURIComponent(relay)}`);
-  await page.waitForFunction(() => window.auraLab !== undefined, undefined, { timeout: 30_000 });
-  return page;
-}
+const tab = (browser: Browser, base: string, relay: string, profile: string): Promise<Page> => openLabTab(browser, base, profile, relay);
 
 const threshold = (p: Page, t: number) => p.waitForFunction((want) => window.auraLab!.node.account()?.summary.threshold === want, t, { timeout: 120_000, polling: 'raf' });
 

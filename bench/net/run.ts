@@ -1,6 +1,6 @@
 import '../../relay/polyfill.ts';
 import type { Browser, Page } from '@playwright/test';
-import { withBrowserApp } from '../browser-app.ts';
+import { labChannelPair, openLabTab, withBrowserApp } from '../browser-app.ts';
 import type {} from '../../src/node/lab.ts';
 import { median, percentile, report } from '../report.ts';
 
@@ -27,29 +27,13 @@ const WATCH_ARRIVALS = `
   new MutationObserver((records) => { for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) { seen(n.parentElement ?? n); } }).observe(document.body, { childList: true, subtree: true });
 `;
 
-async function openDevice(browser: Browser, base: string, profile: string, relay: string, path: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.on('pageerror', (e) => console.error(`[${profile}] ${e.message}`));
-  await page.goto(`${base}/?profile=${profile}&relay=${encodeURIComponent(relay)}&path=${path}`);
-  await page.waitForFunction(() => window.auraLab !== undefined, undefined, { timeout: 30_000 });
-  return page;
-}
+const openDevice = (browser: Browser, base: string, profile: string, relay: string, path: string): Promise<Page> => openLabTab(browser, base, profile, relay, `&path=${path}`);
 
 async function measure(browser: Browser, base: string, relay: string, path: 'direct' | 'relayed'): Promise<void> {
   const tag = `${path}-${Date.now()}`;
   const a = await openDevice(browser, base, `bench-a-${tag}`, relay, path);
   const b = await openDevice(browser, base, `bench-b-${tag}`, relay, path);
-  const { channel, code } = await a.evaluate(async () => {
-    const n = window.auraLab!.node;
-    await n.createIdentity('Bench A');
-    const ch = await n.createChannel('bench');
-    return { channel: ch, code: n.joinCode(ch) };
-  });
-  await b.evaluate(async (c) => {
-    const n = window.auraLab!.node;
-    await n.createIdentity('Bench B');
-    await n.joinChannel(c);
-  }, code);
+  const channel = await labChannelPair(a, b, ['Bench A', 'Bench B'], 'bench');
   const want = path === 'direct' ? 'webrtc' : 'relayed';
   await a.waitForFunction((t) => window.auraLab!.node.network().peers.some((p) => p.transport === t), want, { timeout: 60_000 });
   await a.waitForFunction((ch) => (window.auraLab!.node.statusDetails(ch)?.expected.length ?? 0) === 1, channel, { timeout: 60_000 });

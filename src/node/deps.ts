@@ -1,6 +1,8 @@
 import type { SignatureVerifier } from '../core/facts/validate.ts';
 import type { Transport } from '../net/transport.ts';
 import type { AuraStore } from '../store/store.ts';
+import type { DeviceKey, Signer } from '../core/crypto/ed25519.ts';
+import { webCryptoSigner } from './webcrypto-sign.ts';
 import { webCryptoVerifier } from './webcrypto-verify.ts';
 
 /** Everything with effects is injected, so several nodes can run in one process in tests. */
@@ -19,10 +21,12 @@ export interface NodeDeps {
   readonly flowLimit?: number;
   /** Signature check for received facts; absent, the pure-JS verifier. */
   readonly verify?: SignatureVerifier;
+  /** Signing with this device's key for sends and acks; absent, the pure-JS signer. */
+  readonly signer?: (key: DeviceKey) => Signer;
 }
 
 export const browserRandom = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));
 
 export function browserDeps(profile: string, store: AuraStore, transport?: Transport): NodeDeps {
-  return { profile, store, now: () => Date.now(), random: browserRandom, transport, verify: webCryptoVerifier() };
+  return { profile, store, now: () => Date.now(), random: browserRandom, transport, verify: webCryptoVerifier(), signer: (key) => webCryptoSigner(key) };
 }

@@ -22,19 +22,24 @@ export function formatStorage(usage: number, quota: number): string {
   return `${formatBytes(usage)} of ${formatBytes(quota)} (${shown}%)`;
 }
 
+// One formatter each, made once: toLocale*String builds a new Intl.DateTimeFormat per call, which cost
+// as much as rendering the row itself in a burst of messages.
+const TIME = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const DATE_TIME = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
 export function formatTime(t: PhysicalTime): string {
-  return new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return TIME.format(t);
 }
 
 export function formatDateTime(t: PhysicalTime): string {
-  return new Date(t).toLocaleString(undefined, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  return DATE_TIME.format(t);
 }
 
 /** Long content ids are unreadable in full; the head and tail are enough to tell them apart at a glance. */

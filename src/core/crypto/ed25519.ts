@@ -22,6 +22,11 @@ export function sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
   return ed25519.sign(message, secretKey);
 }
 
+/** Signs with one device key; may run on the platform (Ed25519 signatures are deterministic: same bytes). */
+export type Signer = (message: Uint8Array) => Promise<Uint8Array>;
+
+export const pureSigner = (key: DeviceKey): Signer => async (message) => sign(message, key.secretKey);
+
 /** p = 2^255 − 19 and the group order L, little-endian, as they appear in encodings. */
 const P_BYTES = fromHex('edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f');
 const L_BYTES = fromHex('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010');

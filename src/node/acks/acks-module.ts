@@ -3,7 +3,7 @@ import { contains } from '../../core/consistency/acknowledgment.ts';
 import type { Consistency } from '../../core/consistency/consistency.ts';
 import { standardPolicyRegistry } from '../../core/consistency/delivery-policy.ts';
 import { AuraError } from '../../core/errors.ts';
-import { createAck, verifyAck } from '../../core/facts/fact-ack.ts';
+import { createAck, createAcksWith, verifyAck, verifyAckWith } from '../../core/facts/fact-ack.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { journalOf, namespaceId, namespaceKind, type AuthorityId, type ContextId, type DeviceId, type FactId, type Namespace } from '../../core/ids.ts';
 import { packAcks } from '../../core/net/ack-envelope.ts';
@@ -13,6 +13,7 @@ import { KEY_BYTES, factIdOf, syncItemOf, type ItemSet } from '../../core/sync/i
 import type { Delivery } from '../../net/transport.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
+import { signerOf } from '../host/signer.ts';
 import { ACK_GC_COALESCE_MS, AckGcRunner, type AckGcInputs } from './ack-gc-runner.ts';
 
 /** Acks one sync session asks for or answers with: 8 bytes each way per key, one signature per ack. */
@@ -75,9 +76,11 @@ export class AcksModule implements NodeModule {
     if (!me || !t) return;
     const ns = journalOf(context);
     const at = this.host.deps.now();
-    const acks = admitted
-      .filter((f) => f.fact.author !== me.authorityId && asksForAck(f))
-      .map((f) => createAck(this.host.key, { ns, fact: f.id, by: me.authorityId, at }));
+    const acks = await createAcksWith(
+      this.host.key,
+      admitted.filter((f) => f.fact.author !== me.authorityId && asksForAck(f)).map((f) => ({ ns, fact: f.id, by: me.authorityId, at })),
+      signerOf(this.host),
+    );
     if (acks.length === 0) return;
     const authors = [...new Set(admitted.map((f) => f.fact.author))].filter((a) => a !== me.authorityId);
     const c = this.host.charges.charge(context, authors, 'acks', packAcks(acks).length);
@@ -103,14 +106,15 @@ export class AcksModule implements NodeModule {
     const ns = journalOf(context);
     const m = this.host.membersOf(context);
     const records: { factId: FactId; peer: AuthorityId; ackedAt: number }[] = [];
-    for (const bytes of raw) {
-      let ack;
-      try {
-        ack = verifyAck(bytes, ns);
-      } catch (e) {
-        this.host.countDrop(`invalid-ack:${e instanceof AuraError ? e.code : 'Error'}`);
+    // Checked together: in a browser, by the platform's Ed25519 (one ack per message in a burst).
+    const verifier = this.host.deps.verify;
+    const checked = await Promise.allSettled(raw.map(async (bytes) => (verifier ? verifyAckWith(bytes, ns, verifier) : verifyAck(bytes, ns))));
+    for (const c of checked) {
+      if (c.status === 'rejected') {
+        this.host.countDrop(`invalid-ack:${c.reason instanceof AuraError ? c.reason.code : 'Error'}`);
         continue;
       }
+      const ack = c.value;
       if (!mayWrite(m, ack.by, ack.device)) {
         this.host.countDrop('ack-not-member');
         continue;

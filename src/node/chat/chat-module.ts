@@ -9,10 +9,11 @@ import { agreementOf } from '../../core/reduce/agreement.ts';
 import { listChannels } from '../../core/reduce/chat.ts';
 import { contextMembership, memberList, visibleMessages } from '../../core/reduce/membership.ts';
 import { NodeError, type ChannelSummary, type MessageView, type QueryResult, type StatusDetails } from '../api.ts';
-import { draft } from '../host/draft.ts';
+import { draft, draftSigned } from '../host/draft.ts';
 import type { NodeHost } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
 import { finalityOf } from './finality.ts';
+import { SendBatcher } from './send-batcher.ts';
 
 /** The longest message, in characters, as the schema of 'chat.message' allows. */
 const MAX_TEXT = 4000;
@@ -21,11 +22,17 @@ const MAX_TEXT = 4000;
 export class ChatModule {
   /** Last view of each message, reused while unchanged so the UI can skip re-rendering it. */
   private readonly views = new Map<FactId, MessageView>();
+  private readonly sends: SendBatcher;
 
   constructor(
     private readonly host: NodeHost,
     private readonly membership: MembershipModule,
-  ) {}
+  ) {
+    this.sends = new SendBatcher(
+      (req) => host.write(req),
+      (context, facts) => ({ context, facts, membership: host.membersOf(context).view, right: 'chat:send', trackAcksOf: ['chat.message'] }),
+    );
+  }
 
   channels(): QueryResult<readonly ChannelSummary[]> {
     return this.host.cached('channels', () => {
@@ -99,10 +106,10 @@ export class ChatModule {
     if (body.length < 1 || body.length > MAX_TEXT) throw new NodeError('InvalidInput', `A message has 1 to ${MAX_TEXT} characters.`);
     const ns = this.namespaceOfChannel(channel);
     if (!ns) throw new NodeError('UnknownChannel', 'This channel is not on this device.');
-    const context = namespaceId(ns);
-    const fact = draft(this.host, ns, 'chat.message', { channel, text: body, ack: true });
-    await this.host.write({ context, facts: [fact], membership: this.host.membersOf(context).view, right: 'chat:send', trackAcksOf: ['chat.message'] });
-    return fact.id;
+    // Drafted now (at this clock reading, signed by the platform), written with the other sends of the same burst.
+    const fact = draftSigned(this.host, ns, 'chat.message', { channel, text: body, ack: true });
+    await this.sends.add(namespaceId(ns), fact);
+    return (await fact).id;
   }
 
   statusDetails(id: FactId): StatusDetails | null {
