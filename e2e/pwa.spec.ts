@@ -77,6 +77,15 @@ test('after one load, an offline reload shows the journal with its statuses', as
     await page.reload();
     await page.getByTestId('channel-item').filter({ hasText: 'field-notes' }).click();
     await expect(page.getByTestId('message')).toHaveCount(2);
+    // The panels are chunks of their own, loaded on first open: precached too, so they open offline.
+    await page.getByTestId('open-device-panel').click();
+    await expect(page.getByTestId('device-id')).not.toBeEmpty();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('net-status').click();
+    await expect(page.getByTestId('network-panel')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await message.getByTestId('status-indicator').click();
+    await expect(page.getByTestId('status-agreement')).toBeVisible();
   } finally {
     await context.setOffline(false);
   }

@@ -1,11 +1,13 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import type { AuraNodeApi } from '../node/api.ts';
 import { NodeContext, useNode, useNodeQuery } from '../node/hooks.ts';
 import { AppHeader } from './AppHeader.tsx';
-import { DevicePanel } from './DevicePanel.tsx';
 import { MainLayout } from './MainLayout.tsx';
 import { NetworkStatus } from './NetworkStatus.tsx';
 import { Onboarding } from './Onboarding.tsx';
+
+// Loaded on the first open, with the account and device screens below it: no first screen needs them.
+const DevicePanel = lazy(async () => ({ default: (await import('./DevicePanel.tsx')).DevicePanel }));
 
 /** The app of a ready node: provides the node to every view below. */
 export function App({ node }: { readonly node: AuraNodeApi }) {
@@ -40,7 +42,11 @@ function Workspace() {
         }
       />
       {identity === null ? <Onboarding /> : <MainLayout />}
-      {deviceOpen ? <DevicePanel onClose={() => setDeviceOpen(false)} /> : null}
+      {deviceOpen ? (
+        <Suspense fallback={null}>
+          <DevicePanel onClose={() => setDeviceOpen(false)} />
+        </Suspense>
+      ) : null}
     </div>
   );
 }

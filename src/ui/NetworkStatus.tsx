@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useNodeQuery } from '../node/hooks.ts';
-import { NetworkPanel } from './NetworkPanel.tsx';
 import { RELAY_GLYPH, RELAY_TEXT, describePeers } from './net-text.ts';
+
+// Loaded on the first open: the header summary is all the first screen shows of the network.
+const NetworkPanel = lazy(async () => ({ default: (await import('./NetworkPanel.tsx')).NetworkPanel }));
 
 /**
  * Header summary of node.network(): relay reachability and peers by transport, and "syncing" while the node
@@ -31,7 +33,11 @@ export function NetworkStatus() {
         {RELAY_TEXT[net.relay]} · <span className="net-peers">{describePeers(net.peers)}</span>
         {syncing ? <span className="net-syncing"> · syncing</span> : null}
       </button>
-      {open ? <NetworkPanel onClose={() => setOpen(false)} /> : null}
+      {open ? (
+        <Suspense fallback={null}>
+          <NetworkPanel onClose={() => setOpen(false)} />
+        </Suspense>
+      ) : null}
     </>
   );
 }

@@ -1,8 +1,10 @@
-import { useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { OptimisticIndicator } from '../core/consistency/optimistic-status.ts';
 import type { FactId } from '../core/ids.ts';
-import { StatusDetailsPanel } from './StatusDetailsPanel.tsx';
 import { INDICATOR_GLYPH } from './status-text.ts';
+
+// Loaded on the first open: no first screen needs it.
+const StatusDetailsPanel = lazy(async () => ({ default: (await import('./StatusDetailsPanel.tsx')).StatusDetailsPanel }));
 
 interface Props {
   readonly messageId: FactId;
@@ -148,7 +150,9 @@ export function StatusIndicator({ messageId, indicator }: Props) {
       </button>
       {open ? (
         <div ref={popover} id={popoverId} className="status-popover" data-testid="status-details" role="group" aria-label="Message status details">
-          <StatusDetailsPanel messageId={messageId} indicator={indicator} />
+          <Suspense fallback={null}>
+            <StatusDetailsPanel messageId={messageId} indicator={indicator} />
+          </Suspense>
         </div>
       ) : null}
     </div>
