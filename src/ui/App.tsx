@@ -1,13 +1,14 @@
-import { lazy, Suspense, useState } from 'react';
+import { useState } from 'react';
 import type { AuraNodeApi } from '../node/api.ts';
 import { NodeContext, useNode, useNodeQuery } from '../node/hooks.ts';
 import { AppHeader } from './AppHeader.tsx';
+import { lazyView } from './lazy-view.ts';
 import { MainLayout } from './MainLayout.tsx';
 import { NetworkStatus } from './NetworkStatus.tsx';
 import { Onboarding } from './Onboarding.tsx';
 
 // Loaded on the first open, with the account and device screens below it: no first screen needs them.
-const DevicePanel = lazy(async () => ({ default: (await import('./DevicePanel.tsx')).DevicePanel }));
+const DevicePanel = lazyView(async () => (await import('./DevicePanel.tsx')).DevicePanel);
 
 /** The app of a ready node: provides the node to every view below. */
 export function App({ node }: { readonly node: AuraNodeApi }) {
@@ -42,11 +43,7 @@ function Workspace() {
         }
       />
       {identity === null ? <Onboarding /> : <MainLayout />}
-      {deviceOpen ? (
-        <Suspense fallback={null}>
-          <DevicePanel onClose={() => setDeviceOpen(false)} />
-        </Suspense>
-      ) : null}
+      {deviceOpen ? <DevicePanel onClose={() => setDeviceOpen(false)} /> : null}
     </div>
   );
 }

@@ -1,9 +1,10 @@
-import { lazy, Suspense, useState } from 'react';
+import { useState } from 'react';
 import { useNodeQuery } from '../node/hooks.ts';
+import { lazyView } from './lazy-view.ts';
 import { RELAY_GLYPH, RELAY_TEXT, describePeers } from './net-text.ts';
 
 // Loaded on the first open: the header summary is all the first screen shows of the network.
-const NetworkPanel = lazy(async () => ({ default: (await import('./NetworkPanel.tsx')).NetworkPanel }));
+const NetworkPanel = lazyView(async () => (await import('./NetworkPanel.tsx')).NetworkPanel);
 
 /**
  * Header summary of node.network(): relay reachability and peers by transport, and "syncing" while the node
@@ -33,11 +34,7 @@ export function NetworkStatus() {
         {RELAY_TEXT[net.relay]} · <span className="net-peers">{describePeers(net.peers)}</span>
         {syncing ? <span className="net-syncing"> · syncing</span> : null}
       </button>
-      {open ? (
-        <Suspense fallback={null}>
-          <NetworkPanel onClose={() => setOpen(false)} />
-        </Suspense>
-      ) : null}
+      {open ? <NetworkPanel onClose={() => setOpen(false)} /> : null}
     </>
   );
 }

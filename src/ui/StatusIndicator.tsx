@@ -1,10 +1,11 @@
-import { lazy, Suspense, useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { OptimisticIndicator } from '../core/consistency/optimistic-status.ts';
 import type { FactId } from '../core/ids.ts';
+import { lazyView } from './lazy-view.ts';
 import { INDICATOR_GLYPH } from './status-text.ts';
 
 // Loaded on the first open: no first screen needs it.
-const StatusDetailsPanel = lazy(async () => ({ default: (await import('./StatusDetailsPanel.tsx')).StatusDetailsPanel }));
+const StatusDetailsPanel = lazyView(async () => (await import('./StatusDetailsPanel.tsx')).StatusDetailsPanel);
 
 interface Props {
   readonly messageId: FactId;
@@ -150,9 +151,7 @@ export function StatusIndicator({ messageId, indicator }: Props) {
       </button>
       {open ? (
         <div ref={popover} id={popoverId} className="status-popover" data-testid="status-details" role="group" aria-label="Message status details">
-          <Suspense fallback={null}>
-            <StatusDetailsPanel messageId={messageId} indicator={indicator} />
-          </Suspense>
+          <StatusDetailsPanel messageId={messageId} indicator={indicator} />
         </div>
       ) : null}
     </div>
