@@ -47,5 +47,6 @@ export default defineConfig({
     }),
   ],
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
-  build: { target: 'es2022', sourcemap: true },
+  // No source maps in a build: anything in dist is public once deployed, and the dev server has its own.
+  build: { target: 'es2022', sourcemap: false },
 });

@@ -77,7 +77,32 @@ test('after one load, an offline reload shows the journal with its statuses', as
     await page.reload();
     await page.getByTestId('channel-item').filter({ hasText: 'field-notes' }).click();
     await expect(page.getByTestId('message')).toHaveCount(2);
+    // The panels are chunks of their own, loaded on first open: precached too, so they open offline.
+    await page.getByTestId('open-device-panel').click();
+    await expect(page.getByTestId('device-id')).not.toBeEmpty();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('net-status').click();
+    await expect(page.getByTestId('network-panel')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await message.getByTestId('status-indicator').click();
+    await expect(page.getByTestId('status-agreement')).toBeVisible();
   } finally {
     await context.setOffline(false);
+  }
+});
+
+test('the shipped JavaScript carries no source maps, and none are precached', async ({ page }) => {
+  const sw = await (await page.request.get('/sw.js')).text();
+  const precached = [...sw.matchAll(/url:"([^"]+)"/g)].map((m) => m[1]!);
+  expect(precached.filter((u) => u.endsWith('.map'))).toEqual([]);
+  // The worker's own runtime (workbox-<hash>.js) is loaded by sw.js, not precached.
+  const runtime = [...sw.matchAll(/"\.\/(workbox-[\w-]+)"/g)].map((m) => `${m[1]}.js`);
+  const scripts = ['sw.js', ...runtime, ...precached.filter((u) => u.endsWith('.js'))];
+  expect(scripts.length).toBeGreaterThan(2);
+  for (const url of scripts) {
+    expect((await (await page.request.get(`/${url}`)).text()).includes('sourceMappingURL'), `${url} names a map`).toBe(false);
+    // The preview server answers unknown paths with the shell, so "no map" is: not a 200 with a map's JSON.
+    const map = await page.request.get(`/${url}.map`);
+    expect(map.ok() && (await map.text()).includes('"mappings"'), `${url}.map`).toBe(false);
   }
 });

@@ -2,18 +2,12 @@
 // Promise.withResolvers exists before libp2p loads.
 import './polyfill.ts';
 import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, startRelay } from './relay.ts';
-import { parsePort } from './port.ts';
-
-function portArgument(argv: readonly string[]): string | undefined {
-  const at = argv.findIndex((a) => a === '--port' || a.startsWith('--port='));
-  if (at < 0) return undefined;
-  const arg = argv[at] ?? '';
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1];
-}
+import { ensurePortFree, flagValue, parsePort } from './port.ts';
 
 async function main(): Promise<void> {
-  const port = parsePort(portArgument(process.argv.slice(2)) ?? process.env.AURA_RELAY_PORT, DEFAULT_RELAY_PORT);
+  const port = parsePort(flagValue(process.argv.slice(2), 'port') ?? process.env.AURA_RELAY_PORT, DEFAULT_RELAY_PORT);
   const host = process.env.AURA_RELAY_HOST ?? DEFAULT_RELAY_HOST;
+  await ensurePortFree(host, port, 'AURA_RELAY_PORT=<free port> (or --port)');
   const relay = await startRelay({ port, host });
 
   console.log(`Aura relay ${relay.peerId} listening on:`);

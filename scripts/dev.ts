@@ -1,20 +1,25 @@
-// `npm run dev`: the relay and the Vite dev server in one process, so one Ctrl-C stops both. The polyfill
-// import must stay first so that Promise.withResolvers exists before libp2p loads.
+// `npm run dev [-- --port N --relay-port M]`: the relay and the Vite dev server in one process, so one Ctrl-C
+// stops both. The polyfill import must stay first so that Promise.withResolvers exists before libp2p loads.
 import '../relay/polyfill.ts';
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
-import { parsePort } from '../relay/port.ts';
+import { ensurePortFree, flagValue, parsePort } from '../relay/port.ts';
 import { DEFAULT_RELAY_HOST, DEFAULT_RELAY_PORT, startRelay, type RelayHandle } from '../relay/relay.ts';
 
 const APP_HOST = '127.0.0.1';
-const APP_PORT = 5173;
+const DEFAULT_APP_PORT = 5173;
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 async function main(): Promise<void> {
-  const relay = await startRelay({
-    port: parsePort(process.env.AURA_RELAY_PORT, DEFAULT_RELAY_PORT),
-    host: process.env.AURA_RELAY_HOST ?? DEFAULT_RELAY_HOST,
-  });
+  // A flag wins over its environment variable, as in `npm run relay`.
+  const argv = process.argv.slice(2);
+  const appPort = parsePort(flagValue(argv, 'port') ?? process.env.AURA_APP_PORT, DEFAULT_APP_PORT, 'app port');
+  const relayPort = parsePort(flagValue(argv, 'relay-port') ?? process.env.AURA_RELAY_PORT, DEFAULT_RELAY_PORT);
+  const relayHost = process.env.AURA_RELAY_HOST ?? DEFAULT_RELAY_HOST;
+  // Both are checked before either server starts, so a taken port stops nothing half-started.
+  await ensurePortFree(APP_HOST, appPort, 'AURA_APP_PORT=<free port> (or --port)');
+  await ensurePortFree(relayHost, relayPort, 'AURA_RELAY_PORT=<free port> (or --relay-port)');
+  const relay = await startRelay({ port: relayPort, host: relayHost });
 
   // Vite exposes VITE_* variables from process.env to import.meta.env, so this must be set before the
   // server resolves its config. No /p2p/: the app learns the relay's PeerId in the handshake.
@@ -26,7 +31,7 @@ async function main(): Promise<void> {
       root: projectRoot,
       configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
       clearScreen: false,
-      server: { host: APP_HOST, port: APP_PORT, strictPort: true },
+      server: { host: APP_HOST, port: appPort, strictPort: true },
     });
     await vite.listen();
   } catch (err) {
@@ -34,7 +39,7 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const url = vite.resolvedUrls?.local[0] ?? `http://${APP_HOST}:${APP_PORT}/`;
+  const url = vite.resolvedUrls?.local[0] ?? `http://${APP_HOST}:${appPort}/`;
   console.log(`Aura Web: open ${url} (relay ${relay.address})`);
 
   stopBothOnSignal(vite, relay);

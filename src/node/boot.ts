@@ -9,15 +9,14 @@ import { browserDeps, browserRandom } from './deps.ts';
 import { deviceSeed } from './device-seed.ts';
 import './lab.ts';
 import { networkConfig } from './network-config.ts';
-import { databaseName, lockName, resolveProfile } from './profile.ts';
+import { databaseName, lockName } from './profile.ts';
 
 /**
  * Starts this tab's node for its profile under a Web Lock, so one live node owns a profile. If another
  * tab holds it, this tab waits (and takes over by itself when that tab closes) or steals it on request;
  * the tab that loses its lock closes its node and says so.
  */
-export function startBoot(): Booter {
-  const profile = resolveProfile(new URL(location.href), sessionStorage);
+export function startBoot(profile: string): Booter {
   const listeners = new Set<() => void>();
   let state: BootState = { status: 'starting', profile };
   const set = (s: BootState) => {

@@ -2,10 +2,13 @@ import { useState } from 'react';
 import type { AuraNodeApi } from '../node/api.ts';
 import { NodeContext, useNode, useNodeQuery } from '../node/hooks.ts';
 import { AppHeader } from './AppHeader.tsx';
-import { DevicePanel } from './DevicePanel.tsx';
+import { lazyView } from './lazy-view.ts';
 import { MainLayout } from './MainLayout.tsx';
 import { NetworkStatus } from './NetworkStatus.tsx';
 import { Onboarding } from './Onboarding.tsx';
+
+// Loaded on the first open, with the account and device screens below it: no first screen needs them.
+const DevicePanel = lazyView(async () => (await import('./DevicePanel.tsx')).DevicePanel);
 
 /** The app of a ready node: provides the node to every view below. */
 export function App({ node }: { readonly node: AuraNodeApi }) {

@@ -9,6 +9,7 @@ const HINTS: Record<string, string> = {
   Blocked:
     'An older version of the app still holds this profile’s database open. Close other Aura tabs, then reload.',
   StorageFailed: 'The browser’s storage could not be opened. Private windows and some settings block it; reload to retry.',
+  LoadFailed: 'The app’s code could not be downloaded: this tab is offline before the app was saved for offline use, or a new version replaced it. Reload once online.',
 };
 
 const DEFAULT_HINT = 'Reload the tab to try again. If it keeps failing, open a new device tab.';

@@ -1,7 +1,10 @@
 import { useState } from 'react';
 import { useNode, useNodeQuery } from '../node/hooks.ts';
-import { NetworkPanel } from './NetworkPanel.tsx';
+import { lazyView } from './lazy-view.ts';
 import { RELAY_GLYPH, describePeers, relayText } from './net-text.ts';
+
+// Loaded on the first open: the header summary is all the first screen shows of the network.
+const NetworkPanel = lazyView(async () => (await import('./NetworkPanel.tsx')).NetworkPanel);
 
 /**
  * Header summary of node.network(): relay reachability and peers by transport, and "syncing" while the node

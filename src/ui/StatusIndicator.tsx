@@ -1,8 +1,11 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { OptimisticIndicator, OptimisticProgress } from '../core/consistency/optimistic-status.ts';
 import type { FactId } from '../core/ids.ts';
-import { StatusDetailsPanel } from './StatusDetailsPanel.tsx';
+import { lazyView } from './lazy-view.ts';
 import { INDICATOR_GLYPH, indicatorText } from './status-text.ts';
+
+// Loaded on the first open: no first screen needs it.
+const StatusDetailsPanel = lazyView(async () => (await import('./StatusDetailsPanel.tsx')).StatusDetailsPanel);
 
 interface Props {
   readonly messageId: FactId;
