@@ -1,5 +1,6 @@
-import { useState } from 'react';
-import { useNodeQuery } from '../node/hooks.ts';
+import { useEffect, useState } from 'react';
+import { useNode, useNodeQuery } from '../node/hooks.ts';
+import { composerOf } from './channel-composer.ts';
 import { ChannelSidebar } from './ChannelSidebar.tsx';
 import { MessagePane } from './MessagePane.tsx';
 import { useSelectedChannel } from './use-selected-channel.ts';
@@ -9,12 +10,18 @@ import { useSelectedChannel } from './use-selected-channel.ts';
  * (CSS decides which; the toggle only matters when it is visible).
  */
 export function MainLayout() {
+  const node = useNode();
   const channels = useNodeQuery((n) => n.channels()).data;
   const [selected, select] = useSelectedChannel(channels);
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const current = channels.find((c) => c.id === selected) ?? null;
   // With no channel there is nothing behind the sidebar, so narrow screens show it straight away.
   const expanded = sidebarOpen || current === null;
+
+  // Sends a reload interrupted resume in every channel, not only in the one on screen.
+  useEffect(() => {
+    for (const c of channels) composerOf(node, c.id);
+  }, [node, channels]);
 
   return (
     <main className={expanded ? 'layout sidebar-open' : 'layout'}>
