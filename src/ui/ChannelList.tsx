@@ -1,5 +1,6 @@
 import type { ChannelId } from '../core/ids.ts';
 import type { ChannelSummary } from '../node/api.ts';
+import { channelTags } from './channel-tags.ts';
 
 interface Props {
   readonly channels: readonly ChannelSummary[];
@@ -8,6 +9,7 @@ interface Props {
 }
 
 export function ChannelList({ channels, selected, onSelect }: Props) {
+  const tags = channelTags(channels);
   return (
     <>
       {channels.length === 0 ? <p className="muted">No channels yet.</p> : null}
@@ -22,7 +24,10 @@ export function ChannelList({ channels, selected, onSelect }: Props) {
             onClick={() => onSelect(c.id)}
           >
             <span aria-hidden="true"># </span>
-            <span className="channel-name">{c.name}</span>
+            <span className="channel-name">
+              <span dir="auto">{c.name}</span>
+              {tags.has(c.id) ? <span className="channel-tag" data-testid="channel-tag"> {tags.get(c.id)}</span> : null}
+            </span>
             {c.messageCount > 0 ? (
               <span className="channel-count" aria-label={`${c.messageCount} messages`}>
                 {c.messageCount}

@@ -1,4 +1,4 @@
-import { useId, useRef, useSyncExternalStore, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useSyncExternalStore, type FormEvent, type KeyboardEvent } from 'react';
 import { MAX_MESSAGE_CHARS, type ChannelSummary } from '../node/api.ts';
 import { useNode } from '../node/hooks.ts';
 import { composerOf } from './channel-composer.ts';
@@ -9,13 +9,15 @@ const COUNT_FROM = MAX_MESSAGE_CHARS - 500;
 
 interface Props {
   readonly channel: ChannelSummary;
+  /** Take focus when this turns true (the channel was just created here; its pane may already be up). */
+  readonly takeFocus?: boolean;
 }
 
 /**
  * Enter sends, Shift+Enter breaks the line. The box clears at once and sends queue in order, so typing on
  * never waits; the draft and unsent messages are saved as they change (`channel-composer.ts`).
  */
-export function Composer({ channel }: Props) {
+export function Composer({ channel, takeFocus = false }: Props) {
   const node = useNode();
   const composer = composerOf(node, channel.id);
   const { draft, error } = useSyncExternalStore(composer.subscribe, composer.snapshot);
@@ -24,6 +26,10 @@ export function Composer({ channel }: Props) {
   // What the node counts: the trimmed text.
   const length = draft.trim().length;
   const tooLong = length > MAX_MESSAGE_CHARS;
+
+  useEffect(() => {
+    if (takeFocus) input.current?.focus();
+  }, [takeFocus]);
 
   function send() {
     composer.send();
