@@ -33,3 +33,6 @@ export const MAX_LOGICAL = 0xffffffff;
  * two minutes). Beyond it a fact waits until the clock gets there, so one signed timestamp cannot drag clocks.
  */
 export const CLOCK_SKEW_BOUND_MS = 120_000;
+
+/** Longest chat message, in UTF-16 code units (JS string length) after trimming; the composer counts the same. */
+export const MAX_MESSAGE_CHARS = 4000;

@@ -12,6 +12,9 @@ import type { EnrollmentCeremony } from '../core/rendezvous/enrollment.ts';
 import type { WaitingOp } from '../core/reduce/tree/tree-reducer.ts';
 import type { PolicyChange } from './account/threshold-module.ts';
 
+/** The UI's counter shows the limit the node and every peer enforce. */
+export { MAX_MESSAGE_CHARS } from '../core/limits.ts';
+
 /** Every query answers with its data and the consistency of each item in it (spec 002). */
 export interface QueryResult<T> {
   readonly data: T;

@@ -23,7 +23,7 @@ export function AppHeader({ profile, displayName, network, actions }: Props) {
         {displayName ? (
           <span className="app-identity">
             <span className="sr-only">, signed in as </span>
-            <span data-testid="identity-name">{displayName}</span>
+            <span data-testid="identity-name" dir="auto">{displayName}</span>
           </span>
         ) : null}
       </p>

@@ -2,6 +2,7 @@ import type { ChannelId } from '../core/ids.ts';
 import type { ChannelSummary } from '../node/api.ts';
 import { useNode } from '../node/hooks.ts';
 import { useReadMarks } from './use-read-marks.ts';
+import { channelTags } from './channel-tags.ts';
 
 interface Props {
   readonly channels: readonly ChannelSummary[];
@@ -11,6 +12,7 @@ interface Props {
 
 export function ChannelList({ channels, selected, onSelect }: Props) {
   const unread = useReadMarks(useNode().profile, channels, selected);
+  const tags = channelTags(channels);
   return (
     <>
       {channels.length === 0 ? <p className="muted">No channels yet.</p> : null}
@@ -25,7 +27,10 @@ export function ChannelList({ channels, selected, onSelect }: Props) {
             onClick={() => onSelect(c.id)}
           >
             <span aria-hidden="true"># </span>
-            <span className="channel-name">{c.name}</span>
+            <span className="channel-name">
+              <span dir="auto">{c.name}</span>
+              {tags.has(c.id) ? <span className="channel-tag" data-testid="channel-tag"> {tags.get(c.id)}</span> : null}
+            </span>
             {unread(c) > 0 ? (
               <span className="channel-count" data-testid="channel-unread" aria-label={`${unread(c)} unread`}>
                 {unread(c)}

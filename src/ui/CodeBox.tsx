@@ -13,10 +13,14 @@ interface Props {
   readonly hint: string;
   readonly testId: string;
   readonly copyTestId: string;
+  /** Focus (and so select) the code on mount. */
+  readonly autoFocus?: boolean;
+  /** Called once the code is on the clipboard; not when it was only selected for a manual copy. */
+  readonly onCopied?: () => void;
 }
 
 /** A code to hand to someone: read-only text, selected on focus, and Copy (clipboard, else selected for Ctrl+C). */
-export function CodeBox({ code, label, hint, testId, copyTestId }: Props) {
+export function CodeBox({ code, label, hint, testId, copyTestId, autoFocus = false, onCopied }: Props) {
   const area = useRef<HTMLTextAreaElement>(null);
   const id = useId();
   const [copy, setCopy] = useState<Copy>('idle');
@@ -33,6 +37,7 @@ export function CodeBox({ code, label, hint, testId, copyTestId }: Props) {
       if (!navigator.clipboard) throw new Error('no clipboard');
       await navigator.clipboard.writeText(code);
       setCopy('copied');
+      onCopied?.();
     } catch {
       // Leave the person one keystroke from a copy instead.
       area.current?.focus();
@@ -59,6 +64,7 @@ export function CodeBox({ code, label, hint, testId, copyTestId }: Props) {
         value={code}
         spellCheck={false}
         aria-describedby={`${id}-hint`}
+        autoFocus={autoFocus}
         onFocus={(e) => e.currentTarget.select()}
       />
       <div className="share-actions">

@@ -4,8 +4,14 @@ import { useNode } from '../node/hooks.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { useAction } from './use-action.ts';
 
+interface Props {
+  /** The new channel is selected and its composer focused, so the next Enter cannot make a second channel. */
+  readonly onCreated: (id: ChannelId) => void;
+  readonly autoFocus: boolean;
+}
+
 /** Inline: creating a channel is optimistic (category A), so the form clears as soon as the node accepts it. */
-export function CreateChannelForm({ onCreated }: { readonly onCreated: (id: ChannelId) => void }) {
+export function CreateChannelForm({ onCreated, autoFocus }: Props) {
   const node = useNode();
   const inputId = useId();
   const [name, setName] = useState('');
@@ -29,6 +35,8 @@ export function CreateChannelForm({ onCreated }: { readonly onCreated: (id: Chan
           onChange={(e) => setName(e.target.value)}
           maxLength={64}
           placeholder="e.g. general"
+          dir="auto"
+          autoFocus={autoFocus}
         />
         <button type="submit" className="button" data-testid="create-channel" disabled={trimmed === '' || pending}>
           Create channel

@@ -50,7 +50,7 @@ export function DevicePanel({ onClose }: { readonly onClose: () => void }) {
             {info.authorityId ?? 'no identity yet'}
           </dd>
           <dt>Display name</dt>
-          <dd data-testid="device-display-name">{info.displayName ?? '—'}</dd>
+          <dd data-testid="device-display-name" dir="auto">{info.displayName ?? '—'}</dd>
           <dt>Facts stored</dt>
           <dd data-testid="fact-count">{info.factCount}</dd>
           <dt>Storage</dt>

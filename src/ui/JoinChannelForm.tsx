@@ -1,26 +1,38 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { ContextId } from '../core/ids.ts';
+import type { ChannelId } from '../core/ids.ts';
 import type { ChannelSummary } from '../node/api.ts';
 import { useNode } from '../node/hooks.ts';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { useAction } from './use-action.ts';
+import { usePendingJoins } from './use-pending-joins.ts';
 
 interface Props {
   readonly channels: readonly ChannelSummary[];
+  readonly onSelect: (id: ChannelId) => void;
 }
 
 /**
  * Joins the context of a pasted join code. The channel itself only arrives once a member shares its
- * history, so until it is in the list a note says why nothing appeared yet.
+ * history, so until it is in the list a note says why nothing appeared yet (also after a reload). A code for
+ * a channel already here changes nothing in the node (`joinChannel` resolves with its context), so the form
+ * says so and selects that channel.
  */
-export function JoinChannelForm({ channels }: Props) {
+export function JoinChannelForm({ channels, onSelect }: Props) {
   const node = useNode();
   const inputId = useId();
   const [code, setCode] = useState('');
-  const [joined, setJoined] = useState<ContextId | null>(null);
-  const { pending, error, clearError, run } = useAction(async (c: string) => setJoined(await node.joinChannel(c)));
+  const [waiting, addWaiting] = usePendingJoins(node.profile, channels);
+  const [alreadyIn, setAlreadyIn] = useState<string | null>(null);
+  const { pending, error, clearError, run } = useAction(async (c: string) => {
+    setAlreadyIn(null);
+    const context = await node.joinChannel(c);
+    // The list as it was before this join: a channel in it was here already, not brought by this code.
+    const here = channels.find((ch) => ch.context === context);
+    if (here === undefined) return addWaiting(context);
+    setAlreadyIn(here.name);
+    onSelect(here.id);
+  });
   const trimmed = code.trim();
-  const waiting = joined !== null && !channels.some((c) => c.context === joined);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -36,7 +48,10 @@ export function JoinChannelForm({ channels }: Props) {
           className="input"
           data-testid="join-code-input"
           value={code}
-          onChange={(e) => setCode(e.target.value)}
+          onChange={(e) => {
+            setCode(e.target.value);
+            setAlreadyIn(null);
+          }}
           placeholder="aura-join:…"
           autoComplete="off"
           autoCapitalize="off"
@@ -46,7 +61,12 @@ export function JoinChannelForm({ channels }: Props) {
           Join
         </button>
       </div>
-      {waiting ? (
+      {alreadyIn !== null ? (
+        <p className="join-note muted" role="status" data-testid="join-already">
+          You are already in #<span dir="auto">{alreadyIn}</span>
+        </p>
+      ) : null}
+      {waiting.length > 0 ? (
         <p className="join-note muted" role="status" data-testid="join-note">
           Joined — the channel appears when a member is online
         </p>

@@ -1,5 +1,7 @@
-import { useState } from 'react';
-import { useNodeQuery } from '../node/hooks.ts';
+import { useEffect, useState } from 'react';
+import type { ChannelId } from '../core/ids.ts';
+import { useNode, useNodeQuery } from '../node/hooks.ts';
+import { composerOf } from './channel-composer.ts';
 import { ChannelSidebar } from './ChannelSidebar.tsx';
 import { MessagePane } from './MessagePane.tsx';
 import { useSelectedChannel } from './use-selected-channel.ts';
@@ -9,12 +11,26 @@ import { useSelectedChannel } from './use-selected-channel.ts';
  * (CSS decides which; the toggle only matters when it is visible).
  */
 export function MainLayout() {
+  const node = useNode();
   const channels = useNodeQuery((n) => n.channels()).data;
   const [selected, select] = useSelectedChannel(channels);
   const [sidebarOpen, setSidebarOpen] = useState(false);
+  // The channel just created here: its composer takes focus (cleared by any other selection).
+  const [created, setCreated] = useState<ChannelId | null>(null);
   const current = channels.find((c) => c.id === selected) ?? null;
   // With no channel there is nothing behind the sidebar, so narrow screens show it straight away.
   const expanded = sidebarOpen || current === null;
+
+  // Sends a reload interrupted resume in every channel, not only in the one on screen.
+  useEffect(() => {
+    for (const c of channels) composerOf(node, c.id);
+  }, [node, channels]);
+
+  function onSelect(id: ChannelId) {
+    select(id);
+    setSidebarOpen(false);
+    setCreated(null);
+  }
 
   return (
     <main className={expanded ? 'layout sidebar-open' : 'layout'}>
@@ -28,19 +44,28 @@ export function MainLayout() {
         >
           <span aria-hidden="true">☰ </span>Channels
         </button>
-        <span className="sidebar-toggle-current">{current ? `# ${current.name}` : 'No channel selected'}</span>
+        <span className="sidebar-toggle-current">
+          {current ? (
+            <>
+              # <span dir="auto">{current.name}</span>
+            </>
+          ) : (
+            'No channel selected'
+          )}
+        </span>
       </div>
       <ChannelSidebar
         id="channel-sidebar"
         channels={channels}
         selected={selected}
-        onSelect={(id) => {
-          select(id);
-          setSidebarOpen(false);
+        onSelect={onSelect}
+        onCreated={(id) => {
+          onSelect(id);
+          setCreated(id);
         }}
       />
       {current ? (
-        <MessagePane key={current.id} channel={current} />
+        <MessagePane key={current.id} channel={current} focusComposer={current.id === created} />
       ) : (
         <section className="pane pane-empty" aria-label="Messages">
           <p>No channels yet. Create one, or join one with a code, to start a conversation.</p>

@@ -12,13 +12,15 @@ export const MessageItem = memo(function MessageItem({ message: m }: Props) {
   return (
     <li className={m.own ? 'message own' : 'message'} data-testid="message" data-message-id={m.id}>
       <div className="message-meta">
-        <span className="message-author" data-testid="message-author">{m.authorName}</span>
+        <span className="message-author" data-testid="message-author" dir="auto">
+          {m.authorName}
+        </span>
         <time className="message-time" dateTime={new Date(m.sentAt).toISOString()} title={formatDateTime(m.sentAt)}>
           {formatTime(m.sentAt)}
         </time>
         {m.own ? <StatusIndicator messageId={m.id} indicator={m.indicator} progress={m.progress} alone={m.expected.length === 0} /> : null}
       </div>
-      <p className="message-text" data-testid="message-text">
+      <p className="message-text" data-testid="message-text" dir="auto">
         {m.text}
       </p>
     </li>

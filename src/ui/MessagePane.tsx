@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ChannelSummary } from '../node/api.ts';
 import { useNodeQuery } from '../node/hooks.ts';
 import { ChannelShare } from './ChannelShare.tsx';
@@ -8,23 +8,49 @@ import { MessageList } from './MessageList.tsx';
 /** Messages rendered at first; older ones load on request, so a long history never blocks a render. */
 const PAGE = 200;
 
+/** How long "Join code copied" stays beside Share once the panel closed on Copy, in ms. */
+const COPIED_FOR = 2000;
+
+interface Props {
+  readonly channel: ChannelSummary;
+  /** Focus the composer: the channel was just created, so writing in it comes next. */
+  readonly focusComposer?: boolean;
+}
+
 /** One channel: its messages and the composer; remounted per channel so drafts and scroll don't leak across. */
-export function MessagePane({ channel }: { readonly channel: ChannelSummary }) {
+export function MessagePane({ channel, focusComposer = false }: Props) {
   const [limit, setLimit] = useState(PAGE);
   const [sharing, setSharing] = useState(false);
+  const [copied, setCopied] = useState(false);
   const shareButton = useRef<HTMLButtonElement>(null);
   const shareId = useId();
   const messages = useNodeQuery((n) => n.messages(channel.id, limit).data, [channel.id, limit]);
   const hidden = channel.messageCount - messages.length;
+
+  useEffect(() => {
+    if (!copied) return;
+    const t = setTimeout(() => setCopied(false), COPIED_FOR);
+    return () => clearTimeout(t);
+  }, [copied]);
+
+  function closeShare() {
+    setSharing(false);
+    shareButton.current?.focus();
+  }
+
   return (
     <section className="pane" aria-labelledby="pane-title">
       <header className="pane-header">
         <div className="pane-heading">
           <h2 id="pane-title" className="pane-title">
             <span aria-hidden="true"># </span>
-            {channel.name}
+            <span dir="auto">{channel.name}</span>
           </h2>
-          {channel.topic ? <p className="pane-topic">{channel.topic}</p> : null}
+          {channel.topic ? (
+            <p className="pane-topic" dir="auto">
+              {channel.topic}
+            </p>
+          ) : null}
         </div>
         <button
           ref={shareButton}
@@ -33,17 +59,25 @@ export function MessagePane({ channel }: { readonly channel: ChannelSummary }) {
           data-testid="share-channel"
           aria-expanded={sharing}
           aria-controls={sharing ? shareId : undefined}
-          onClick={() => setSharing((s) => !s)}
+          onClick={() => {
+            setCopied(false);
+            if (sharing) closeShare();
+            else setSharing(true);
+          }}
         >
           Share
         </button>
+        <span className="share-feedback" role="status" data-testid="share-copied">
+          {copied ? 'Join code copied' : ''}
+        </span>
         {sharing ? (
           <ChannelShare
             id={shareId}
             channel={channel}
-            onClose={() => {
-              setSharing(false);
-              shareButton.current?.focus();
+            onClose={closeShare}
+            onCopied={() => {
+              closeShare();
+              setCopied(true);
             }}
           />
         ) : null}
@@ -54,7 +88,7 @@ export function MessagePane({ channel }: { readonly channel: ChannelSummary }) {
         </button>
       ) : null}
       <MessageList channelName={channel.name} messages={messages} />
-      <Composer channel={channel} />
+      <Composer channel={channel} takeFocus={focusComposer} />
     </section>
   );
 }

@@ -30,6 +30,7 @@ export function Onboarding() {
           value={name}
           onChange={(e) => setName(e.target.value)}
           autoComplete="nickname"
+          dir="auto"
           maxLength={64}
           autoFocus
         />

@@ -2,7 +2,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { AuraNode } from '../../src/node/aura-node.ts';
-import { NodeError } from '../../src/node/api.ts';
+import { MAX_MESSAGE_CHARS, NodeError } from '../../src/node/api.ts';
 import type { NodeDeps } from '../../src/node/deps.ts';
 import { openStore } from '../../src/store/store.ts';
 import { validateFact } from '../../src/core/facts/validate.ts';
@@ -109,11 +109,14 @@ describe('AuraNode', () => {
     await expect(node.sendMessage(ch, '   ')).rejects.toMatchObject({ code: 'InvalidInput' });
     // CBOR would turn a lone surrogate into U+FFFD: the signed text would not be the text typed.
     await expect(node.sendMessage(ch, 'half a pair: \uD83D')).rejects.toMatchObject({ code: 'InvalidInput' });
+    // The limit the composer counts down to: at it a message goes, one past it is refused; surrounding blanks don't count.
+    await expect(node.sendMessage(ch, 'x'.repeat(MAX_MESSAGE_CHARS + 1))).rejects.toMatchObject({ code: 'InvalidInput' });
+    await expect(node.sendMessage(ch, ` ${'x'.repeat(MAX_MESSAGE_CHARS)}\n`)).resolves.toBeTypeOf('string');
     const count = (await node.deviceInfo()).factCount;
     await node.close();
     await expect(node.sendMessage(ch, 'late')).rejects.toMatchObject({ code: 'NodeClosed' });
-    // genesis, the creator's member binding, the channel
-    expect(count).toBe(3);
+    // genesis, the creator's member binding, the channel, the longest message
+    expect(count).toBe(4);
   });
 
   it('two profiles in one process are two devices', async () => {

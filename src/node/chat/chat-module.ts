@@ -5,6 +5,7 @@ import { optimisticIndicator, optimisticProgress } from '../../core/consistency/
 import { LOCAL, type Propagation } from '../../core/consistency/propagation.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { journalOf, namespaceId, type AuthorityId, type ChannelId, type FactId, type Namespace } from '../../core/ids.ts';
+import { MAX_MESSAGE_CHARS } from '../../core/limits.ts';
 import { agreementOf } from '../../core/reduce/agreement.ts';
 import { listChannels } from '../../core/reduce/chat.ts';
 import { contextMembership, memberList, visibleMessages } from '../../core/reduce/membership.ts';
@@ -14,9 +15,6 @@ import type { NodeHost } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
 import { finalityOf } from './finality.ts';
 import { SendBatcher } from './send-batcher.ts';
-
-/** The longest message, in characters, as the schema of 'chat.message' allows. */
-const MAX_TEXT = 4000;
 
 /** Channels and messages: their commands, and queries answering with each item's consistency (spec 002). */
 export class ChatModule {
@@ -103,7 +101,7 @@ export class ChatModule {
   async sendMessage(channel: ChannelId, text: string): Promise<FactId> {
     this.host.requireIdentity();
     const body = text.trim();
-    if (body.length < 1 || body.length > MAX_TEXT) throw new NodeError('InvalidInput', `A message has 1 to ${MAX_TEXT} characters.`);
+    if (body.length < 1 || body.length > MAX_MESSAGE_CHARS) throw new NodeError('InvalidInput', `A message has 1 to ${MAX_MESSAGE_CHARS} characters.`);
     const ns = this.namespaceOfChannel(channel);
     if (!ns) throw new NodeError('UnknownChannel', 'This channel is not on this device.');
     // Drafted now (at this clock reading, signed by the platform), written with the other sends of the same burst.

@@ -1,11 +1,12 @@
 import { bool, cid, obj, str, type Infer } from '../schema.ts';
+import { MAX_MESSAGE_CHARS } from '../../limits.ts';
 import { kind } from './kind-spec.ts';
 
 /** A channel's id is the FactId of its creation fact. */
 export const ChannelCreated = obj({ name: str({ min: 1, max: 64 }) }, { topic: str({ max: 256 }) });
 export const ChannelTopicSet = obj({ channel: cid, topic: str({ max: 256 }) });
 /** `ack` opts the message into acknowledgment tracking (spec 002). */
-export const MessageSent = obj({ channel: cid, text: str({ min: 1, max: 4000 }), ack: bool });
+export const MessageSent = obj({ channel: cid, text: str({ min: 1, max: MAX_MESSAGE_CHARS }), ack: bool });
 export const ReactionAdded = obj({ channel: cid, message: cid, emoji: str({ min: 1, max: 16 }) });
 export type ChannelCreated = Infer<typeof ChannelCreated>;
 export type ChannelTopicSet = Infer<typeof ChannelTopicSet>;
