@@ -36,3 +36,9 @@ export const CLOCK_SKEW_BOUND_MS = 120_000;
 
 /** Longest chat message, in UTF-16 code units (JS string length) after trimming; the composer counts the same. */
 export const MAX_MESSAGE_CHARS = 4000;
+
+/**
+ * Longest chat message in UTF-8 bytes: what leaves room in one fact (MAX_FACT_BYTES) for its other fields. 4000
+ * characters of CJK text (3 bytes each) would not fit, so the byte bound is checked too.
+ */
+export const MAX_MESSAGE_BYTES = MAX_FACT_BYTES - 1024;

@@ -112,11 +112,16 @@ describe('AuraNode', () => {
     // The limit the composer counts down to: at it a message goes, one past it is refused; surrounding blanks don't count.
     await expect(node.sendMessage(ch, 'x'.repeat(MAX_MESSAGE_CHARS + 1))).rejects.toMatchObject({ code: 'InvalidInput' });
     await expect(node.sendMessage(ch, ` ${'x'.repeat(MAX_MESSAGE_CHARS)}\n`)).resolves.toBeTypeOf('string');
+    // 4000 CJK characters are 12 000 UTF-8 bytes, more than one fact holds: refused typed, and the sends of the
+    // same burst still go through.
+    const burst = [node.sendMessage(ch, 'before'), node.sendMessage(ch, '漢'.repeat(MAX_MESSAGE_CHARS)), node.sendMessage(ch, 'after')];
+    await expect(burst[1]).rejects.toMatchObject({ code: 'InvalidInput' });
+    await expect(Promise.all([burst[0], burst[2]])).resolves.toHaveLength(2);
     const count = (await node.deviceInfo()).factCount;
     await node.close();
     await expect(node.sendMessage(ch, 'late')).rejects.toMatchObject({ code: 'NodeClosed' });
-    // genesis, the creator's member binding, the channel, the longest message
-    expect(count).toBe(4);
+    // genesis, the creator's member binding, the channel, the longest message, 'before' and 'after'
+    expect(count).toBe(6);
   });
 
   it('two profiles in one process are two devices', async () => {

@@ -5,7 +5,8 @@ import { optimisticIndicator, optimisticProgress } from '../../core/consistency/
 import { LOCAL, type Propagation } from '../../core/consistency/propagation.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { journalOf, namespaceId, type AuthorityId, type ChannelId, type FactId, type Namespace } from '../../core/ids.ts';
-import { MAX_MESSAGE_CHARS } from '../../core/limits.ts';
+import { utf8 } from '../../core/encoding/bytes.ts';
+import { MAX_MESSAGE_BYTES, MAX_MESSAGE_CHARS } from '../../core/limits.ts';
 import { agreementOf } from '../../core/reduce/agreement.ts';
 import { listChannels } from '../../core/reduce/chat.ts';
 import { contextMembership, memberList, visibleMessages } from '../../core/reduce/membership.ts';
@@ -102,6 +103,8 @@ export class ChatModule {
     this.host.requireIdentity();
     const body = text.trim();
     if (body.length < 1 || body.length > MAX_MESSAGE_CHARS) throw new NodeError('InvalidInput', `A message has 1 to ${MAX_MESSAGE_CHARS} characters.`);
+    // Checked before it joins a batch: one oversized fact would fail every send written with it.
+    if (utf8.encode(body).length > MAX_MESSAGE_BYTES) throw new NodeError('InvalidInput', `This message is too long to send in one piece (${Math.floor(MAX_MESSAGE_BYTES / 1024)} KB at most).`);
     const ns = this.namespaceOfChannel(channel);
     if (!ns) throw new NodeError('UnknownChannel', 'This channel is not on this device.');
     // Drafted now (at this clock reading, signed by the platform), written with the other sends of the same burst.
