@@ -24,7 +24,7 @@ async function pair(browser: Browser, base: string, relay: string, tag: string):
   await a.waitForFunction((ch) => (window.auraLab!.node.statusDetails(ch)?.expected.length ?? 0) === 1, channel, { timeout: 60_000 });
   for (const p of [a, b]) {
     await p.getByTestId('channel-item').first().waitFor({ timeout: 60_000 });
-    await p.getByTestId('channel-item').first().click();
+    if (!process.env.BENCH_NO_UI) await p.getByTestId('channel-item').first().click();
   }
   return { a, b, channel };
 }
@@ -32,7 +32,11 @@ async function pair(browser: Browser, base: string, relay: string, tag: string):
 /** Milliseconds from the first send in A until B's DOM shows the last message, and until A's sends all resolved. */
 async function burst(a: Page, b: Page, channel: string, round: number): Promise<{ e2e: number; local: number }> {
   const last = `r${round}-${BURST - 1}`.padEnd(TEXT_LEN, '.');
-  const arrived = b.waitForFunction((t) => Array.from(document.querySelectorAll('[data-testid="message-text"]')).some((el) => el.textContent === t), last, { timeout: 300_000, polling: 100 }).then(() => Date.now());
+  const noUi = !!process.env.BENCH_NO_UI;
+  const arrived = (noUi
+    ? b.waitForFunction(([t, ch]) => window.auraLab!.node.messages(ch!, 1).data.some((m) => m.text === t), [last, channel], { timeout: 300_000, polling: 100 })
+    : b.waitForFunction((t) => Array.from(document.querySelectorAll('[data-testid="message-text"]')).some((el) => el.textContent === t), last, { timeout: 300_000, polling: 100 })
+  ).then(() => Date.now());
   const { start, local } = await a.evaluate(
     async ([ch, n, r, len]) => {
       const t0 = Date.now();
@@ -66,6 +70,21 @@ async function profiled(a: Page, b: Page, channel: string): Promise<void> {
     }
     console.error(`--- tab ${i === 0 ? 'A (sender)' : 'B (receiver)'}: top self time (ms)`);
     for (const [k, v] of [...self].sort((x, y) => y[1] - x[1]).slice(0, 25)) console.error(`${v.toFixed(0).padStart(7)}  ${k}`);
+    // Inclusive: time with the function anywhere on the stack (each function once per sample).
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const total = new Map<string, number>();
+    for (const [id, t] of dt) {
+      const names = new Set<string>();
+      for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+        const f = byId.get(cur)!.callFrame;
+        if (f.functionName) names.add(`${f.functionName} ${f.url.split('/').pop()}:${f.lineNumber}`);
+      }
+      for (const k of names) total.set(k, (total.get(k) ?? 0) + t / 1000);
+    }
+    console.error(`--- inclusive (ms)`);
+    for (const [k, v] of [...total].sort((x, y) => y[1] - x[1]).slice(0, 40)) console.error(`${v.toFixed(0).padStart(7)}  ${k}`);
   }
 }
 

@@ -10,13 +10,47 @@ export function useNode(): AuraNodeApi {
   return node;
 }
 
+/** Runs `fn` at the next frame; a hidden tab gets no frames, so there a short timer instead. */
+function nextFrame(fn: () => void): () => void {
+  if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible') {
+    const id = requestAnimationFrame(fn);
+    return () => cancelAnimationFrame(id);
+  }
+  const id = setTimeout(fn, 50);
+  return () => clearTimeout(id);
+}
+
+const perFrame = new WeakMap<AuraNodeApi, (listener: () => void) => () => void>();
+
 /**
- * Re-renders when the node changes and re-runs `select` only then. The node notifies synchronously after
- * each applied change, so a view updates in the next frame.
+ * The node's subscription, told at most once per frame: a burst of sends, deliveries and acks changes the node
+ * hundreds of times a second, and rendering each change cost more than the changes themselves (issue 15 §7).
  */
+function frameSubscribe(node: AuraNodeApi): (listener: () => void) => () => void {
+  let s = perFrame.get(node);
+  if (!s) {
+    s = (listener) => {
+      let cancel: (() => void) | null = null;
+      const unsubscribe = node.subscribe(() => {
+        cancel ??= nextFrame(() => {
+          cancel = null;
+          listener();
+        });
+      });
+      return () => {
+        cancel?.();
+        unsubscribe();
+      };
+    };
+    perFrame.set(node, s);
+  }
+  return s;
+}
+
+/** Re-renders when the node changed, at most once a frame, and re-runs `select` only then. */
 export function useNodeQuery<T>(select: (node: AuraNodeApi) => T, deps: readonly unknown[] = []): T {
   const node = useNode();
-  const version = useSyncExternalStore(node.subscribe, () => node.version);
+  const version = useSyncExternalStore(frameSubscribe(node), () => node.version);
   return useMemo(() => select(node), [node, version, ...deps]);
 }
 

@@ -2,8 +2,8 @@ import type { ValidatedFact } from '../../core/facts/fact.ts';
 import type { ContextId } from '../../core/ids.ts';
 import type { WriteRequest } from '../host/write-path.ts';
 
-/** Most facts one guarded write carries: bounds one IndexedDB transaction and one gossip round. */
-export const MAX_BATCH = 256;
+/** Most facts one guarded write carries (one IndexedDB transaction, ≤ 16 sealed payloads): a 1000-message burst is one write. */
+export const MAX_BATCH = 1024;
 
 interface Pending {
   /** Signing may still run (platform Ed25519); the entry holds its place in the order of the calls. */

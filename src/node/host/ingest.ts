@@ -103,15 +103,18 @@ export class IngestPipeline {
     const out = new Map<Uint8Array, FactId>();
     const fresh: ValidatedFact[] = [];
     const later: ValidatedFact[] = [];
-    for (const bytes of raw) {
-      let f: ValidatedFact;
-      try {
-        f = this.deps.verify ? await validateFactWith(bytes, this.deps.verify, { namespace: ns }) : validateFact(bytes, { namespace: ns });
-      } catch (e) {
-        this.deps.countDrop(`invalid-fact:${codeOf(e)}`);
+    // All of a batch at once: the platform verifier answers asynchronously, and awaiting each in turn left the
+    // main thread idle between round trips (a burst of 1000 facts took a second to land).
+    const verify = this.deps.verify;
+    const checked = await Promise.allSettled(raw.map(async (bytes) => (verify ? validateFactWith(bytes, verify, { namespace: ns }) : validateFact(bytes, { namespace: ns }))));
+    for (const [i, bytes] of raw.entries()) {
+      const c = checked[i]!;
+      if (c.status === 'rejected') {
+        this.deps.countDrop(`invalid-fact:${codeOf(c.reason)}`);
         fates.set(bytes, 'refused');
         continue;
       }
+      const f = c.value;
       out.set(bytes, f.id);
       if (known?.has(f.id) || this.pending.has(context, f.id) || this.future.has(context, f.id)) continue;
       if (isBeyondSkew(f.fact.time, now)) {
