@@ -58,7 +58,7 @@ export function StatusDetailsPanel({ messageId, indicator }: Props) {
           <ul>
             {acks.map((a) => (
               <li key={a.peer}>
-                <span title={a.peer}>{nameOf(a.peer)}</span>,{' '}
+                <span title={a.peer} dir="auto">{nameOf(a.peer)}</span>,{' '}
                 <time dateTime={new Date(a.ackedAt).toISOString()}>{formatDateTime(a.ackedAt)}</time>
               </li>
             ))}
@@ -73,7 +73,7 @@ export function StatusDetailsPanel({ messageId, indicator }: Props) {
           <ul>
             {expected.map((p) => (
               <li key={p}>
-                <span title={p}>{nameOf(p)}</span>
+                <span title={p} dir="auto">{nameOf(p)}</span>
                 {acks.some((a) => a.peer === p) ? (
                   <>
                     <span aria-hidden="true"> ✓</span>
