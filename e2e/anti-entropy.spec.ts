@@ -26,6 +26,7 @@ async function device(browser: Browser, name: string): Promise<{ ctx: BrowserCon
   return { ctx, page };
 }
 
+const DELIVERED_OR_BETTER = /^(Delivered|Finalized)$/;
 const statusOf = (page: Page, text: string) => page.getByTestId('message').filter({ hasText: text }).getByTestId('status-indicator');
 
 /** Sends and waits until the node committed the message, i.e. it is in the list (the composer clears at once). */
@@ -93,14 +94,15 @@ test('an offline device converges by anti-entropy; statuses move ◐ → ✓ →
   await c.page.getByTestId('channel-item').filter({ hasText: 'log' }).click({ timeout: 60_000 });
   await expect(c.page.getByTestId('message')).toHaveCount(50, { timeout: 90_000 });
 
-  // Evidence arrives: Carol's reconciliation and acks. Alice's message ends Delivered, never going back.
-  await expect(statusOf(a.page, 'a-0')).toHaveAttribute('data-status', 'Delivered', { timeout: 90_000 });
+  // Evidence arrives: Carol's reconciliation and acks. Alice's message ends Delivered, never going back — or
+  // Finalized, if the three witnesses' checkpoint covered it first (a slow machine gives them the time).
+  await expect(statusOf(a.page, 'a-0')).toHaveAttribute('data-status', DELIVERED_OR_BETTER, { timeout: 90_000 });
   const seq = await a.page.evaluate(() => (window as unknown as { __statuses: string[] }).__statuses);
   const rank = { Sending: 0, Syncing: 1, Sent: 2, Delivered: 3, Finalized: 4 } as Record<string, number>;
   for (let i = 1; i < seq.length; i++) expect(rank[seq[i]!]!).toBeGreaterThanOrEqual(rank[seq[i - 1]!]!);
   // Watching starts once the send returned: Bob may have acked by then (Syncing), Carol cannot have.
   expect(['Sending', 'Syncing']).toContain(seq[0]);
-  expect(seq[seq.length - 1]).toBe('Delivered');
+  expect(seq[seq.length - 1]).toMatch(DELIVERED_OR_BETTER);
 
   // Ack GC has dropped the tracking of Alice's fully acked messages, keeping a summary in the same write.
   const summaries = () =>
@@ -124,6 +126,6 @@ test('an offline device converges by anti-entropy; statuses move ◐ → ✓ →
   await a.page.reload();
   await a.page.getByTestId('channel-item').filter({ hasText: 'log' }).click();
   await expect(a.page.getByTestId('message')).toHaveCount(50);
-  await expect(statusOf(a.page, 'a-0')).toHaveAttribute('data-status', 'Delivered', { timeout: 30_000 });
+  await expect(statusOf(a.page, 'a-0')).toHaveAttribute('data-status', DELIVERED_OR_BETTER, { timeout: 30_000 });
   expect(await summaries()).toBeGreaterThan(0);
 });
