@@ -1,7 +1,8 @@
 import type { DeviceId, Epoch, FactId } from '../../core/ids.ts';
 import { ENROLLMENT_CODE_TTL_MS, startEnrollment } from '../../core/rendezvous/enrollment.ts';
 import { encodeRendezvousCode } from '../../core/rendezvous/code.ts';
-import { isConfirmationOf, sealPackage, type EnrollmentContent } from '../../core/rendezvous/enrollment-package.ts';
+import { sealPackage, type EnrollmentContent } from '../../core/rendezvous/enrollment-package.ts';
+import { isConfirmationOf } from '../../core/rendezvous/receipt.ts';
 import { enrollmentId, EnrollmentRun, type EnrollmentRunDeps } from './enrollment-run.ts';
 
 export interface InitiatorHooks {
@@ -47,7 +48,7 @@ export class EnrollmentInitiator extends EnrollmentRun {
   protected onConfirmation(bytes: Uint8Array): void {
     const { peer, authority, state } = this.ceremony;
     if (this.pkg === null || peer === null || state.type !== 'PendingEpoch') return;
-    if (!isConfirmationOf(bytes, this.deps.key.deviceId, peer, this.pkg)) return this.deps.dropped('enroll:BadConfirmation');
+    if (!isConfirmationOf('enroll', bytes, this.deps.key.deviceId, peer, this.pkg)) return this.deps.dropped('enroll:BadConfirmation');
     this.step({ type: 'responded', authority: authority!, epoch: state.pendingEpoch });
     this.step({ type: 'committing' });
   }

@@ -2,7 +2,8 @@ import { equalBytes } from '@noble/curves/utils.js';
 import { AuraError } from '../../core/errors.ts';
 import type { AuthorityId, Epoch, FactId } from '../../core/ids.ts';
 import { startEnrollment } from '../../core/rendezvous/enrollment.ts';
-import { confirmPackage, openPackage, type EnrollmentContent } from '../../core/rendezvous/enrollment-package.ts';
+import { openPackage, type EnrollmentContent } from '../../core/rendezvous/enrollment-package.ts';
+import { confirmPackage } from '../../core/rendezvous/receipt.ts';
 import { enrollmentId, EnrollmentRun, type EnrollmentRunDeps } from './enrollment-run.ts';
 
 export interface JoinerHooks {
@@ -82,7 +83,7 @@ export class EnrollmentJoiner extends EnrollmentRun {
       return this.step({ type: 'failed', reason: `could not keep the account key: ${(e as Error).message}`, at: this.deps.now() });
     }
     this.content = content;
-    this.confirmation = confirmPackage(this.deps.key, peer, this.pkg!);
+    this.confirmation = confirmPackage('enroll', this.deps.key, peer, this.pkg!);
     this.publish(this.confirmationsTopic, this.confirmation);
     this.step({ type: 'responded', authority: content.authority, epoch: content.epoch });
     this.treeChanged();
