@@ -65,7 +65,7 @@ interface RendezvousCeremony {
   readonly state: { readonly type: CeremonyState['type'] };
 }
 
-export function isFinished(c: RendezvousCeremony): boolean {
+export function isFinished(c: { readonly state: { readonly type: string } }): boolean {
   return c.state.type === 'Committed' || c.state.type === 'Aborted' || c.state.type === 'Superseded';
 }
 

@@ -9,7 +9,7 @@ import { ABORT_REASONS, isFinished, type EnrollmentCeremony } from '../../core/r
 import type { EnrollmentContent } from '../../core/rendezvous/enrollment-package.ts';
 import { EnrollmentInitiator } from '../../protocols/rendezvous/enrollment-initiator.ts';
 import { EnrollmentJoiner } from '../../protocols/rendezvous/enrollment-joiner.ts';
-import type { EnrollmentRun, EnrollmentRunDeps } from '../../protocols/rendezvous/enrollment-run.ts';
+import type { EnrollmentRun, EnrollmentRunDeps } from '../../protocols/rendezvous/enrollment-joiner.ts';
 import { NodeError, type DevicesApi } from '../api.ts';
 import { writeTreeOp } from './tree-write.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
