@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { encodeRendezvousCode } from '../../src/core/rendezvous/code.ts';
 import type { InvitationCeremony } from '../../src/core/rendezvous/invitation.ts';
 import { NodeError } from '../../src/node/api.ts';
+import type { NodeDeps } from '../../src/node/deps.ts';
 import { MemoryBus, peerOn, until, type TestPeer } from '../support/node-net.ts';
 
 const ceremonyOf = (p: TestPeer, id: string): InvitationCeremony | undefined => p.node.contacts.ceremonies().find((c) => c.id === id);
 const texts = (p: TestPeer, ch: string) => p.node.messages(ch).data.map((m) => m.text);
 
 /** Alice invites, Bob enters the code and is shown who invites. */
-async function invited(bus = new MemoryBus()) {
+async function invited(bus = new MemoryBus(), bobDeps: Partial<NodeDeps> = {}) {
   const alice = await peerOn(bus, 'alice');
-  const bob = await peerOn(bus, 'bob');
+  const bob = await peerOn(bus, 'bob', bobDeps);
   const started = alice.node.contacts.invite();
   expect(started).toMatchObject({ role: 'inviter', state: { type: 'Preparing' } });
   expect(started.code).toMatch(/^aura-rdv:/);
@@ -62,6 +63,22 @@ describe('contacts: the invitation ceremony over the memory bus', () => {
     // A finished invitation takes no answer.
     await expect(bob.node.contacts.accept(id)).rejects.toMatchObject({ code: 'InvalidInput' });
   }, 60_000);
+
+  it('an inviter gone after the accept: the invitee never commits alone, and times out 20 s after its accept', async () => {
+    const bus = new MemoryBus();
+    let skew = 0;
+    const { alice, bob, id } = await invited(bus, { now: () => Date.now() + skew });
+    await alice.node.close();
+    await bob.node.contacts.accept(id);
+    expect(ceremonyOf(bob, id)?.state).toMatchObject({ type: 'PendingEpoch', receivedResponses: 1 });
+    await new Promise((r) => setTimeout(r, 2_500));
+    // Without the inviter's binding in the pairwise context there is no commit.
+    expect(ceremonyOf(bob, id)?.state).toMatchObject({ type: 'PendingEpoch', receivedResponses: 1 });
+    skew = 21_000;
+    await until(() => ceremonyOf(bob, id)?.state.type === 'Aborted', 'bob times out', 10_000);
+    expect(ceremonyOf(bob, id)?.state).toMatchObject({ reason: 'the other device stopped answering' });
+    expect(bob.node.contacts.contacts()).toEqual([]);
+  }, 30_000);
 
   it('cancelled, and a newer invite, end the earlier ceremony; a code of either meets nobody', async () => {
     const bus = new MemoryBus();
