@@ -64,6 +64,17 @@ describe('contacts: the invitation ceremony over the memory bus', () => {
     await expect(bob.node.contacts.accept(id)).rejects.toMatchObject({ code: 'InvalidInput' });
   }, 60_000);
 
+  it('cancelled while the invitee decides: the invitation is withdrawn and the invitee stops at once; accepting then does nothing', async () => {
+    const { alice, bob, id } = await invited();
+    await until(() => ceremonyOf(alice, id)?.presented === true, 'alice knows bob is deciding');
+    alice.node.contacts.cancel(id);
+    expect(ceremonyOf(alice, id)?.state).toMatchObject({ type: 'Aborted', reason: 'cancelled' });
+    await until(() => ceremonyOf(bob, id)?.state.type === 'Aborted', 'bob hears the withdrawal');
+    expect(ceremonyOf(bob, id)?.state).toMatchObject({ reason: 'the inviter cancelled' });
+    await expect(bob.node.contacts.accept(id)).rejects.toMatchObject({ code: 'InvalidInput' });
+    expect([alice.node.contacts.contacts(), bob.node.contacts.contacts()]).toEqual([[], []]);
+  }, 30_000);
+
   it('an inviter gone after the accept: the invitee never commits alone, and times out 20 s after its accept', async () => {
     const bus = new MemoryBus();
     let skew = 0;

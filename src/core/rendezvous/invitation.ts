@@ -44,7 +44,7 @@ export const INVITATION_TIMEOUT_MS = 20_000;
 /** How long an invite code is good for; also how long a person may take to decide. */
 export const INVITATION_CODE_TTL_MS = 10 * 60_000;
 
-export const INVITATION_ABORTS = { ...ABORT_REASONS, declined: 'declined' } as const;
+export const INVITATION_ABORTS = { ...ABORT_REASONS, declined: 'declined', withdrawn: 'the inviter cancelled' } as const;
 
 export type InvitationEvent =
   | RendezvousCeremonyEvent

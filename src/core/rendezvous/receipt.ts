@@ -9,11 +9,11 @@ import { bytes, deviceId, literal, obj, SchemaError, type Infer } from '../facts
 import type { DeviceId } from '../ids.ts';
 
 /**
- * A device's signed word that it opened exactly the package `pkg` (its digest), addressed to the sender: the
- * enrolling device's confirmation, the invitee's "the invitation is in front of me". The purpose is in the
- * signed bytes, so a receipt of one ceremony never counts for another kind.
+ * A device's signed word about exactly the package `pkg` (its digest), addressed to the other side: the
+ * enrolling device's confirmation, the invitee's "the invitation is in front of me", the inviter's "I withdraw
+ * it" (`withdraw`). The purpose is in the signed bytes, so a receipt never counts for another purpose.
  */
-export type ReceiptPurpose = 'enroll' | 'invite';
+export type ReceiptPurpose = 'enroll' | 'invite' | 'withdraw';
 
 const Receipt = obj({ v: literal(1), to: deviceId, from: deviceId, digest: bytes({ len: 32 }), sig: bytes({ len: 64 }) });
 const signedBytes = (purpose: ReceiptPurpose, c: Omit<Infer<typeof Receipt>, 'sig'>) => concatBytes(utf8.encode(`aura/${purpose}/confirm/v1\n`), encodeCanonical(c));

@@ -109,7 +109,9 @@ export class ContactsModule implements NodeModule, ContactsApi {
   }
 
   cancel(id: string): void {
-    this.runs.get(id)?.step({ type: 'abort', reason: INVITATION_ABORTS.cancelled, at: this.host.deps.now() });
+    const run = this.runs.get(id);
+    if (run instanceof InvitationInitiator) run.cancel(INVITATION_ABORTS.cancelled);
+    else run?.step({ type: 'abort', reason: INVITATION_ABORTS.cancelled, at: this.host.deps.now() });
   }
 
   async setPetname(authority: AuthorityId, name: string): Promise<void> {

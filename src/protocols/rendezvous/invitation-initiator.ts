@@ -4,7 +4,7 @@ import type { ContextId } from '../../core/ids.ts';
 import { encodeRendezvousCode } from '../../core/rendezvous/code.ts';
 import { INVITATION_CODE_TTL_MS, startInvitation, stepInvitation, type InvitationCeremony, type InvitationEvent, type Person } from '../../core/rendezvous/invitation.ts';
 import { openAnswer, sealInvitation } from '../../core/rendezvous/invitation-package.ts';
-import { isConfirmationOf } from '../../core/rendezvous/receipt.ts';
+import { confirmPackage, isConfirmationOf } from '../../core/rendezvous/receipt.ts';
 import { ceremonyIdOf, CeremonyRun, type CeremonyRunDeps } from './ceremony-run.ts';
 
 export type InvitationRunDeps = CeremonyRunDeps<InvitationCeremony>;
@@ -35,6 +35,16 @@ export class InvitationInitiator extends CeremonyRun<InvitationCeremony, Invitat
     super({ ...deps, code }, startInvitation(ceremonyIdOf(code), 'inviter', encodeRendezvousCode(code), code.expires), stepInvitation, 'invite');
     this.context = base32.baseEncode(deps.random(16));
     this.secret = deps.random(32);
+  }
+
+  /**
+   * Cancels; an invitation already sealed is withdrawn too (a signed word about exactly that package), so an
+   * invitee still deciding stops at once instead of waiting for its code to expire.
+   */
+  cancel(reason: string): void {
+    const peer = this.ceremony.peer;
+    if (this.pkg !== null && peer !== null && this.waiting()) this.publish(this.packagesTopic, confirmPackage('withdraw', this.deps.key, peer, this.pkg));
+    this.step({ type: 'abort', reason, at: this.deps.now() });
   }
 
   protected advance(): void {

@@ -1,9 +1,9 @@
 import { equalBytes } from '@noble/curves/utils.js';
 import { AuraError } from '../../core/errors.ts';
 import type { ContextId } from '../../core/ids.ts';
-import { startInvitation, stepInvitation, type InvitationCeremony, type InvitationEvent, type Person } from '../../core/rendezvous/invitation.ts';
+import { INVITATION_ABORTS, startInvitation, stepInvitation, type InvitationCeremony, type InvitationEvent, type Person } from '../../core/rendezvous/invitation.ts';
 import { openInvitation, sealAnswer, type InvitationContent } from '../../core/rendezvous/invitation-package.ts';
-import { confirmPackage } from '../../core/rendezvous/receipt.ts';
+import { confirmPackage, isConfirmationOf } from '../../core/rendezvous/receipt.ts';
 import { ceremonyIdOf, CeremonyRun } from './ceremony-run.ts';
 import type { InvitationRunDeps } from './invitation-initiator.ts';
 
@@ -91,6 +91,8 @@ export class InvitationJoiner extends CeremonyRun<InvitationCeremony, Invitation
     if (this.pkg !== null) {
       // The same package again: our reply was missed.
       if (equalBytes(bytes, this.pkg) && this.reply !== null) this.publish(this.confirmationsTopic, this.reply);
+      // The inviter withdrew exactly this invitation (before it heard an accept: after that it is committing).
+      else if (isConfirmationOf('withdraw', bytes, this.deps.key.deviceId, peer, this.pkg)) this.step({ type: 'abort', reason: INVITATION_ABORTS.withdrawn, at: this.deps.now() });
       return;
     }
     let opened: ReturnType<typeof openInvitation>;
