@@ -75,6 +75,15 @@ describe('contacts: the invitation ceremony over the memory bus', () => {
     expect([alice.node.contacts.contacts(), bob.node.contacts.contacts()]).toEqual([[], []]);
   }, 30_000);
 
+  it('superseded while the invitee decides: the older invitation is withdrawn too', async () => {
+    const { alice, bob, id } = await invited();
+    await until(() => ceremonyOf(alice, id)?.presented === true, 'alice knows bob is deciding');
+    const newer = alice.node.contacts.invite();
+    expect(ceremonyOf(alice, id)?.state).toEqual({ type: 'Superseded', by: newer.id, reason: 'NewerRequest' });
+    await until(() => ceremonyOf(bob, id)?.state.type === 'Aborted', 'bob hears the withdrawal');
+    expect(ceremonyOf(bob, id)?.state).toMatchObject({ reason: 'the inviter cancelled' });
+  }, 30_000);
+
   it('an inviter gone after the accept: the invitee never commits alone, and times out 20 s after its accept', async () => {
     const bus = new MemoryBus();
     let skew = 0;

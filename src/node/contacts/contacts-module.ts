@@ -77,7 +77,7 @@ export class ContactsModule implements NodeModule, ContactsApi {
       { proof: () => this.membership.deviceProof(), commit: (context, secret, invitee) => this.commit(context, secret, invitee, true) },
     );
     // A newer invite supersedes an older one still open: one code in circulation at a time.
-    for (const other of this.runs.values()) if (other instanceof InvitationInitiator) other.step({ type: 'superseded', by: run.state.id });
+    for (const other of this.runs.values()) if (other instanceof InvitationInitiator) other.end({ supersededBy: run.state.id });
     return this.runs.begin(run);
   }
 
@@ -110,7 +110,7 @@ export class ContactsModule implements NodeModule, ContactsApi {
 
   cancel(id: string): void {
     const run = this.runs.get(id);
-    if (run instanceof InvitationInitiator) run.cancel(INVITATION_ABORTS.cancelled);
+    if (run instanceof InvitationInitiator) run.end({ cancelled: INVITATION_ABORTS.cancelled });
     else run?.step({ type: 'abort', reason: INVITATION_ABORTS.cancelled, at: this.host.deps.now() });
   }
 

@@ -38,13 +38,13 @@ export class InvitationInitiator extends CeremonyRun<InvitationCeremony, Invitat
   }
 
   /**
-   * Cancels; an invitation already sealed is withdrawn too (a signed word about exactly that package), so an
-   * invitee still deciding stops at once instead of waiting for its code to expire.
+   * Ends it — cancelled, or superseded by a newer invite; an invitation already sealed is withdrawn too (a signed
+   * word about exactly that package), so an invitee still deciding stops at once instead of at the code's expiry.
    */
-  cancel(reason: string): void {
+  end(how: { readonly cancelled: string } | { readonly supersededBy: string }): void {
     const peer = this.ceremony.peer;
     if (this.pkg !== null && peer !== null && this.waiting()) this.publish(this.packagesTopic, confirmPackage('withdraw', this.deps.key, peer, this.pkg));
-    this.step({ type: 'abort', reason, at: this.deps.now() });
+    this.step('cancelled' in how ? { type: 'abort', reason: how.cancelled, at: this.deps.now() } : { type: 'superseded', by: how.supersededBy });
   }
 
   protected advance(): void {
