@@ -3,9 +3,10 @@ import { encodeRendezvousCode } from '../../src/core/rendezvous/code.ts';
 import type { InvitationCeremony } from '../../src/core/rendezvous/invitation.ts';
 import { NodeError } from '../../src/node/api.ts';
 import type { NodeDeps } from '../../src/node/deps.ts';
+import { Profile } from '../support/adversary.ts';
 import { MemoryBus, peerOn, until, type TestPeer } from '../support/node-net.ts';
 
-const ceremonyOf = (p: TestPeer, id: string): InvitationCeremony | undefined => p.node.contacts.ceremonies().find((c) => c.id === id);
+const ceremonyOf = (p: Pick<TestPeer, 'node'>, id: string): InvitationCeremony | undefined => p.node.contacts.ceremonies().find((c) => c.id === id);
 const texts = (p: TestPeer, ch: string) => p.node.messages(ch).data.map((m) => m.text);
 
 /** Alice invites, Bob enters the code and is shown who invites. */
@@ -114,6 +115,25 @@ describe('contacts: the invitation ceremony over the memory bus', () => {
     for (const t of tries) expect(ceremonyOf(bob, t.id)).toMatchObject({ peer: null, state: { type: 'Preparing' } });
     expect(bob.node.contacts.contacts()).toEqual([]);
   }, 30_000);
+
+  it('contacts and petnames survive a reload; a garbled local record opens as no contacts, never a failed boot', async () => {
+    const bus = new MemoryBus();
+    const [alice, bob] = [await Profile.open(bus, 'alice'), await Profile.open(bus, 'bob')];
+    const c = alice.node.contacts.invite();
+    bob.node.contacts.acceptCode(c.code!);
+    await until(() => ceremonyOf(bob, c.id)?.presented === true, 'bob is shown the invitation', 20_000);
+    await bob.node.contacts.accept(c.id);
+    await until(() => alice.node.contacts.contacts().length === 1 && bob.node.contacts.contacts().length === 1, 'both list the contact', 20_000);
+    await alice.node.contacts.setPetname(bob.authority, 'Bobby');
+    const before = alice.node.contacts.contacts();
+    await alice.reopen();
+    expect(alice.node.contacts.contacts()).toEqual(before);
+    expect(alice.node.contacts.contacts()[0]?.petname).toBe('Bobby');
+    await alice.store.setMeta('contacts', 'garbled');
+    await alice.reopen();
+    expect(alice.node.contacts.contacts()).toEqual([]);
+    for (const p of [alice, bob]) await p.node.close();
+  }, 60_000);
 
   it('an expired, foreign or misshapen code is a typed refusal; so is entering the same code twice', async () => {
     const bus = new MemoryBus();

@@ -24,8 +24,8 @@ const CONTACTS_META = 'contacts';
 const PETNAMES_META = 'petnames';
 
 /**
- * Contacts (DESIGN §7, §11): "Add a contact" runs the invitation ceremony's inviter side, entering a code the
- * invitee's; the invitee's person accepts or declines once shown who invites. On commit both hold a new
+ * Contacts (DESIGN §7, §11): "Add a contact" runs the invitation ceremony's inviter side; entering its code runs
+ * the invitee's, whose person accepts or declines once shown who invites. On commit both hold a new
  * pairwise context (with one channel for the two) and list each other. Ceremonies live in memory, like
  * enrollments (a reload abandons one; the other side times out).
  */
@@ -44,8 +44,11 @@ export class ContactsModule implements NodeModule, ContactsApi {
 
   async restore(): Promise<void> {
     const { store } = this.host.deps;
-    this.records = (await store.getMeta<ContactRecord[]>(CONTACTS_META)) ?? [];
-    this.petnames = (await store.getMeta<Record<AuthorityId, string>>(PETNAMES_META)) ?? {};
+    // Local records only this app writes; still, a profile opens whatever it finds there (DESIGN §10).
+    const records = await store.getMeta<unknown>(CONTACTS_META);
+    const petnames = await store.getMeta<unknown>(PETNAMES_META);
+    this.records = Array.isArray(records) ? (records as ContactRecord[]) : [];
+    this.petnames = typeof petnames === 'object' && petnames !== null ? (petnames as Record<AuthorityId, string>) : {};
   }
 
   ceremonies(): readonly InvitationCeremony[] {
