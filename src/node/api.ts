@@ -9,6 +9,7 @@ import type { NetStatus } from '../net/transport.ts';
 import type { SyncMetrics } from '../protocols/sync/sync-service.ts';
 import type { AccountView } from './account/account-module.ts';
 import type { EnrollmentCeremony } from '../core/rendezvous/enrollment.ts';
+import type { InvitationCeremony } from '../core/rendezvous/invitation.ts';
 import type { WaitingOp } from '../core/reduce/tree/tree-reducer.ts';
 import type { PolicyChange } from './account/threshold-module.ts';
 
@@ -132,6 +133,37 @@ export interface DevicesApi {
   removeDevice(device: DeviceId): Promise<void>;
 }
 
+/** A contact: another authority met by the invitation ceremony, with the pairwise context both hold. */
+export interface ContactView {
+  readonly authority: AuthorityId;
+  /** The name its genesis states. */
+  readonly displayName: string;
+  /** The name this device gave it (local, never a fact); null when none. */
+  readonly petname: string | null;
+  readonly context: ContextId;
+  /** The two's channel in that context, once its facts are here. */
+  readonly channel: ChannelId | null;
+  /** Both sides show the same: compare it out of band. */
+  readonly fingerprint: string;
+  readonly since: PhysicalTime;
+}
+
+/** Contacts: the invitation ceremony on both sides (CeremonyStatus throughout), and the contacts it made. */
+export interface ContactsApi {
+  /** Running ceremonies (latest first), then the last finished ones. */
+  ceremonies(): readonly InvitationCeremony[];
+  /** "Add a contact": a code to give the other person; supersedes an earlier invite still open. */
+  invite(): InvitationCeremony;
+  /** Enters someone's invite code; refused typed for a bad or expired code. Answer with accept or decline once shown who invites. */
+  acceptCode(code: string): InvitationCeremony;
+  accept(id: string): Promise<void>;
+  decline(id: string): void;
+  cancel(id: string): void;
+  contacts(): readonly ContactView[];
+  /** Names a contact on this device only; an empty name removes the petname. */
+  setPetname(authority: AuthorityId, name: string): Promise<void>;
+}
+
 /** The authority's threshold policy: a DKG among its devices, then tree ops attested by their consensus. */
 export interface ThresholdApi {
   /** t = 1 is one device's word; t ≥ 2 runs a DKG among every device of the account first. */
@@ -161,6 +193,7 @@ export interface AuraNodeApi {
   account(): AccountView | null;
   readonly devices: DevicesApi;
   readonly threshold: ThresholdApi;
+  readonly contacts: ContactsApi;
 
   /** A copyable code that lets another device join the channel's context (it carries the context secret). */
   joinCode(channel: ChannelId): string;

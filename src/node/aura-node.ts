@@ -17,6 +17,7 @@ import { AcksModule } from './acks/acks-module.ts';
 import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, NamesApi, QueryResult, StatusDetails } from './api.ts';
 import { NodeError } from './api.ts';
 import { ChatModule } from './chat/chat-module.ts';
+import { ContactsModule } from './contacts/contacts-module.ts';
 import type { NodeDeps } from './deps.ts';
 import { deviceSeed } from './device-seed.ts';
 import { Evidence } from './evidence.ts';
@@ -54,6 +55,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   private readonly accountModule: AccountModule;
   readonly devices: EnrollmentModule;
   readonly threshold: ThresholdModule;
+  readonly contacts: ContactsModule;
   readonly names: NamesApi;
   private readonly acks: AcksModule;
   private readonly sync: SyncModule;
@@ -71,10 +73,11 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.accountModule = new AccountModule(this);
     this.devices = new EnrollmentModule(this, this.membership);
     this.threshold = new ThresholdModule(this, this.membership);
+    this.contacts = new ContactsModule(this, this.membership, this.chat);
     this.sync = new SyncModule(this, this.membership);
     this.acks = new AcksModule(this, { consistencyOf: (ns, id, t, m) => this.chat.consistencyOf(ns, id, t, m), items: (c) => this.sync.journalHost.items(c) });
     this.sync.useAcks(this.acks);
-    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, new CheckpointModule(this, this.membership)];
+    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, new CheckpointModule(this, this.membership)];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,
@@ -273,15 +276,8 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     return this.acks.idle();
   }
 
-  async deviceInfo(): Promise<DeviceInfo> {
-    return {
-      profile: this.profile,
-      deviceId: this.key.deviceId,
-      authorityId: this.me?.authorityId ?? null,
-      displayName: this.me?.displayName ?? null,
-      factCount: this.journals.factCount(),
-      storage: await this.deps.store.estimate(),
-    };
+  deviceInfo(): Promise<DeviceInfo> {
+    return this.accountModule.deviceInfo();
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,8 @@ import { decodeCanonical, encodeCanonical } from '../../src/core/encoding/cbor.t
 import { authorityNamespace, type DeviceId } from '../../src/core/ids.ts';
 import { decodeRendezvousCode } from '../../src/core/rendezvous/code.ts';
 import { ABORT_REASONS, type EnrollmentCeremony } from '../../src/core/rendezvous/enrollment.ts';
-import { confirmPackage, openPackage, PackageError, sealPackage, type EnrollmentContent } from '../../src/core/rendezvous/enrollment-package.ts';
+import { confirmPackage } from '../../src/core/rendezvous/receipt.ts';
+import { openPackage, PackageError, sealPackage, type EnrollmentContent } from '../../src/core/rendezvous/enrollment-package.ts';
 import { createOffer, rendezvousTopic } from '../../src/core/rendezvous/offer.ts';
 import type { MemoryTransport } from '../../src/net/memory-transport.ts';
 import { AuraNode } from '../../src/node/aura-node.ts';
@@ -350,16 +351,16 @@ describe('forged confirmations', () => {
 
     const to = alice.key.deviceId;
     const otherPkg = sealPackage(onlookerKey, phone.key.deviceId, secret, hijackContent(alice.node.identity()!.authorityId), seededRandom('other-pkg'));
-    const byOnlooker = confirmPackage(onlookerKey, to, pkg);
+    const byOnlooker = confirmPackage('enroll', onlookerKey, to, pkg);
     const forged = [
       // The onlooker confirms alice's real package under its own name: not the device met.
       byOnlooker,
       // ...and claiming to be the phone: the signature is not the phone's.
       encodeCanonical({ ...decodeCanonical<Record<string, unknown>>(byOnlooker), from: phone.key.deviceId }),
       // The phone's own signature, but on another package (a confirmation replayed from elsewhere).
-      confirmPackage(phone.key, to, otherPkg),
+      confirmPackage('enroll', phone.key, to, otherPkg),
       // The phone's own signature on the real package, but addressed to another device.
-      confirmPackage(phone.key, onlookerKey.deviceId, pkg),
+      confirmPackage('enroll', phone.key, onlookerKey.deviceId, pkg),
       // Junk and oversize.
       Uint8Array.of(0x81, 0x01),
       new Uint8Array(600),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeCanonical } from '../../src/core/encoding/cbor.ts';
 import { createGenesis } from '../../src/core/facts/genesis.ts';
 import { authorityNamespace } from '../../src/core/ids.ts';
-import { encodeDeviceProof, MAX_PROOF_FACTS, provesDevice } from '../../src/core/reduce/tree/device-proof.ts';
+import { encodeDeviceProof, MAX_PROOF_FACTS, provenAuthority, provesDevice } from '../../src/core/reduce/tree/device-proof.ts';
 import { currentTree, treeReducer } from '../../src/core/reduce/tree/tree-reducer.ts';
 import { reduceAll } from '../../src/core/reduce/reducer.ts';
 import { deviceKey, Writer } from '../support/fixtures.ts';
@@ -31,6 +31,15 @@ describe('device proofs (member bindings of added devices)', () => {
     const head = currentTree(reduceAll(treeReducer, [genesis, a1, a2]))!;
     const rm = w0.fact('tree.op', { parentEpoch: head.epoch, parentCommitment: head.commitment, op: { type: 'RemoveLeaf', device: d2!.deviceId } });
     expect(provesDevice(encodeDeviceProof(genesis, [a1, a2, rm]), author, d2!.deviceId)).toBe(false);
+  });
+
+  it('provenAuthority names the authority and display name a proof shows for a device, or null (wrong device, junk)', () => {
+    const named = createGenesis(d0!, new Uint8Array(16).fill(1), { wall: 1, logical: 0 }, 'Dora');
+    expect(provenAuthority(encodeDeviceProof(named, []), d0!.deviceId)).toEqual({ authority: named.fact.author, name: 'Dora' });
+    const a1 = add(w0, [genesis], d1!.deviceId);
+    expect(provenAuthority(encodeDeviceProof(genesis, [a1]), d1!.deviceId)).toEqual({ authority: author, name: '' });
+    expect(provenAuthority(encodeDeviceProof(genesis, [a1]), outsider!.deviceId)).toBeNull();
+    for (const junk of [new Uint8Array([0xff]), encodeCanonical([genesis.bytes, 7]), a1.bytes]) expect(provenAuthority(junk, d1!.deviceId)).toBeNull();
   });
 
   it('refuses an AddLeaf signed by a device that is not in the tree (self-enrollment)', () => {

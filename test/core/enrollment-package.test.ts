@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCanonical, encodeCanonical } from '../../src/core/encoding/cbor.ts';
-import { confirmPackage, isConfirmationOf, openPackage, PackageError, sealPackage, type EnrollmentContent } from '../../src/core/rendezvous/enrollment-package.ts';
+import { confirmPackage, isConfirmationOf } from '../../src/core/rendezvous/receipt.ts';
+import { openPackage, PackageError, sealPackage, type EnrollmentContent } from '../../src/core/rendezvous/enrollment-package.ts';
 import { deviceKey } from '../support/fixtures.ts';
 import { seededRandom } from '../support/node-net.ts';
 
@@ -51,14 +52,16 @@ describe('enrollment packages', () => {
     const bare = sealPackage(sender!, receiver!.deviceId, codeSecret, { authority, epoch: 0, secrets: [['ctx1', new Uint8Array(32)]] }, seededRandom('bare'));
     expect(code(() => openPackage(receiver!, codeSecret, bare))).toBe('Malformed');
     const pkg = sealed();
-    const ok = confirmPackage(receiver!, sender!.deviceId, pkg);
-    expect(isConfirmationOf(ok, sender!.deviceId, receiver!.deviceId, pkg)).toBe(true);
-    expect(isConfirmationOf(ok, sender!.deviceId, other!.deviceId, pkg)).toBe(false);
-    expect(isConfirmationOf(ok, other!.deviceId, receiver!.deviceId, pkg)).toBe(false);
-    expect(isConfirmationOf(ok, sender!.deviceId, receiver!.deviceId, bare)).toBe(false);
-    const forged = decodeCanonical<Record<string, unknown>>(confirmPackage(other!, sender!.deviceId, pkg));
-    expect(isConfirmationOf(encodeCanonical({ ...forged, from: receiver!.deviceId }), sender!.deviceId, receiver!.deviceId, pkg)).toBe(false);
-    for (const junk of [new Uint8Array(0), new Uint8Array(600), new Uint8Array([0x81, 0x01])]) expect(isConfirmationOf(junk, sender!.deviceId, receiver!.deviceId, pkg)).toBe(false);
+    const ok = confirmPackage('enroll', receiver!, sender!.deviceId, pkg);
+    expect(isConfirmationOf('enroll', ok, sender!.deviceId, receiver!.deviceId, pkg)).toBe(true);
+    expect(isConfirmationOf('enroll', ok, sender!.deviceId, other!.deviceId, pkg)).toBe(false);
+    expect(isConfirmationOf('enroll', ok, other!.deviceId, receiver!.deviceId, pkg)).toBe(false);
+    expect(isConfirmationOf('enroll', ok, sender!.deviceId, receiver!.deviceId, bare)).toBe(false);
+    const forged = decodeCanonical<Record<string, unknown>>(confirmPackage('enroll', other!, sender!.deviceId, pkg));
+    expect(isConfirmationOf('enroll', encodeCanonical({ ...forged, from: receiver!.deviceId }), sender!.deviceId, receiver!.deviceId, pkg)).toBe(false);
+    // A receipt for another purpose (an invitation's) never counts as an enrollment confirmation.
+    expect(isConfirmationOf('enroll', confirmPackage('invite', receiver!, sender!.deviceId, pkg), sender!.deviceId, receiver!.deviceId, pkg)).toBe(false);
+    for (const junk of [new Uint8Array(0), new Uint8Array(600), new Uint8Array([0x81, 0x01])]) expect(isConfirmationOf('enroll', junk, sender!.deviceId, receiver!.deviceId, pkg)).toBe(false);
   });
 
   it('never throws untyped on arbitrary bytes or arbitrary fields (fuzz)', () => {

@@ -5,7 +5,7 @@ import { concatBytes, utf8 } from '../encoding/bytes.ts';
 import { decodeCanonical, encodeCanonical } from '../encoding/cbor.ts';
 import { DecodeError } from '../encoding/cbor-decode.ts';
 import { AuraError } from '../errors.ts';
-import { bytes, deviceId, literal, obj, SchemaError, type Infer } from '../facts/schema.ts';
+import { bytes, deviceId, literal, obj, SchemaError, type Infer, type Schema } from '../facts/schema.ts';
 import type { DeviceId } from '../ids.ts';
 import { publicKeyOfDevice } from './device-id.ts';
 import { sign, verify, type DeviceKey } from './ed25519.ts';
@@ -64,6 +64,17 @@ export function openFromDevice(key: DeviceKey, domain: string, salt: Uint8Array,
     if (e instanceof DecodeError) throw new BoxError(e.code === 'NonCanonical' ? 'NonCanonical' : 'Malformed', e.message);
     if (e instanceof SchemaError) throw new BoxError('Malformed', e.message);
     if (e instanceof SealError) throw new BoxError('Forged', e.message);
+    throw e;
+  }
+}
+
+/** `openFromDevice`, then the plaintext as canonical CBOR of `schema`'s shape: a misshapen one is `Malformed`. */
+export function openShapedFromDevice<T>(key: DeviceKey, domain: string, salt: Uint8Array, raw: Uint8Array, maxBytes: number, schema: Schema<T>): { from: DeviceId; inner: T } {
+  const { from, plaintext } = openFromDevice(key, domain, salt, raw, maxBytes);
+  try {
+    return { from, inner: schema(decodeCanonical(plaintext), domain) };
+  } catch (e) {
+    if (e instanceof DecodeError || e instanceof SchemaError) throw new BoxError('Malformed', e.message);
     throw e;
   }
 }

@@ -1,13 +1,8 @@
-import { equalBytes } from '@noble/curves/utils.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { CONTEXT_SECRET_BYTES } from '../crypto/context-keys.ts';
-import { publicKeyOfDevice } from '../crypto/device-id.ts';
-import { sign, verify, type DeviceKey } from '../crypto/ed25519.ts';
-import { BoxError, openFromDevice, sealToDevice } from '../crypto/device-box.ts';
-import { concatBytes, utf8 } from '../encoding/bytes.ts';
-import { decodeCanonical, encodeCanonical } from '../encoding/cbor.ts';
-import { DecodeError } from '../encoding/cbor-decode.ts';
-import { arr, bytes, cid, deviceId, ident, int, literal, obj, SchemaError, type Infer } from '../facts/schema.ts';
+import type { DeviceKey } from '../crypto/ed25519.ts';
+import { BoxError, openShapedFromDevice, sealToDevice } from '../crypto/device-box.ts';
+import { encodeCanonical } from '../encoding/cbor.ts';
+import { arr, bytes, cid, ident, int, obj } from '../facts/schema.ts';
 import type { AuthorityId, ContextId, DeviceId, Epoch } from '../ids.ts';
 import { derive } from './offer.ts';
 
@@ -42,36 +37,8 @@ export function sealPackage(key: DeviceKey, to: DeviceId, codeSecret: Uint8Array
 
 /** The sender and content of a package for this device, or a typed refusal (PackageError); never an untyped throw. */
 export function openPackage(key: DeviceKey, codeSecret: Uint8Array, raw: Uint8Array): { from: DeviceId; content: EnrollmentContent } {
-  const { from, plaintext } = openFromDevice(key, DOMAIN, salt(codeSecret), raw, MAX_PACKAGE_BYTES);
-  let inner: Infer<typeof Inner>;
-  try {
-    inner = Inner(decodeCanonical(plaintext), 'package.content');
-  } catch (e) {
-    if (e instanceof DecodeError || e instanceof SchemaError) throw new BoxError('Malformed', e.message);
-    throw e;
-  }
+  const { from, inner } = openShapedFromDevice(key, DOMAIN, salt(codeSecret), raw, MAX_PACKAGE_BYTES, Inner);
   // The authority's own journal secret must come with it: without it the device could never sync its tree.
   if (!inner.secrets.some((x) => x.c === inner.authority)) throw new BoxError('Malformed', 'no secret for the authority journal');
   return { from, content: { authority: inner.authority, epoch: inner.epoch, secrets: inner.secrets.map((x) => [x.c, x.s] as const) } };
-}
-
-const Confirmation = obj({ v: literal(1), to: deviceId, from: deviceId, digest: bytes({ len: 32 }), sig: bytes({ len: 64 }) });
-const confirmedBytes = (c: Omit<Infer<typeof Confirmation>, 'sig'>) => concatBytes(utf8.encode('aura/enroll/confirm/v1\n'), encodeCanonical(c));
-
-/** The new device's signed word that it opened `pkg` (its digest): the sender may now add it to the tree. */
-export function confirmPackage(key: DeviceKey, to: DeviceId, pkg: Uint8Array): Uint8Array {
-  const c = { v: 1 as const, to, from: key.deviceId, digest: sha256(pkg) };
-  return encodeCanonical({ ...c, sig: sign(confirmedBytes(c), key.secretKey) }).slice();
-}
-
-/** Whether `raw` is `from`'s signed confirmation, to this device, of exactly the package `pkg`; never throws. */
-export function isConfirmationOf(raw: Uint8Array, me: DeviceId, from: DeviceId, pkg: Uint8Array): boolean {
-  if (raw.length > 512) return false;
-  try {
-    const { sig, ...c } = Confirmation(decodeCanonical(raw), 'confirmation');
-    return c.to === me && c.from === from && equalBytes(c.digest, sha256(pkg)) && verify(sig, confirmedBytes(c), publicKeyOfDevice(from)!);
-  } catch (e) {
-    if (e instanceof DecodeError || e instanceof SchemaError) return false;
-    throw e;
-  }
 }

@@ -40,26 +40,48 @@ export const ABORT_REASONS = {
   ambiguous: 'more than one device used this code',
 } as const;
 
-export type EnrollmentEvent =
+/** Events every two-device rendezvous ceremony (enrollment, invitation) takes the same way. */
+export type RendezvousCeremonyEvent =
   | { readonly type: 'met'; readonly peer: DeviceId; readonly at: PhysicalTime }
-  | { readonly type: 'responded'; readonly authority: AuthorityId; readonly epoch: Epoch }
   | { readonly type: 'committing' }
-  | { readonly type: 'committed'; readonly treeOp: FactId; readonly epoch: Epoch; readonly at: PhysicalTime }
   | { readonly type: 'tick'; readonly at: PhysicalTime }
   | { readonly type: 'abort'; readonly reason: string; readonly at: PhysicalTime }
   /** This device could not do its part (e.g. storage failed): ends the ceremony in any phase. */
   | { readonly type: 'failed'; readonly reason: string; readonly at: PhysicalTime }
   | { readonly type: 'superseded'; readonly by: string };
 
+export type EnrollmentEvent =
+  | RendezvousCeremonyEvent
+  | { readonly type: 'responded'; readonly authority: AuthorityId; readonly epoch: Epoch }
+  | { readonly type: 'committed'; readonly treeOp: FactId; readonly epoch: Epoch; readonly at: PhysicalTime };
+
 export function startEnrollment(id: string, role: EnrollmentRole, code: string | null, expires: PhysicalTime, authority: AuthorityId | null): EnrollmentCeremony {
   return { id, role, code, expires, peer: null, authority, deadline: null, state: { type: 'Preparing' } };
 }
 
-export function isFinished(c: EnrollmentCeremony): boolean {
+/** What every rendezvous ceremony (enrollment, invitation) has: its code while shown, and its CeremonyState. */
+interface RendezvousCeremony {
+  readonly code: string | null;
+  readonly state: { readonly type: CeremonyState['type'] };
+}
+
+export function isFinished(c: { readonly state: { readonly type: string } }): boolean {
   return c.state.type === 'Committed' || c.state.type === 'Aborted' || c.state.type === 'Superseded';
 }
 
-const aborted = (c: EnrollmentCeremony, reason: string, at: PhysicalTime): EnrollmentCeremony => ({ ...c, code: null, state: { type: 'Aborted', reason, abortedAt: at } });
+// Aborted and Superseded are states of every rendezvous ceremony: the casts only restate that for `C`.
+export const aborted = <C extends RendezvousCeremony>(c: C, reason: string, at: PhysicalTime): C => ({ ...c, code: null, state: { type: 'Aborted', reason, abortedAt: at } }) as C;
+
+/**
+ * Cancel (abort), failure and supersession, the same for every rendezvous ceremony: once Committing (a durable
+ * write under way, not taken back by a person or a timer) only a failure ends it.
+ */
+export function ended<C extends RendezvousCeremony>(c: C, e: Extract<RendezvousCeremonyEvent, { type: 'abort' | 'failed' | 'superseded' }>): C {
+  const committing = c.state.type === 'Committing';
+  if (e.type === 'failed') return aborted(c, e.reason, e.at);
+  if (committing) return c;
+  return e.type === 'abort' ? aborted(c, e.reason, e.at) : ({ ...c, code: null, state: { type: 'Superseded', by: e.by, reason: 'NewerRequest' } } as C);
+}
 
 /**
  * The next ceremony state. Finished ceremonies never change. Once the AddLeaf is being written (Committing)
@@ -84,10 +106,8 @@ export function stepEnrollment(c: EnrollmentCeremony, e: EnrollmentEvent): Enrol
       if (!committing && c.deadline !== null && e.at >= c.deadline) return aborted(c, ABORT_REASONS.timeout, e.at);
       return c;
     case 'abort':
-      return committing ? c : aborted(c, e.reason, e.at);
     case 'failed':
-      return aborted(c, e.reason, e.at);
     case 'superseded':
-      return committing ? c : { ...c, code: null, state: { type: 'Superseded', by: e.by, reason: 'NewerRequest' } };
+      return ended(c, e);
   }
 }

@@ -4,7 +4,7 @@ import { summarize, type TreeStateSummary } from '../../core/reduce/tree/tree-st
 import type { NodeHost } from '../host/node-host.ts';
 import { createGenesis } from '../../core/facts/genesis.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
-import { NodeError, type Identity } from '../api.ts';
+import { NodeError, type DeviceInfo, type Identity } from '../api.ts';
 
 /** One device of this authority, as its commitment tree lists it. */
 export interface AccountDevice {
@@ -52,5 +52,18 @@ export class AccountModule {
       const thisDeviceRemoved = !devices.some((d) => d.thisDevice) && tree.devices.has(this.host.key.deviceId);
       return { authorityId: me.authorityId, displayName: me.displayName, summary: summarize(head), devices, thisDeviceRemoved };
     });
+  }
+
+  /** This device: its profile, ids, name, how many facts it holds, and its storage use. */
+  async deviceInfo(): Promise<DeviceInfo> {
+    const me = this.host.identity();
+    return {
+      profile: this.host.deps.profile,
+      deviceId: this.host.key.deviceId,
+      authorityId: me?.authorityId ?? null,
+      displayName: me?.displayName ?? null,
+      factCount: this.host.journals.factCount(),
+      storage: await this.host.deps.store.estimate(),
+    };
   }
 }

@@ -1,15 +1,14 @@
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { authorityNamespace, type AuthorityId, type DeviceId } from '../../core/ids.ts';
-import { AuraError } from '../../core/errors.ts';
 import { currentTree } from '../../core/reduce/tree/tree-reducer.ts';
 import { leafIndexOf } from '../../core/reduce/tree/tree-state.ts';
 import { applyTreeOp } from '../../core/reduce/tree/apply-op.ts';
-import { decodeRendezvousCode } from '../../core/rendezvous/code.ts';
-import { ABORT_REASONS, isFinished, type EnrollmentCeremony } from '../../core/rendezvous/enrollment.ts';
+import { ABORT_REASONS, type EnrollmentCeremony } from '../../core/rendezvous/enrollment.ts';
 import type { EnrollmentContent } from '../../core/rendezvous/enrollment-package.ts';
 import { EnrollmentInitiator } from '../../protocols/rendezvous/enrollment-initiator.ts';
 import { EnrollmentJoiner } from '../../protocols/rendezvous/enrollment-joiner.ts';
-import type { EnrollmentRun, EnrollmentRunDeps } from '../../protocols/rendezvous/enrollment-run.ts';
+import type { EnrollmentRun } from '../../protocols/rendezvous/enrollment-joiner.ts';
+import { CeremonyRuns, enteredCode } from '../host/ceremony-runs.ts';
 import { NodeError, type DevicesApi } from '../api.ts';
 import { writeTreeOp } from './tree-write.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
@@ -21,63 +20,51 @@ const REMOVE_REFUSALS: Partial<Record<string, string>> = {
   LastDevice: 'An account keeps at least one device.',
 };
 
-/** Finished ceremonies kept for the Ceremonies list. */
-const KEEP_FINISHED = 20;
-
 /**
  * Devices of one person (DESIGN §2, §7): "Add a device" runs the enrollment ceremony's initiator side here;
  * "This is another device of mine" runs the joiner side on a device without an identity. Ceremonies live in
  * memory (a reload abandons one: the other side times out) and are listed with their CeremonyStatus.
  */
 export class EnrollmentModule implements NodeModule, DevicesApi {
-  private readonly runs = new Map<string, EnrollmentRun>();
-  private readonly finished: EnrollmentCeremony[] = [];
+  private readonly runs: CeremonyRuns<EnrollmentCeremony, EnrollmentRun>;
   /** Devices whose AddLeaf we wrote, until it applies (at t ≥ 2, once the devices' consensus attests it). */
   private readonly awaitingLeaf = new Map<DeviceId, () => void>();
   /** Devices whose RemoveLeaf we wrote, until it applies. */
   private readonly awaitingRemoval = new Map<DeviceId, () => void>();
-  private list: readonly EnrollmentCeremony[] | null = null;
 
   constructor(
     private readonly host: NodeHost & { becomeIdentity(authority: AuthorityId, displayName: string): Promise<void>; syncNow(): Promise<void> },
     private readonly membership: MembershipModule,
-  ) {}
+  ) {
+    this.runs = new CeremonyRuns(host);
+  }
 
   ceremonies(): readonly EnrollmentCeremony[] {
-    // Running first (newest last started first), then finished, newest first; one array until the next change.
-    this.list ??= [...[...this.runs.values()].reverse().map((r) => r.state), ...this.finished];
-    return this.list;
+    return this.runs.list();
   }
 
   addDevice(): EnrollmentCeremony {
     const me = this.host.requireIdentity();
     if (!this.host.deps.transport) throw new NodeError('Offline', 'Adding a device needs the network.');
     const run: EnrollmentInitiator = new EnrollmentInitiator(
-      { ...this.runDeps(() => run), displayName: me.displayName },
+      { ...this.runs.deps(() => run), displayName: me.displayName },
       { content: () => this.content(), admit: (device) => this.admit(device) },
     );
     for (const other of this.runs.values()) if (other.state.role === 'initiator') other.step({ type: 'superseded', by: run.state.id });
-    return this.begin(run);
+    return this.runs.begin(run);
   }
 
   enrollWithCode(text: string): EnrollmentCeremony {
     this.host.assertOpen();
     if (this.host.identity()) throw new NodeError('IdentityExists', 'This device already has an identity.');
     if (!this.host.deps.transport) throw new NodeError('Offline', 'Joining your other device needs the network.');
-    let code;
-    try {
-      code = decodeRendezvousCode(text.trim(), this.host.deps.now());
-    } catch (e) {
-      if (!(e instanceof AuraError)) throw e;
-      throw new NodeError('InvalidCode', `That code is not valid (${e.message}).`);
-    }
-    if (code.purpose !== 'enroll') throw new NodeError('InvalidCode', 'That code is not for adding a device.');
+    const code = enteredCode(this.host, text, 'enroll', 'That code is not for adding a device.');
     for (const r of this.runs.values()) if (r.state.role === 'joiner') throw new NodeError('CeremonyRunning', 'This device is already joining another one.');
     const run: EnrollmentJoiner = new EnrollmentJoiner(
-      { ...this.runDeps(() => run), code },
+      { ...this.runs.deps(() => run), code },
       { adopt: (c) => this.adopt(c), committedLeaf: (a) => this.committedLeaf(a), finish: (c) => this.finish(c) },
     );
-    return this.begin(run);
+    return this.runs.begin(run);
   }
 
   /**
@@ -114,30 +101,7 @@ export class EnrollmentModule implements NodeModule, DevicesApi {
   }
 
   async stop(): Promise<void> {
-    for (const r of this.runs.values()) r.stop();
-    this.runs.clear();
-  }
-
-  private begin(run: EnrollmentRun): EnrollmentCeremony {
-    this.runs.set(run.state.id, run);
-    run.start();
-    this.noteChange(run);
-    return run.state;
-  }
-
-  private runDeps(run: () => EnrollmentRun): Omit<EnrollmentRunDeps, 'code'> {
-    const { transport, now, random } = this.host.deps;
-    return { key: this.host.key, net: transport!, now, random, addrs: () => [], changed: () => this.noteChange(run()), dropped: (r) => this.host.countDrop(r) };
-  }
-
-  private noteChange(run: EnrollmentRun): void {
-    this.list = null;
-    if (isFinished(run.state) && this.runs.get(run.state.id) === run) {
-      this.runs.delete(run.state.id);
-      this.finished.unshift(run.state);
-      this.finished.length = Math.min(this.finished.length, KEEP_FINISHED);
-    }
-    this.host.changed();
+    this.runs.stop();
   }
 
   private content(): EnrollmentContent {

@@ -4,7 +4,7 @@ import { OPTIMISTIC } from '../../core/consistency/operation-category.ts';
 import { optimisticIndicator, optimisticProgress } from '../../core/consistency/optimistic-status.ts';
 import { LOCAL, type Propagation } from '../../core/consistency/propagation.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
-import { journalOf, namespaceId, type AuthorityId, type ChannelId, type FactId, type Namespace } from '../../core/ids.ts';
+import { journalOf, namespaceId, type AuthorityId, type ChannelId, type ContextId, type FactId, type Namespace } from '../../core/ids.ts';
 import { utf8 } from '../../core/encoding/bytes.ts';
 import { MAX_MESSAGE_BYTES, MAX_MESSAGE_CHARS } from '../../core/limits.ts';
 import { agreementOf } from '../../core/reduce/agreement.ts';
@@ -54,9 +54,13 @@ export class ChatModule {
     this.host.requireIdentity();
     const clean = name.trim();
     if (clean.length < 1 || clean.length > 64) throw new NodeError('InvalidInput', 'A channel name has 1 to 64 characters.');
-    const context = await this.membership.createContext();
+    return this.openChannel(await this.membership.createContext(), clean);
+  }
+
+  /** Joins a context whose secret this device holds and opens a channel in it (a new channel, a new contact's). */
+  async openChannel(context: ContextId, name: string): Promise<ChannelId> {
     const ns = journalOf(context);
-    const facts = [this.membership.memberBinding(ns), draft(this.host, ns, 'chat.channel', { name: clean })];
+    const facts = [this.membership.memberBinding(ns), draft(this.host, ns, 'chat.channel', { name })];
     // The creator's own join and the channel commit together; holding the secret authorizes the join.
     await this.host.write({ context, facts, membership: { context, rights: this.membership.joinRights() }, right: 'member:join' });
     return facts[1]!.id;

@@ -107,12 +107,18 @@ export class MembershipModule implements NodeModule {
   /** This device's self-join of a context, with the proof that it writes as this authority (`provesDevice`). */
   memberBinding(ns: Namespace): ValidatedFact<'rel.binding'> {
     const me = this.host.requireIdentity();
+    return draft(this.host, ns, 'rel.binding', { bindingType: MEMBER_BINDING, authorities: [me.authorityId], data: this.deviceProof() });
+  }
+
+  /** The proof that this device writes as this authority: its genesis and the tree ops of its chain. */
+  deviceProof(): Uint8Array {
+    const me = this.host.requireIdentity();
     const j = this.host.journals.get(authorityNamespace(me.authorityId));
     const genesis = [...(j?.facts.values() ?? [])].find((f) => f.fact.kind === 'authority.genesis');
     if (!j || !genesis) throw new NodeError('NoIdentity', 'The genesis fact of this identity is missing.');
     // The whole chain: it proves this device and shows every device the authority removed.
     const chain = j.state.tree.applied.map((id) => j.facts.get(id)!);
-    return draft(this.host, ns, 'rel.binding', { bindingType: MEMBER_BINDING, authorities: [me.authorityId], data: encodeDeviceProof(genesis, chain) });
+    return encodeDeviceProof(genesis, chain);
   }
 
   joinRights(): Map<string, Set<string>> {

@@ -1,8 +1,9 @@
 import type { DeviceId, Epoch, FactId } from '../../core/ids.ts';
-import { ENROLLMENT_CODE_TTL_MS, startEnrollment } from '../../core/rendezvous/enrollment.ts';
+import { ENROLLMENT_CODE_TTL_MS, startEnrollment, stepEnrollment, type EnrollmentCeremony, type EnrollmentEvent } from '../../core/rendezvous/enrollment.ts';
 import { encodeRendezvousCode } from '../../core/rendezvous/code.ts';
-import { isConfirmationOf, sealPackage, type EnrollmentContent } from '../../core/rendezvous/enrollment-package.ts';
-import { enrollmentId, EnrollmentRun, type EnrollmentRunDeps } from './enrollment-run.ts';
+import { sealPackage, type EnrollmentContent } from '../../core/rendezvous/enrollment-package.ts';
+import { isConfirmationOf } from '../../core/rendezvous/receipt.ts';
+import { ceremonyIdOf, CeremonyRun, type CeremonyRunDeps } from './ceremony-run.ts';
 
 export interface InitiatorHooks {
   /** The authority, its tree epoch and the secrets to hand to the new device. */
@@ -16,15 +17,15 @@ export interface InitiatorHooks {
  * secrets to its key and send them until it confirms, signed, that it opened exactly that package; only
  * then write the AddLeaf. A device that never confirms is never added; a second device on the code aborts.
  */
-export class EnrollmentInitiator extends EnrollmentRun {
+export class EnrollmentInitiator extends CeremonyRun<EnrollmentCeremony, EnrollmentEvent> {
   private pkg: Uint8Array | null = null;
 
   constructor(
-    deps: Omit<EnrollmentRunDeps, 'code'> & { readonly displayName: string },
+    deps: Omit<CeremonyRunDeps<EnrollmentCeremony>, 'code'> & { readonly displayName: string },
     private readonly hooks: InitiatorHooks,
   ) {
     const code = { purpose: 'enroll' as const, secret: deps.random(32), expires: deps.now() + ENROLLMENT_CODE_TTL_MS, from: deps.displayName };
-    super({ ...deps, code }, startEnrollment(enrollmentId(code), 'initiator', encodeRendezvousCode(code), code.expires, hooks.content().authority));
+    super({ ...deps, code }, startEnrollment(ceremonyIdOf(code), 'initiator', encodeRendezvousCode(code), code.expires, hooks.content().authority), stepEnrollment, 'enroll');
   }
 
   protected advance(): void {
@@ -47,7 +48,7 @@ export class EnrollmentInitiator extends EnrollmentRun {
   protected onConfirmation(bytes: Uint8Array): void {
     const { peer, authority, state } = this.ceremony;
     if (this.pkg === null || peer === null || state.type !== 'PendingEpoch') return;
-    if (!isConfirmationOf(bytes, this.deps.key.deviceId, peer, this.pkg)) return this.deps.dropped('enroll:BadConfirmation');
+    if (!isConfirmationOf('enroll', bytes, this.deps.key.deviceId, peer, this.pkg)) return this.deps.dropped('enroll:BadConfirmation');
     this.step({ type: 'responded', authority: authority!, epoch: state.pendingEpoch });
     this.step({ type: 'committing' });
   }

@@ -1,9 +1,14 @@
 import { equalBytes } from '@noble/curves/utils.js';
 import { AuraError } from '../../core/errors.ts';
 import type { AuthorityId, Epoch, FactId } from '../../core/ids.ts';
-import { startEnrollment } from '../../core/rendezvous/enrollment.ts';
-import { confirmPackage, openPackage, type EnrollmentContent } from '../../core/rendezvous/enrollment-package.ts';
-import { enrollmentId, EnrollmentRun, type EnrollmentRunDeps } from './enrollment-run.ts';
+import { startEnrollment, stepEnrollment, type EnrollmentCeremony, type EnrollmentEvent } from '../../core/rendezvous/enrollment.ts';
+import { openPackage, type EnrollmentContent } from '../../core/rendezvous/enrollment-package.ts';
+import { confirmPackage } from '../../core/rendezvous/receipt.ts';
+import { ceremonyIdOf, CeremonyRun, type CeremonyRunDeps } from './ceremony-run.ts';
+
+/** Either side of an enrollment, as the devices module runs it. */
+export type EnrollmentRun = CeremonyRun<EnrollmentCeremony, EnrollmentEvent>;
+export type EnrollmentRunDeps = CeremonyRunDeps<EnrollmentCeremony>;
 
 export interface JoinerHooks {
   /** Holds the authority journal's secret (its devices' topic): the tree op adding us arrives through it. */
@@ -19,7 +24,7 @@ export interface JoinerHooks {
  * and counted when it is not from that device or does not open), hold the authority journal's secret, confirm,
  * and wait for the AddLeaf naming us in the authority's tree before becoming the authority here.
  */
-export class EnrollmentJoiner extends EnrollmentRun {
+export class EnrollmentJoiner extends CeremonyRun<EnrollmentCeremony, EnrollmentEvent> {
   private pkg: Uint8Array | null = null;
   private content: EnrollmentContent | null = null;
   private confirmation: Uint8Array | null = null;
@@ -29,7 +34,7 @@ export class EnrollmentJoiner extends EnrollmentRun {
     deps: EnrollmentRunDeps,
     private readonly hooks: JoinerHooks,
   ) {
-    super(deps, startEnrollment(enrollmentId(deps.code), 'joiner', null, deps.code.expires, null));
+    super(deps, startEnrollment(ceremonyIdOf(deps.code), 'joiner', null, deps.code.expires, null), stepEnrollment, 'enroll');
   }
 
   /** The authority's journal changed: the AddLeaf may have arrived. */
@@ -82,7 +87,7 @@ export class EnrollmentJoiner extends EnrollmentRun {
       return this.step({ type: 'failed', reason: `could not keep the account key: ${(e as Error).message}`, at: this.deps.now() });
     }
     this.content = content;
-    this.confirmation = confirmPackage(this.deps.key, peer, this.pkg!);
+    this.confirmation = confirmPackage('enroll', this.deps.key, peer, this.pkg!);
     this.publish(this.confirmationsTopic, this.confirmation);
     this.step({ type: 'responded', authority: content.authority, epoch: content.epoch });
     this.treeChanged();

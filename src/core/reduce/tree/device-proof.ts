@@ -62,6 +62,21 @@ export function provenTree(data: Uint8Array, authority: AuthorityId): ProvenTree
   }
 }
 
+/**
+ * The authority (its id and the display name its genesis states) that `data` proves `device` writes for, or
+ * null: what a proof shows of a stranger, e.g. who invites in a contact invitation. Never throws.
+ */
+export function provenAuthority(data: Uint8Array, device: DeviceId): { authority: AuthorityId; name: string } | null {
+  try {
+    const genesis = validateFact(proofFacts(data)?.[0] ?? data);
+    if (!isKind(genesis, 'authority.genesis') || !provesDevice(data, genesis.fact.author, device)) return null;
+    return { authority: genesis.fact.author, name: genesis.fact.body.name ?? '' };
+  } catch (e) {
+    if (e instanceof FactValidationError || e instanceof DecodeError) return null;
+    throw e;
+  }
+}
+
 /** Whether `data` proves `device` is a device of `authority` (a device leaf of the proven head). */
 export function provesDevice(data: Uint8Array, authority: AuthorityId, device: DeviceId): boolean {
   return provenTree(data, authority)?.devices.has(device) ?? false;

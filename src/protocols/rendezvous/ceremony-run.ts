@@ -2,7 +2,7 @@ import type { DeviceKey } from '../../core/crypto/ed25519.ts';
 import { toHex } from '../../core/encoding/bytes.ts';
 import type { DeviceId, PhysicalTime } from '../../core/ids.ts';
 import type { RendezvousCode } from '../../core/rendezvous/code.ts';
-import { isFinished, stepEnrollment, type EnrollmentCeremony, type EnrollmentEvent } from '../../core/rendezvous/enrollment.ts';
+import { isFinished, type RendezvousCeremonyEvent } from '../../core/rendezvous/enrollment.ts';
 import { derive, rendezvousTopic } from '../../core/rendezvous/offer.ts';
 import { RendezvousSession } from './rendezvous-session.ts';
 
@@ -12,14 +12,14 @@ export interface RawTopics {
   publishTopic(topic: string, payload: Uint8Array): Promise<number>;
 }
 
-export interface EnrollmentRunDeps {
+export interface CeremonyRunDeps<C> {
   readonly key: DeviceKey;
   readonly code: RendezvousCode;
   readonly net: RawTopics;
   readonly now: () => PhysicalTime;
   readonly random: (n: number) => Uint8Array;
   readonly addrs: () => readonly string[];
-  readonly changed: (c: EnrollmentCeremony) => void;
+  readonly changed: (c: C) => void;
   readonly dropped: (reason: string) => void;
 }
 
@@ -27,17 +27,25 @@ export interface EnrollmentRunDeps {
 export const TICK_MS = 2_000;
 
 /** The ceremony id both devices derive from the code: never the secret itself. */
-export function enrollmentId(code: RendezvousCode): string {
-  return toHex(derive(code.secret, 'enrollment-id', 8));
+export function ceremonyIdOf(code: RendezvousCode): string {
+  return toHex(derive(code.secret, `${code.purpose}-id`, 8));
+}
+
+/** What a run needs of its ceremony: the phase, and the device met. */
+interface RunCeremony {
+  readonly state: { readonly type: string };
+  readonly peer: DeviceId | null;
 }
 
 /**
- * What both sides of an enrollment share: the rendezvous session on the code's topic, the package and
- * confirmation topics, a clock tick that applies the ceremony's timeouts, and the ceremony state, changed
- * only through `stepEnrollment`. Everything stops (timers, subscriptions) when the ceremony finishes.
+ * What both sides of a rendezvous ceremony (enrollment, invitation) share: the rendezvous session on the
+ * code's topic, the package and confirmation topics (one way each), a clock tick that applies the ceremony's
+ * timeouts, and the ceremony state, changed only through the core's pure `reduce` (`stepEnrollment`,
+ * `stepInvitation`). Everything stops (timers, subscriptions) when the ceremony finishes. Drops are counted
+ * under `tag` (`enroll:…`, `invite:…`).
  */
-export abstract class EnrollmentRun {
-  protected ceremony: EnrollmentCeremony;
+export abstract class CeremonyRun<C extends RunCeremony, E extends { readonly type: string }> {
+  protected ceremony: C;
   protected readonly packagesTopic: string;
   protected readonly confirmationsTopic: string;
   private readonly rdv: RendezvousSession;
@@ -45,8 +53,10 @@ export abstract class EnrollmentRun {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
-    protected readonly deps: EnrollmentRunDeps,
-    initial: EnrollmentCeremony,
+    protected readonly deps: CeremonyRunDeps<C>,
+    initial: C,
+    private readonly reduce: (c: C, e: E | RendezvousCeremonyEvent) => C,
+    protected readonly tag: 'enroll' | 'invite',
   ) {
     this.ceremony = initial;
     this.packagesTopic = rendezvousTopic(deps.code.secret, 'packages');
@@ -54,7 +64,7 @@ export abstract class EnrollmentRun {
     this.rdv = new RendezvousSession({
       key: deps.key,
       code: deps.code,
-      net: { publish: (t, b) => void deps.net.publishTopic(t, b).catch(() => deps.dropped('enroll:PublishFailed')) },
+      net: { publish: (t, b) => void deps.net.publishTopic(t, b).catch(() => deps.dropped(`${tag}:PublishFailed`)) },
       now: deps.now,
       addrs: deps.addrs,
       random: deps.random,
@@ -64,7 +74,7 @@ export abstract class EnrollmentRun {
     });
   }
 
-  get state(): EnrollmentCeremony {
+  get state(): C {
     return this.ceremony;
   }
 
@@ -84,9 +94,9 @@ export abstract class EnrollmentRun {
   }
 
   /** Applies an event; reports a change; on a change of phase, lets the side act on it; stops when done. */
-  step(e: EnrollmentEvent): void {
+  step(e: E | RendezvousCeremonyEvent): void {
     const before = this.ceremony;
-    this.ceremony = stepEnrollment(before, e);
+    this.ceremony = this.reduce(before, e);
     if (this.ceremony === before) return;
     this.deps.changed(this.ceremony);
     if (this.finished) return this.stop();
@@ -101,7 +111,7 @@ export abstract class EnrollmentRun {
   }
 
   protected publish(topic: string, bytes: Uint8Array): void {
-    void this.deps.net.publishTopic(topic, bytes).catch(() => this.deps.dropped('enroll:PublishFailed'));
+    void this.deps.net.publishTopic(topic, bytes).catch(() => this.deps.dropped(`${this.tag}:PublishFailed`));
   }
 
   private tick(): void {
