@@ -28,6 +28,28 @@ describe('channel checkpoints (◆)', () => {
     for (const p of [alice, bob]) await until(() => p.node.messages(ch).data.find((m) => m.text === 'later') !== undefined && p.node.statusDetails(p.node.messages(ch).data.find((m) => m.text === 'later')!.id)?.agreement.level === 'Finalized', `${p.node.profile}: later Finalized`, 40_000);
   });
 
+  it('a witness whose nonce announcements were lost (the proposer had no service yet) still lets the checkpoint commit', async () => {
+    const bus = new MemoryBus();
+    const alice = await peerOn(bus, 'alice');
+    const bob = await peerOn(bus, 'bob');
+    const ch = await alice.node.createChannel('general');
+    await alice.node.sendMessage(ch, 'from alice');
+    // Every sealed-topic payload Bob sends once he holds an endorsed witness key is lost for 3 s: his first
+    // nonce announcement goes nowhere, as when it reaches a proposer whose service does not exist yet.
+    const endorsed = () => bob.node.journals.namespaces().some((ns) => bob.node.journals.get(ns)!.state.agreement.witnessKeys.endorsed.length > 0);
+    const t = bob.transport as unknown as { send(topic: string, payload: Uint8Array): number; rawTopics: Map<string, unknown> };
+    const send = t.send.bind(t);
+    let lossUntil = 0;
+    t.send = (topic, payload) => {
+      if (!t.rawTopics.has(topic) || !endorsed()) return send(topic, payload);
+      if (lossUntil === 0) lossUntil = Date.now() + 3_000;
+      return Date.now() < lossUntil ? 0 : send(topic, payload);
+    };
+    await bob.node.joinChannel(alice.node.joinCode(ch));
+    for (const p of [alice, bob]) await until(() => p.node.messages(ch).data.find((m) => m.text === 'from alice')?.indicator === 'Finalized', `${p.node.profile}: Finalized`, 40_000);
+    expect(lossUntil).toBeGreaterThan(0);
+  });
+
   it('a one-member channel has no witness group: nothing is Finalized', async () => {
     const bus = new MemoryBus();
     const alone = await peerOn(bus, 'alone');

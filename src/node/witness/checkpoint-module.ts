@@ -71,8 +71,7 @@ export class CheckpointModule extends WitnessModule {
       if (context === me.authorityId) continue;
       let g = this.groups.get(context);
       if (!g) this.groups.set(context, (g = new ContextWitnesses(this.host, context, this.membership, this.keys)));
-      g.channel.tick();
-      g.refresh();
+      g.tick();
     }
   }
 }
@@ -129,6 +128,16 @@ class ContextWitnesses {
     return this.host.journals.get(journalOf(this.context))?.state;
   }
 
+  /**
+   * Resends, and while messages wait for a checkpoint, our unspent nonces again: an announcement that reached
+   * a witness before its service existed (or was lost) would otherwise leave the proposer without a session.
+   */
+  tick(): void {
+    this.channel.tick();
+    if (this.service && this.st && this.pending(this.st).length > 0) this.service.svc.reannounce();
+    this.refresh();
+  }
+
   refresh(): void {
     // A DKG or a commit may finish after the node closed (the tab was taken over): nothing more to do.
     if (this.host.closed) return;
@@ -179,14 +188,19 @@ class ContextWitnesses {
     return d.covers.every((id) => this.host.journals.fact(id) !== undefined) ? prestateOf(d.covers) : prestateOf([]);
   }
 
-  private propose(): void {
-    const st = this.st!;
+  /** The messages not yet Finalized, sorted. */
+  private pending(st: NonNullable<ContextWitnesses['st']>): FactId[] {
     const covers: FactId[] = [];
     for (const ch of listChannels(st.chat)) {
       for (const m of visibleMessages(st, ch.id)) if (agreementOf(st.agreement, m.id).level !== 'Finalized') covers.push(m.id);
     }
+    return covers.sort(compareStrings);
+  }
+
+  private propose(): void {
+    const covers = this.pending(this.st!);
     if (covers.length === 0) return;
-    const chosen = covers.sort(compareStrings).slice(0, MAX_COVERS);
+    const chosen = covers.slice(0, MAX_COVERS);
     const prestateHash = prestateOf(chosen);
     const consensusId = `checkpoint:${prestateHash.slice(0, 32)}`;
     const now = this.host.deps.now();
