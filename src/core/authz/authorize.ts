@@ -25,6 +25,12 @@ export const enabledKinds: ReadonlySet<FactKind> = new Set<FactKind>([
   'chat.message',
   'chat.reaction',
   'chat.topic',
+  'group.create',
+  'group.response',
+  'group.invitation',
+  'group.rekey',
+  'proposal.create',
+  'proposal.vote',
 ]);
 
 export function isEnabledKind(kind: string): boolean {

@@ -8,6 +8,9 @@ import type { Binding } from './relational.ts';
 import { compareOrderTime, type OrderTime } from '../facts/hlc.ts';
 import { provenTree, type ProvenTree } from './tree/device-proof.ts';
 import { activeDevices } from './tree/tree-state.ts';
+import type { GroupRole } from '../facts/kinds/groups.ts';
+import { isGroupContext } from './group-id.ts';
+import { groupRoster } from './group-roster.ts';
 import { currentTree } from './tree/tree-reducer.ts';
 
 /**
@@ -17,6 +20,8 @@ import { currentTree } from './tree/tree-reducer.ts';
 /** `witness`: record a witness group key and the group's commits (DESIGN §6). */
 export const MEMBER_RIGHTS: readonly Right[] = ['chat:send', 'chat:react', 'witness'];
 export const OWNER_RIGHTS: readonly Right[] = [...MEMBER_RIGHTS, 'chat:topic', 'member:invite'];
+/** In a group, rights come from the member's role alone (DESIGN §11), not from having created a channel. */
+export const ROLE_RIGHTS: Readonly<Record<GroupRole, readonly Right[]>> = { owner: OWNER_RIGHTS, admin: OWNER_RIGHTS, member: MEMBER_RIGHTS };
 
 /** Binding type by which an authority joins the context it is written in. */
 export const MEMBER_BINDING = 'member';
@@ -85,12 +90,16 @@ export function contextMembership(context: ContextId, st: NamespaceState): Conte
   const rights = new Map<AuthorityId, Set<Right>>();
   const devices = new Map<AuthorityId, Set<DeviceId>>();
   const revoked = revocations(st);
+  // A group counts only the members its roster holds now (none before its genesis is here).
+  const group = isGroupContext(context) ? groupRoster(st) : null;
   for (const a of sortedKeys(st.authz.members)) {
-    rights.set(a, new Set(MEMBER_RIGHTS));
+    const role = group?.roles.get(a);
+    if (isGroupContext(context) && role === undefined) continue;
+    rights.set(a, new Set(role ? ROLE_RIGHTS[role] : MEMBER_RIGHTS));
     // A removed device no longer writes, is served or counted for its authority.
     devices.set(a, new Set([...st.authz.members.get(a)!].filter((d) => !revoked.get(a)?.has(d))));
   }
-  for (const ch of listChannels(st.chat)) for (const r of OWNER_RIGHTS) rights.get(ch.creator)?.add(r);
+  if (!group) for (const ch of listChannels(st.chat)) for (const r of OWNER_RIGHTS) rights.get(ch.creator)?.add(r);
   return { view: { context, rights }, devices };
 }
 
@@ -117,9 +126,18 @@ export function mayWrite(m: ContextMembers, author: AuthorityId, device: DeviceI
   return m.devices.get(author)?.has(device) ?? false;
 }
 
-/** A channel's messages without those its authors' removed devices wrote after their removal. */
+/**
+ * A channel's messages without those its authors' removed devices wrote after their removal; in a group, also
+ * without those of anyone not on its roster, or written after the vote that removed its author.
+ */
 export function visibleMessages(st: NamespaceState, channel: ChannelId): readonly ChatMessage[] {
   const all = channelMessages(st.chat, channel);
   const revoked = revocations(st);
-  return revoked.size === 0 ? all : all.filter((m) => !isRevoked(revoked, m.author, m.device, m.time));
+  const group = groupRoster(st);
+  const onRoster = (m: ChatMessage) => {
+    if (group === null || group.roles.has(m.author)) return true;
+    const out = group.removed.get(m.author);
+    return out !== undefined && compareOrderTime(m.time, out) < 0;
+  };
+  return revoked.size === 0 && group === null ? all : all.filter((m) => !isRevoked(revoked, m.author, m.device, m.time) && onRoster(m));
 }

@@ -134,3 +134,13 @@ export function deferredStatus(st: ProposalsState, proposalId: ProposalId): Defe
 export function listProposals(st: ProposalsState): DeferredStatus[] {
   return [...st.creates.values()].sort(compareFacts).map((c) => statusOf(st, c));
 }
+
+/** Approved proposals with the vote that decided each, in that vote's fact order: the order they apply in. */
+export function approvedProposals(st: ProposalsState): { readonly create: Create; readonly decidedBy: ValidatedFact }[] {
+  const out: { create: Create; decidedBy: ValidatedFact }[] = [];
+  for (const c of st.creates.values()) {
+    const d = tally(st, c).decision;
+    if (d?.state.type === 'Approved') out.push({ create: c, decidedBy: d.fact });
+  }
+  return out.sort((a, b) => compareFacts(a.decidedBy, b.decidedBy));
+}
