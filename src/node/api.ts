@@ -12,6 +12,7 @@ import type { EnrollmentCeremony } from '../core/rendezvous/enrollment.ts';
 import type { InvitationCeremony } from '../core/rendezvous/invitation.ts';
 import type { WaitingOp } from '../core/reduce/tree/tree-reducer.ts';
 import type { PolicyChange } from './account/threshold-module.ts';
+import type { GroupsApi, ProposalsApi } from './api-groups.ts';
 
 /** The UI's counter shows the limit the node and every peer enforce. */
 export { MAX_MESSAGE_CHARS } from '../core/limits.ts';
@@ -102,6 +103,9 @@ export type NodeErrorCode =
   | 'InvalidCode'
   | 'DeviceRemoved'
   | 'CeremonyRunning'
+  | 'UnknownGroup'
+  | 'NotAContact'
+  | 'NotAMember'
   | 'Offline'
   | 'NodeClosed';
 
@@ -194,6 +198,8 @@ export interface AuraNodeApi {
   readonly devices: DevicesApi;
   readonly threshold: ThresholdApi;
   readonly contacts: ContactsApi;
+  readonly groups: GroupsApi;
+  readonly proposals: ProposalsApi;
 
   /** A copyable code that lets another device join the channel's context (it carries the context secret). */
   joinCode(channel: ChannelId): string;

@@ -14,6 +14,9 @@ const SENTENCES: Record<NodeErrorCode, (e: NodeError) => string> = {
   StorageQuotaExceeded: () =>
     'This browser has no storage left for the app. Free some space (for example, remove old profiles) and try again.',
   StorageFailed: () => 'The browser’s storage failed. Nothing was saved — try again, or reload the tab.',
+  UnknownGroup: () => 'That group is not on this device (or its invitation has expired).',
+  NotAContact: () => 'A group is made of your contacts: add them as contacts first.',
+  NotAMember: () => 'You are not a member of that group.',
   InvalidInput: (e) => `That input is not accepted: ${e.message}`,
   InvalidJoinCode: () => 'That join code is not valid. Copy the whole code, starting with “aura-join:”, and try again.',
   ContextConflict: () =>

@@ -30,6 +30,8 @@ export interface ContextMembers {
   readonly view: MembershipView;
   /** The devices each member proved to be its own; only facts from these devices count as the member's. */
   readonly devices: ReadonlyMap<AuthorityId, ReadonlySet<DeviceId>>;
+  /** In a group: the proven devices of authorities it does not (or no longer) count, never served its journal. */
+  readonly excluded?: ReadonlySet<DeviceId>;
 }
 
 const proofs = new Map<FactId, ProvenTree | null>();
@@ -92,15 +94,19 @@ export function contextMembership(context: ContextId, st: NamespaceState): Conte
   const revoked = revocations(st);
   // A group counts only the members its roster holds now (none before its genesis is here).
   const group = isGroupContext(context) ? groupRoster(st) : null;
+  const excluded = new Set<DeviceId>();
   for (const a of sortedKeys(st.authz.members)) {
     const role = group?.roles.get(a);
-    if (isGroupContext(context) && role === undefined) continue;
+    if (isGroupContext(context) && role === undefined) {
+      for (const d of st.authz.members.get(a)!) excluded.add(d);
+      continue;
+    }
     rights.set(a, new Set(role ? ROLE_RIGHTS[role] : MEMBER_RIGHTS));
     // A removed device no longer writes, is served or counted for its authority.
     devices.set(a, new Set([...st.authz.members.get(a)!].filter((d) => !revoked.get(a)?.has(d))));
   }
   if (!group) for (const ch of listChannels(st.chat)) for (const r of OWNER_RIGHTS) rights.get(ch.creator)?.add(r);
-  return { view: { context, rights }, devices };
+  return { view: { context, rights }, devices, ...(excluded.size > 0 ? { excluded } : {}) };
 }
 
 /** What an authority's devices may do in its own journal: write it (the tree reducer judges tree ops). */

@@ -188,13 +188,12 @@ class ContextWitnesses {
     return d.covers.every((id) => this.host.journals.fact(id) !== undefined) ? prestateOf(d.covers) : prestateOf([]);
   }
 
-  /** The messages not yet Finalized, sorted. */
+  /** The messages, proposals and votes not yet Finalized, sorted (an applied proposal is ◆ once its deciding vote is). */
   private pending(st: NonNullable<ContextWitnesses['st']>): FactId[] {
-    const covers: FactId[] = [];
-    for (const ch of listChannels(st.chat)) {
-      for (const m of visibleMessages(st, ch.id)) if (agreementOf(st.agreement, m.id).level !== 'Finalized') covers.push(m.id);
-    }
-    return covers.sort(compareStrings);
+    const ids: FactId[] = [...st.proposals.creates.keys()];
+    for (const votes of st.proposals.firstVotes.values()) for (const v of votes.values()) ids.push(v.id);
+    for (const ch of listChannels(st.chat)) for (const m of visibleMessages(st, ch.id)) ids.push(m.id);
+    return ids.filter((id) => agreementOf(st.agreement, id).level !== 'Finalized').sort(compareStrings);
   }
 
   private propose(): void {
