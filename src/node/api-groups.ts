@@ -62,6 +62,8 @@ export interface ProposalView {
   readonly createdAt: PhysicalTime;
   /** Whether this authority is listed as a voter and has not voted yet. */
   readonly awaitingMe: boolean;
+  /** This authority proposed it and it is still Pending: it may withdraw it. */
+  readonly mine: boolean;
 }
 
 export interface ProposalsApi {
@@ -69,4 +71,6 @@ export interface ProposalsApi {
   /** Proposes a group operation (our own approval goes with it); expires after `expiresInMs` (by fact time). */
   propose(context: ContextId, operation: GroupOperation, args: readonly string[], expiresInMs?: number): Promise<ProposalId>;
   vote(proposal: ProposalId, approve: boolean, reason?: string): Promise<FactId>;
+  /** The proposer takes it back (its own "no": Rejected, by the proposer, "withdrawn"). */
+  withdraw(proposal: ProposalId): Promise<FactId>;
 }

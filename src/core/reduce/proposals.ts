@@ -36,6 +36,7 @@ export interface ProposalsCanonical {
 }
 
 export const DEFAULT_REJECTION_REASON = 'rejected';
+export const WITHDRAWN = 'withdrawn';
 
 export const proposalsReducer: Reducer<ProposalsState, ProposalsCanonical> = {
   init: () => ({ maxWall: 0, creates: new Map(), latestBySubject: new Map(), firstVotes: new Map(), agreement: agreementReducer.init() }),
@@ -72,7 +73,10 @@ interface Tally {
   readonly decision: { readonly state: ProposalState; readonly fact: ValidatedFact } | null;
 }
 
-/** Walks the counting votes in fact order; the first vote that makes approval certain or impossible decides. */
+/**
+ * Walks the counting votes in fact order; the first vote that makes approval certain or impossible decides. A
+ * proposer withdraws its proposal by voting against it (there is no other withdraw fact): that decides too.
+ */
 function tally(st: ProposalsState, c: Create): Tally {
   const { voters, rule, expiresAt } = c.fact.body;
   const n = voters.length;
@@ -89,7 +93,9 @@ function tally(st: ProposalsState, c: Create): Tally {
     const { approve, reason } = v.fact.body;
     (approve ? approvedBy : rejectedBy).push(v.fact.author);
     if (decision !== null) continue;
-    if (approvedBy.length >= required) decision = { state: { type: 'Approved' }, fact: v };
+    // The proposer voting no withdraws it, whatever the rule.
+    if (!approve && v.fact.author === c.fact.author) decision = { state: { type: 'Rejected', reason: reason ?? WITHDRAWN, by: v.fact.author }, fact: v };
+    else if (approvedBy.length >= required) decision = { state: { type: 'Approved' }, fact: v };
     else if (n - rejectedBy.length < required) {
       decision = { state: { type: 'Rejected', reason: reason ?? DEFAULT_REJECTION_REASON, by: v.fact.author }, fact: v };
     }

@@ -3,7 +3,7 @@ import { GROUP_OPERATIONS, type GroupOperation } from '../../core/facts/kinds/gr
 import { journalOf, namespaceId, type ContextId, type FactId, type ProposalId } from '../../core/ids.ts';
 import { isGroupContext } from '../../core/reduce/group-id.ts';
 import { groupRoster, proposalSubject, requiredVoters, type GroupRoster } from '../../core/reduce/group-roster.ts';
-import { listProposals } from '../../core/reduce/proposals.ts';
+import { listProposals, WITHDRAWN } from '../../core/reduce/proposals.ts';
 import { NodeError } from '../api.ts';
 import type { ProposalsApi, ProposalView } from '../api-groups.ts';
 import { draft } from '../host/draft.ts';
@@ -62,6 +62,12 @@ export class ProposalsModule implements ProposalsApi {
     return vote.id;
   }
 
+  withdraw(proposal: ProposalId): Promise<FactId> {
+    const f = this.host.journals.fact(proposal);
+    if (f?.fact.author !== this.host.requireIdentity().authorityId) throw new NodeError('InvalidInput', 'Only its proposer can withdraw a proposal.');
+    return this.vote(proposal, false, WITHDRAWN);
+  }
+
   private rosterOf(context: ContextId): GroupRoster {
     const st = this.host.journals.get(journalOf(context))?.state;
     const r = st && groupRoster(st);
@@ -90,6 +96,7 @@ export class ProposalsModule implements ProposalsApi {
         applied: outcome === undefined ? null : outcome.applied ? { agreement: status.appliedAgreement! } : { ignored: outcome.why },
         createdAt: c.fact.time.wall,
         awaitingMe: status.state.type === 'Pending' && me !== undefined && status.approvals.awaiting.includes(me),
+        mine: status.state.type === 'Pending' && c.fact.author === me,
       };
     });
   }

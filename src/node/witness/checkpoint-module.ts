@@ -61,7 +61,8 @@ export class CheckpointModule extends WitnessModule {
   applied(f: ValidatedFact): void {
     if (namespaceKind(f.fact.ns) !== 'context') return;
     const g = this.groups.get(f.fact.ns.slice('context:'.length));
-    if (g && (f.fact.kind === 'rel.binding' || f.fact.kind === 'consensus.commit')) queueMicrotask(() => g.refresh());
+    // A vote may decide a proposal: checkpoint it now rather than at the next tick (applied ◆ within a round trip).
+    if (g && (f.fact.kind === 'rel.binding' || f.fact.kind === 'consensus.commit' || f.fact.kind === 'proposal.vote')) queueMicrotask(() => g.refresh());
   }
 
   protected tick(): void {
