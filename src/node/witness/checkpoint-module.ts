@@ -94,6 +94,7 @@ class ContextWitnesses {
       host,
       tag: 'checkpoint',
       purpose: 'context-consensus',
+      context: () => context,
       secret: () => membership.secretsView().get(context),
       participants: () => witnessesOf(host, context),
       began: () => host.changed(false),
