@@ -1,4 +1,5 @@
 import '../../relay/polyfill.ts';
+import 'fake-indexeddb/auto';
 import { openFromDevice, sealToDevice } from '../../src/core/crypto/device-box.ts';
 import { createFact } from '../../src/core/facts/create.ts';
 import { validateFact } from '../../src/core/facts/validate.ts';
