@@ -38,6 +38,8 @@ async function invite(inviter: Page, invitee: Page): Promise<string> {
   await expect(stepper).not.toHaveAttribute('data-ceremony', before ?? '');
   const code = (await inviter.getByTestId('invite-code').inputValue()).trim();
   expect(code).toMatch(/^aura-rdv:/);
+  // A first code takes focus (selected, ready to copy); a newer one replaces it in place.
+  if (before === null) await expect(inviter.getByTestId('invite-code')).toBeFocused();
   await expect(stepper).toHaveAttribute('data-state', 'Preparing');
   await invitee.getByTestId('contact-code-input').fill(code);
   await invitee.getByTestId('contact-code-submit').click();
@@ -59,7 +61,10 @@ test('accepted: both commit, list each other with the same fingerprint, and talk
   const fingerprint = (await ben.getByTestId('invitation-fingerprint').textContent())!.trim();
   expect(fingerprint).toMatch(/^[0-9a-f]{4}( [0-9a-f]{4}){4}$/);
   await expect(ana.getByTestId('invite-deciding')).toBeVisible({ timeout: 30_000 });
-  await ben.getByTestId('accept-invitation').click();
+  // Answered from the keyboard: the question has focus, Accept is the next stop.
+  await ben.keyboard.press('Tab');
+  await expect(ben.getByTestId('accept-invitation')).toBeFocused();
+  await ben.keyboard.press('Enter');
 
   const steppers = [ana.getByTestId('invite-contact-panel').getByTestId('ceremony'), ben.getByTestId('contact-code-panel').getByTestId('ceremony')];
   for (const s of steppers) await expect(s).toHaveAttribute('data-state', 'Committed', { timeout: 60_000 });

@@ -1,4 +1,3 @@
-import { useId } from 'react';
 import type { ChannelId } from '../../core/ids.ts';
 import type { ContactView } from '../../node/api.ts';
 import { deviceFingerprint } from '../devices/CeremonyStepper.tsx';
@@ -10,11 +9,10 @@ import { PetnameForm } from './PetnameForm.tsx';
  * of band), its devices, the two's channel and since when.
  */
 export function ContactItem({ contact, onOpenChannel }: { readonly contact: ContactView; readonly onOpenChannel: (id: ChannelId) => void }) {
-  const nameId = useId();
   const { channel } = contact;
   return (
-    <li className="contact" data-testid="contact" data-authority={contact.authority} aria-labelledby={nameId}>
-      <h4 id={nameId} dir="auto" data-testid="contact-name">
+    <li className="contact" data-testid="contact" data-authority={contact.authority}>
+      <h4 dir="auto" data-testid="contact-name">
         {contact.petname ?? contact.displayName}
       </h4>
       {contact.petname !== null ? (

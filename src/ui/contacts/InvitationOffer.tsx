@@ -63,14 +63,14 @@ export function InvitationOffer({ id, inviter, expires, answerable }: Props) {
         />
       ) : null}
       {answerable ? (
-      <div className="share-actions">
-        <button type="button" className="button primary" data-testid="accept-invitation" disabled={accept.pending} onClick={() => void accept.run()}>
-          Accept
-        </button>
-        <button type="button" className="button" data-testid="decline-invitation" disabled={accept.pending} onClick={decline}>
-          Decline
-        </button>
-      </div>
+        <div className="share-actions">
+          <button type="button" className="button primary" data-testid="accept-invitation" disabled={accept.pending} onClick={() => void accept.run()}>
+            Accept
+          </button>
+          <button type="button" className="button" data-testid="decline-invitation" disabled={accept.pending} onClick={decline}>
+            Decline
+          </button>
+        </div>
       ) : null}
     </section>
   );

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useNode } from '../../node/hooks.ts';
 import { CodeBox } from '../CodeBox.tsx';
 import { ErrorAlert } from '../ErrorAlert.tsx';
@@ -14,12 +15,14 @@ import { openInvitation } from './running-invitation.ts';
 export function InviteContact() {
   const node = useNode();
   const { ceremony, error, clearError, begin } = useCeremony((n) => n.contacts.ceremonies(), openInvitation(node.contacts.ceremonies(), 'inviter'));
+  // The code takes focus (so is selected, ready to copy) when asked for, not when the panel reopens on it.
+  const [asked, setAsked] = useState(false);
   const cancellable = ceremony !== undefined && (ceremony.state.type === 'Preparing' || ceremony.state.type === 'PendingEpoch');
 
   return (
     <div className="contact-ceremony" data-testid="invite-contact-panel">
       {error !== null ? <ErrorAlert error={error} onDismiss={clearError} /> : null}
-      <button type="button" className="button" data-testid="invite-contact" onClick={() => begin(() => node.contacts.invite())}>
+      <button type="button" className="button" data-testid="invite-contact" onClick={() => setAsked(begin(() => node.contacts.invite()))}>
         {cancellable ? 'New code' : 'Add a contact'}
       </button>
       {ceremony !== undefined ? (
@@ -31,7 +34,7 @@ export function InviteContact() {
               hint={`Give this code to the person you want as a contact; they enter it under “Enter a contact’s code”. It works once, until ${formatTime(ceremony.expires)}. Whoever holds it can become your contact by accepting — give it to that person only.`}
               testId="invite-code"
               copyTestId="copy-invite-code"
-              autoFocus
+              autoFocus={asked}
             />
           ) : null}
           {ceremony.presented && ceremony.state.type === 'PendingEpoch' && ceremony.state.receivedResponses === 0 ? (
