@@ -93,6 +93,8 @@ test('accepted: both commit, list each other with the same fingerprint, and talk
   // The shared channel opens from the contact, and a message sent in it arrives.
   await ben.getByTestId('open-contact-channel').click({ timeout: 30_000 });
   await expect(ben.getByTestId('contacts-panel')).toBeHidden();
+  // Ready to write in it: the channel's composer has focus.
+  await expect(ben.getByTestId('composer-input')).toBeFocused();
   await sendMessage(ben, 'hello Ana, from our channel');
   await ana.getByTestId('open-contact-channel').click({ timeout: 30_000 });
   await expect(ana.getByTestId('contacts-panel')).toBeHidden();

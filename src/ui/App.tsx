@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { ChannelId } from '../core/ids.ts';
 import type { AuraNodeApi } from '../node/api.ts';
 import { NodeContext, useNode, useNodeQuery } from '../node/hooks.ts';
 import { AppHeader } from './AppHeader.tsx';
@@ -7,6 +8,7 @@ import { MainLayout } from './MainLayout.tsx';
 import { NetworkStatus } from './NetworkStatus.tsx';
 import { Onboarding } from './Onboarding.tsx';
 import { PanelOpener } from './PanelOpener.tsx';
+import { selectChannel } from './use-selected-channel.ts';
 
 // Loaded on the first open, with the account and device screens below it: no first screen needs them.
 const DevicePanel = lazyView(async () => (await import('./DevicePanel.tsx')).DevicePanel);
@@ -26,6 +28,15 @@ function Workspace() {
   const { profile } = useNode();
   const [deviceOpen, setDeviceOpen] = useState(false);
   const [contactsOpen, setContactsOpen] = useState(false);
+  const [composerFocus, setComposerFocus] = useState<ChannelId | null>(null);
+
+  // A contact's channel is behind the panel: select it, close the panel, and be ready to write in it.
+  function openChannel(id: ChannelId) {
+    selectChannel(id);
+    setComposerFocus(id);
+    setContactsOpen(false);
+  }
+
   return (
     <div className="app">
       <AppHeader
@@ -46,9 +57,9 @@ function Workspace() {
           </>
         }
       />
-      {identity === null ? <Onboarding /> : <MainLayout />}
+      {identity === null ? <Onboarding /> : <MainLayout composerFocus={composerFocus} setComposerFocus={setComposerFocus} />}
       {deviceOpen ? <DevicePanel onClose={() => setDeviceOpen(false)} /> : null}
-      {contactsOpen ? <ContactsPanel onClose={() => setContactsOpen(false)} /> : null}
+      {contactsOpen ? <ContactsPanel onClose={() => setContactsOpen(false)} onOpenChannel={openChannel} /> : null}
     </div>
   );
 }

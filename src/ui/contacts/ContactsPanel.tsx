@@ -2,7 +2,6 @@ import type { ChannelId } from '../../core/ids.ts';
 import { useNodeQuery } from '../../node/hooks.ts';
 import { Ceremonies } from '../devices/Ceremonies.tsx';
 import { ModalPanel } from '../ModalPanel.tsx';
-import { selectChannel } from '../use-selected-channel.ts';
 import { ContactList } from './ContactList.tsx';
 import { EnterContactCode } from './EnterContactCode.tsx';
 import { InviteContact } from './InviteContact.tsx';
@@ -10,14 +9,8 @@ import { InviteContact } from './InviteContact.tsx';
 const INVITATION_ROLES = { inviter: 'Inviting', invitee: 'Invited' } as const;
 
 /** The contacts screen (DESIGN §11) in a modal <dialog>: both sides of an invitation, then the contacts. */
-export function ContactsPanel({ onClose }: { readonly onClose: () => void }) {
+export function ContactsPanel({ onClose, onOpenChannel }: { readonly onClose: () => void; readonly onOpenChannel: (id: ChannelId) => void }) {
   const ceremonies = useNodeQuery((n) => n.contacts.ceremonies());
-
-  // The channel is behind the dialog: select it and get out of its way.
-  function openChannel(id: ChannelId) {
-    selectChannel(id);
-    onClose();
-  }
 
   return (
     <ModalPanel testId="contacts-panel" title="Contacts" onClose={onClose}>
@@ -31,7 +24,7 @@ export function ContactsPanel({ onClose }: { readonly onClose: () => void }) {
       </section>
       <section aria-labelledby="contacts-list-heading">
         <h3 id="contacts-list-heading">Your contacts</h3>
-        <ContactList onOpenChannel={openChannel} />
+        <ContactList onOpenChannel={onOpenChannel} />
       </section>
       <Ceremonies ceremonies={ceremonies} roles={INVITATION_ROLES} />
     </ModalPanel>
