@@ -81,7 +81,8 @@ test('accepted: both commit, list each other with the same fingerprint, and talk
   }
 
   // A petname is this device's own: it replaces the name here only, and saving it empty removes it.
-  await ana.getByTestId('contact-petname-input').fill('Benny');
+  // Controls are named for the contact they belong to.
+  await ana.getByLabel('Your name for Ben (only on this device)').fill('Benny');
   await ana.getByTestId('save-petname').click();
   await expect(ana.getByTestId('contact-name')).toHaveText('Benny');
   await expect(ana.getByTestId('contact-display-name')).toHaveText('Ben');
@@ -96,7 +97,7 @@ test('accepted: both commit, list each other with the same fingerprint, and talk
   // Ready to write in it: the channel's composer has focus.
   await expect(ben.getByTestId('composer-input')).toBeFocused();
   await sendMessage(ben, 'hello Ana, from our channel');
-  await ana.getByTestId('open-contact-channel').click({ timeout: 30_000 });
+  await ana.getByRole('button', { name: 'Open your channel with Ben' }).click({ timeout: 30_000 });
   await expect(ana.getByTestId('contacts-panel')).toBeHidden();
   await expect(ana.getByTestId('message-text').filter({ hasText: 'hello Ana, from our channel' })).toBeVisible({ timeout: 30_000 });
   await expect(ana.getByTestId('message').filter({ hasText: 'hello Ana, from our channel' }).getByTestId('message-author')).toHaveText('Ben');

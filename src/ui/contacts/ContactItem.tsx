@@ -36,6 +36,11 @@ export function ContactItem({ contact, onOpenChannel }: { readonly contact: Cont
       {channel !== null ? (
         <button type="button" className="button" data-testid="open-contact-channel" onClick={() => onOpenChannel(channel)}>
           Open your channel
+          {/* Every contact has this button: its name says whose channel it opens. */}
+          <span className="sr-only">
+            {' '}
+            with <bdi>{contact.petname ?? contact.displayName}</bdi>
+          </span>
         </button>
       ) : (
         <p className="hint" data-testid="contact-channel-pending">

@@ -19,7 +19,9 @@ export function PetnameForm({ contact }: { readonly contact: ContactView }) {
 
   return (
     <form className="petname-form" onSubmit={submit}>
-      <label htmlFor={inputId}>Your name for them (only on this device)</label>
+      <label htmlFor={inputId}>
+        Your name for <bdi>{contact.displayName}</bdi> (only on this device)
+      </label>
       <div className="petname-row">
         <input
           id={inputId}
