@@ -145,6 +145,8 @@ export interface ContactView {
   /** The name this device gave it (local, never a fact); null when none. */
   readonly petname: string | null;
   readonly context: ContextId;
+  /** Its devices, as its member binding in that context proves them (empty until that binding is here). */
+  readonly devices: readonly DeviceId[];
   /** The two's channel in that context, once its facts are here. */
   readonly channel: ChannelId | null;
   /** Both sides show the same: compare it out of band. */
