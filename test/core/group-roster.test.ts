@@ -69,6 +69,16 @@ describe('a group roster', () => {
     expect(memberList(contextMembership(GROUP, st).view)).toEqual([alice.author, bob.author].sort());
   });
 
+  it('an approved archive makes the channel read-only from the deciding vote on', () => {
+    const members = [alice.author, bob.author, carol.author].sort();
+    const archive = bob.w.setWall(T0 + 30_000).fact('proposal.create', { subject: `channel:${general.id}`, operation: 'archive-channel', args: [general.id], rule: { type: 'Any' }, voters: members, expiresAt: T0 + 90_000 });
+    const yes = bob.w.fact('proposal.vote', { proposal: archive.id, approve: true });
+    const late = alice.w.setWall(T0 + 31_000).fact('chat.message', { channel: general.id, text: 'too late', ack: false });
+    const st = reduce([alice.join, create, general, ...accepts, before, archive, yes, late]);
+    expect(groupRoster(st)!.archived.has(general.id)).toBe(true);
+    expect(visibleMessages(st, general.id).map((x) => x.text)).toEqual(['before']);
+  });
+
   it('a proposal that does not list every other member as a voter never applies, even if approved', () => {
     const sneaky = alice.w.setWall(T0 + 20_000).fact('proposal.create', { subject: `member:${bob.author}`, operation: 'remove-member', args: [bob.author], rule: { type: 'Unanimous' }, voters: [alice.author], expiresAt: T0 + 50_000 });
     const yes = alice.w.fact('proposal.vote', { proposal: sneaky.id, approve: true });

@@ -47,6 +47,23 @@ describe('groups and proposals over the memory bus', () => {
     for (const p of [alice, bob]) await until(() => p.node.proposals.proposals(group)[0]?.applied !== null && 'agreement' in p.node.proposals.proposals(group)[0]!.applied! && (p.node.proposals.proposals(group)[0]!.applied as { agreement: { level: string } }).agreement.level === 'Finalized', `${p.node.profile}: applied ◆`, 60_000);
   }, 180_000);
 
+  it('archiving a channel (half the members suffice by default): read-only for everyone from the deciding vote on', async () => {
+    const bus = new MemoryBus();
+    const [alice, bob] = [await peerOn(bus, 'alice'), await peerOn(bus, 'bob')];
+    await befriend(alice, bob);
+    const group = await alice.node.groups.createGroup('duo', [idOf(bob)]);
+    await until(() => bob.node.groups.invitations().length === 1, 'bob is invited');
+    await bob.node.groups.accept(group);
+    await until(() => alice.node.groups.groups()[0]?.ceremony.state.type === 'Committed', 'committed');
+    const general = alice.node.groups.groups()[0]!.channels[0]!;
+    const id = await alice.node.proposals.propose(group, 'archive-channel', [general]);
+    // Alice's own approval is half of two voters: approved at once.
+    expect(alice.node.proposals.proposals(group).find((p) => p.id === id)).toMatchObject({ status: { state: { type: 'Approved' } }, applied: { agreement: expect.anything() } });
+    await expect(alice.node.sendMessage(general, 'still here?')).rejects.toMatchObject({ code: 'AuthorizationDenied' });
+    await until(() => bob.node.proposals.proposals(group)[0]?.status.state.type === 'Approved', 'bob sees it');
+    await expect(bob.node.sendMessage(general, 'me too?')).rejects.toMatchObject({ code: 'AuthorizationDenied' });
+  }, 120_000);
+
   it('declined: the ceremony aborts when k cannot be reached, and the decliner is no member', async () => {
     const { alice, bob, carol } = await threeContacts();
     const group = await alice.node.groups.createGroup('pair', [idOf(bob), idOf(carol)], 2);

@@ -26,7 +26,8 @@ export interface GroupRoster {
   readonly roles: ReadonlyMap<AuthorityId, GroupRole>;
   /** Removed members, with the time of the vote that removed each: their facts from then on do not count. */
   readonly removed: ReadonlyMap<AuthorityId, OrderTime>;
-  readonly archived: ReadonlySet<ChannelId>;
+  /** Archived channels, with the time of the deciding vote: read-only from then on. */
+  readonly archived: ReadonlyMap<ChannelId, OrderTime>;
   readonly outcomes: ReadonlyMap<ProposalId, Outcome>;
   /** The context key epoch: one per removal. */
   readonly epoch: number;
@@ -66,7 +67,7 @@ function fold(st: NamespaceState): GroupRoster | null {
   const roles = new Map<AuthorityId, GroupRole>([[create.fact.author, 'owner']]);
   for (const r of ceremony.responses) if (r.response === 'Accepted') roles.set(r.participant, 'member');
   const removed = new Map<AuthorityId, OrderTime>();
-  const archived = new Set<ChannelId>();
+  const archived = new Map<ChannelId, OrderTime>();
   const outcomes = new Map<ProposalId, Outcome>();
   const removals: OrderTime[] = [];
   for (const { create: p, decidedBy } of approvedProposals(st.proposals)) {
@@ -90,7 +91,7 @@ function fold(st: NamespaceState): GroupRoster | null {
         roles.set(who, 'owner');
         break;
       case 'archive-channel':
-        archived.add(who);
+        if (!archived.has(who)) archived.set(who, orderTimeOf(decidedBy.fact));
         break;
     }
     outcomes.set(p.id, { applied: true, at: orderTimeOf(decidedBy.fact) });

@@ -134,13 +134,16 @@ export function mayWrite(m: ContextMembers, author: AuthorityId, device: DeviceI
 
 /**
  * A channel's messages without those its authors' removed devices wrote after their removal; in a group, also
- * without those of anyone not on its roster, or written after the vote that removed its author.
+ * without those of anyone not on its roster, written after the vote that removed its author, or written in an
+ * archived channel after the vote that archived it.
  */
 export function visibleMessages(st: NamespaceState, channel: ChannelId): readonly ChatMessage[] {
   const all = channelMessages(st.chat, channel);
   const revoked = revocations(st);
   const group = groupRoster(st);
+  const archivedAt = group?.archived.get(channel);
   const onRoster = (m: ChatMessage) => {
+    if (archivedAt !== undefined && compareOrderTime(m.time, archivedAt) >= 0) return false;
     if (group === null || group.roles.has(m.author)) return true;
     const out = group.removed.get(m.author);
     return out !== undefined && compareOrderTime(m.time, out) < 0;

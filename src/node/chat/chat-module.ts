@@ -9,6 +9,7 @@ import { utf8 } from '../../core/encoding/bytes.ts';
 import { MAX_MESSAGE_BYTES, MAX_MESSAGE_CHARS } from '../../core/limits.ts';
 import { agreementOf } from '../../core/reduce/agreement.ts';
 import { listChannels } from '../../core/reduce/chat.ts';
+import { groupRoster } from '../../core/reduce/group-roster.ts';
 import { contextMembership, memberList, visibleMessages } from '../../core/reduce/membership.ts';
 import { NodeError, type ChannelSummary, type MessageView, type QueryResult, type StatusDetails } from '../api.ts';
 import { draft, draftSigned } from '../host/draft.ts';
@@ -111,6 +112,8 @@ export class ChatModule {
     if (utf8.encode(body).length > MAX_MESSAGE_BYTES) throw new NodeError('InvalidInput', `This message is too long to send in one piece (${Math.floor(MAX_MESSAGE_BYTES / 1024)} KB at most).`);
     const ns = this.namespaceOfChannel(channel);
     if (!ns) throw new NodeError('UnknownChannel', 'This channel is not on this device.');
+    const st = this.host.journals.get(ns)!.state;
+    if (groupRoster(st)?.archived.has(channel)) throw new NodeError('AuthorizationDenied', 'This channel is archived: it is read-only.');
     // Drafted now (at this clock reading, signed by the platform), written with the other sends of the same burst.
     const fact = draftSigned(this.host, ns, 'chat.message', { channel, text: body, ack: true });
     await this.sends.add(namespaceId(ns), fact);
