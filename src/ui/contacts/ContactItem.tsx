@@ -6,9 +6,9 @@ import { PetnameForm } from './PetnameForm.tsx';
 
 /**
  * One contact: the name this device gave it (else its own), the fingerprint both sides show (to compare out
- * of band), its devices, the two's channel and since when.
+ * of band), its devices, the groups both are in, the two's channel and since when.
  */
-export function ContactItem({ contact, onOpenChannel }: { readonly contact: ContactView; readonly onOpenChannel: (id: ChannelId) => void }) {
+export function ContactItem({ contact, groups, onOpenChannel }: { readonly contact: ContactView; readonly groups: readonly string[]; readonly onOpenChannel: (id: ChannelId) => void }) {
   const { channel } = contact;
   return (
     <li className="contact" data-testid="contact" data-authority={contact.authority}>
@@ -29,6 +29,8 @@ export function ContactItem({ contact, onOpenChannel }: { readonly contact: Cont
         <dd className="id" data-testid="contact-devices">
           {contact.devices.length === 0 ? 'not known here yet' : contact.devices.map(deviceFingerprint).join(', ')}
         </dd>
+        <dt>Shared groups</dt>
+        <dd data-testid="contact-groups">{groups.length === 0 ? 'none' : groups.map((g, i) => <bdi key={i}>{i > 0 ? ', ' : ''}{g}</bdi>)}</dd>
         <dt>Contact since</dt>
         <dd data-testid="contact-since">{formatDateTime(contact.since)}</dd>
       </dl>

@@ -5,11 +5,12 @@ import { ContactItem } from './ContactItem.tsx';
 /** Everyone this device made a contact by invitation, as `node.contacts.contacts()` lists them. */
 export function ContactList({ onOpenChannel }: { readonly onOpenChannel: (id: ChannelId) => void }) {
   const contacts = useNodeQuery((n) => n.contacts.contacts());
+  const groups = useNodeQuery((n) => n.groups.groups());
   if (contacts.length === 0) return <p className="hint" data-testid="no-contacts">No contacts yet.</p>;
   return (
     <ul className="contact-list" data-testid="contact-list">
       {contacts.map((c) => (
-        <ContactItem key={c.authority} contact={c} onOpenChannel={onOpenChannel} />
+        <ContactItem key={c.authority} contact={c} groups={groups.filter((g) => g.members.some((m) => m.authority === c.authority)).map((g) => g.name)} onOpenChannel={onOpenChannel} />
       ))}
     </ul>
   );
