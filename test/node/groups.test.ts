@@ -41,6 +41,8 @@ describe('groups and proposals over the memory bus', () => {
     await alice.node.sendMessage(general, 'after carol left');
     await until(() => texts(bob, general).includes('after carol left'), 'bob reads the new message');
     await until(() => sealedDrops(carol) > before, 'carol receives sealed traffic she cannot open');
+    // Nor does anti-entropy bring it to her, whoever starts a session: no member syncs with a removed member's devices.
+    for (const p of [carol, alice, bob]) await p.node.syncNow();
     expect(texts(carol, general)).not.toContain('after carol left');
     await expect(carol.node.sendMessage(general, 'let me back')).rejects.toMatchObject({ code: 'AuthorizationDenied' });
     // The applied removal reaches ◆ once the remaining witnesses checkpoint it.
