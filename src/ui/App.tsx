@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AuraNodeApi } from '../node/api.ts';
 import { NodeContext, useNode, useNodeQuery } from '../node/hooks.ts';
 import { AppHeader } from './AppHeader.tsx';
+import { GroupActions } from './groups/GroupActions.tsx';
 import { lazyView } from './lazy-view.ts';
 import { MainLayout } from './MainLayout.tsx';
 import { NetworkStatus } from './NetworkStatus.tsx';
@@ -30,16 +31,20 @@ function Workspace() {
         displayName={identity?.displayName ?? null}
         network={<NetworkStatus />}
         actions={
-          <button
-            type="button"
-            className="button"
-            data-testid="open-device-panel"
-            aria-haspopup="dialog"
-            aria-expanded={deviceOpen}
-            onClick={() => setDeviceOpen(true)}
-          >
-            Device info
-          </button>
+          <>
+            {/* Groups and proposals need an identity. */}
+            {identity !== null ? <GroupActions /> : null}
+            <button
+              type="button"
+              className="button"
+              data-testid="open-device-panel"
+              aria-haspopup="dialog"
+              aria-expanded={deviceOpen}
+              onClick={() => setDeviceOpen(true)}
+            >
+              Device info
+            </button>
+          </>
         }
       />
       {identity === null ? <Onboarding /> : <MainLayout />}
