@@ -119,7 +119,12 @@ test('removing carol by proposal: bob approves, Approved then applied ◆; carol
     await expect(row.getByTestId('proposal-finalized')).toContainText('◆');
   }
 
-  // Carol: told in Groups and in the channel.
+  // Carol: sees the decision, and is told in Groups and in the channel.
+  await openProposals(carol);
+  await expect(carol.getByTestId('proposal').filter({ hasText: 'remove carol' }).getByTestId('proposal-state')).toHaveAttribute('data-state', 'Approved', {
+    timeout: 30_000,
+  });
+  await closePanel(carol);
   await openGroups(carol);
   await expect(carol.getByTestId('group-removed')).toContainText('You were removed from team', { timeout: 60_000 });
   await closePanel(carol);
