@@ -3,6 +3,7 @@ import type { ChannelId } from '../core/ids.ts';
 import type { AuraNodeApi } from '../node/api.ts';
 import { NodeContext, useNode, useNodeQuery } from '../node/hooks.ts';
 import { AppHeader } from './AppHeader.tsx';
+import { GroupActions } from './groups/GroupActions.tsx';
 import { lazyView } from './lazy-view.ts';
 import { MainLayout } from './MainLayout.tsx';
 import { NetworkStatus } from './NetworkStatus.tsx';
@@ -51,6 +52,8 @@ function Workspace() {
                 Contacts
               </PanelOpener>
             ) : null}
+            {/* Groups and proposals need an identity. */}
+            {identity !== null ? <GroupActions /> : null}
             <PanelOpener testId="open-device-panel" open={deviceOpen} onOpen={() => setDeviceOpen(true)}>
               Device info
             </PanelOpener>

@@ -3,6 +3,8 @@ import type { ChannelSummary } from '../node/api.ts';
 import { useNode } from '../node/hooks.ts';
 import { useReadMarks } from './use-read-marks.ts';
 import { channelTags } from './channel-tags.ts';
+import { ChannelKindTag } from './groups/ChannelKindTag.tsx';
+import { useChannelKinds } from './groups/use-channel-kind.ts';
 
 interface Props {
   readonly channels: readonly ChannelSummary[];
@@ -13,6 +15,7 @@ interface Props {
 export function ChannelList({ channels, selected, onSelect }: Props) {
   const unread = useReadMarks(useNode().profile, channels, selected);
   const tags = channelTags(channels);
+  const kindOf = useChannelKinds();
   return (
     <>
       {channels.length === 0 ? <p className="muted">No channels yet.</p> : null}
@@ -30,6 +33,7 @@ export function ChannelList({ channels, selected, onSelect }: Props) {
             <span className="channel-name">
               <span dir="auto">{c.name}</span>
               {tags.has(c.id) ? <span className="channel-tag" data-testid="channel-tag"> {tags.get(c.id)}</span> : null}
+              <ChannelKindTag kind={kindOf(c.context)} />
             </span>
             {unread(c) > 0 ? (
               <span className="channel-count" data-testid="channel-unread" aria-label={`${unread(c)} unread`}>

@@ -2,6 +2,9 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ChannelSummary } from '../node/api.ts';
 import { useNodeQuery } from '../node/hooks.ts';
 import { ChannelShare } from './ChannelShare.tsx';
+import { ChannelKindTag } from './groups/ChannelKindTag.tsx';
+import { useChannelKinds } from './groups/use-channel-kind.ts';
+import { PendingProposalsBadge } from './proposals/PendingProposalsBadge.tsx';
 import { Composer } from './Composer.tsx';
 import { MessageList } from './MessageList.tsx';
 
@@ -26,6 +29,8 @@ export function MessagePane({ channel, focusComposer = false }: Props) {
   const shareId = useId();
   const messages = useNodeQuery((n) => n.messages(channel.id, limit).data, [channel.id, limit]);
   const hidden = channel.messageCount - messages.length;
+  // Groups are by invitation: their channels offer no join code.
+  const kind = useChannelKinds()(channel.context);
 
   useEffect(() => {
     if (!copied) return;
@@ -46,27 +51,31 @@ export function MessagePane({ channel, focusComposer = false }: Props) {
             <span aria-hidden="true"># </span>
             <span dir="auto">{channel.name}</span>
           </h2>
+          <ChannelKindTag kind={kind} />
+          {kind.kind === 'group' ? <PendingProposalsBadge context={channel.context} /> : null}
           {channel.topic ? (
             <p className="pane-topic" dir="auto">
               {channel.topic}
             </p>
           ) : null}
         </div>
-        <button
-          ref={shareButton}
-          type="button"
-          className="button share-button"
-          data-testid="share-channel"
-          aria-expanded={sharing}
-          aria-controls={sharing ? shareId : undefined}
-          onClick={() => {
-            setCopied(false);
-            if (sharing) closeShare();
-            else setSharing(true);
-          }}
-        >
-          Share
-        </button>
+        {kind.kind === 'group' ? null : (
+          <button
+            ref={shareButton}
+            type="button"
+            className="button share-button"
+            data-testid="share-channel"
+            aria-expanded={sharing}
+            aria-controls={sharing ? shareId : undefined}
+            onClick={() => {
+              setCopied(false);
+              if (sharing) closeShare();
+              else setSharing(true);
+            }}
+          >
+            Share
+          </button>
+        )}
         <span className="share-feedback" role="status" data-testid="share-copied">
           {copied ? 'Join code copied' : ''}
         </span>
@@ -82,6 +91,11 @@ export function MessagePane({ channel, focusComposer = false }: Props) {
           />
         ) : null}
       </header>
+      {kind.kind === 'group' && kind.removedMe ? (
+        <p className="alert group-removed" role="status" data-testid="channel-removed">
+          You were removed from <strong dir="auto">{kind.name}</strong>: nothing new in it reaches you.
+        </p>
+      ) : null}
       {hidden > 0 ? (
         <button type="button" className="button link older" data-testid="show-earlier" onClick={() => setLimit((l) => l + PAGE)}>
           Show {Math.min(PAGE, hidden)} earlier messages

@@ -66,6 +66,28 @@ describe('groups and proposals over the memory bus', () => {
     await expect(bob.node.sendMessage(general, 'me too?')).rejects.toMatchObject({ code: 'AuthorizationDenied' });
   }, 120_000);
 
+  it('the new key reaches the remaining members by gossip (the rekey is sealed under the key they hold), and nothing a remaining member sends before holding it is readable by the removed', async () => {
+    const { alice, bob, carol } = await threeContacts();
+    const group = await alice.node.groups.createGroup('team', [idOf(bob), idOf(carol)]);
+    for (const p of [bob, carol]) {
+      await until(() => p.node.groups.invitations().some((i) => i.context === group), `${p.node.profile} is invited`);
+      await p.node.groups.accept(group);
+    }
+    for (const p of [alice, bob, carol]) await until(() => p.node.groups.groups()[0]?.ceremony.state.type === 'Committed', `${p.node.profile}: committed`, 20_000);
+    const general = alice.node.groups.groups()[0]!.channels[0]!;
+    const proposal = await alice.node.proposals.propose(group, 'remove-member', [idOf(carol)]);
+    await until(() => bob.node.proposals.proposals(group).some((x) => x.id === proposal && x.awaitingMe), 'bob is asked to vote');
+    await bob.node.proposals.vote(proposal, true);
+    // Alice writes as soon as she knows of the removal, whether or not the new key reached her yet.
+    await until(() => alice.node.proposals.proposals(group)[0]?.status.state.type === 'Approved', 'alice: Approved');
+    await alice.node.sendMessage(general, 'right after the removal');
+    await until(() => texts(bob, general).includes('right after the removal'), 'bob reads it', 30_000);
+    // Neither remaining member ever failed to open the other's payloads: the rekey went out under the key both held.
+    expect(sealedDrops(alice) + sealedDrops(bob)).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(texts(carol, general)).not.toContain('right after the removal');
+  }, 120_000);
+
   it('declined: the ceremony aborts when k cannot be reached, and the decliner is no member', async () => {
     const { alice, bob, carol } = await threeContacts();
     const group = await alice.node.groups.createGroup('pair', [idOf(bob), idOf(carol)], 2);

@@ -20,6 +20,8 @@ const salt = (context: ContextId, epoch: number) => utf8.encode(`${context}/${ep
 export class GroupKeys {
   private readonly queued = new Set<ContextId>();
   private readonly written = new Set<string>();
+  /** Our own rekeys still being written: adopted only once published, so they go out under the key the others hold. */
+  private readonly publishing = new Set<string>();
 
   constructor(
     private readonly host: NodeHost,
@@ -40,7 +42,7 @@ export class GroupKeys {
 
   private async settle(context: ContextId, r: GroupRoster): Promise<void> {
     r.rekeys.forEach((fact, i) => {
-      if (fact && i + 1 > this.membership.epochOf(context)) this.open(context, i + 1, fact);
+      if (fact && i + 1 > this.membership.epochOf(context) && !this.publishing.has(`${context}/${i + 1}`)) this.open(context, i + 1, fact);
     });
     const me = this.host.identity()?.authorityId;
     const epoch = r.epoch;
@@ -71,12 +73,16 @@ export class GroupKeys {
     const members = this.host.membersOf(context);
     const devices = [...r.roles.keys()].flatMap((a) => [...(members.devices.get(a) ?? [])]).sort(compareStrings);
     const boxes = devices.map((device) => ({ device, box: sealToDevice(this.host.key, device, DOMAIN, salt(context, epoch), secret, this.host.deps.random) }));
+    this.publishing.add(`${context}/${epoch}`);
     try {
       const fact = draft(this.host, journalOf(context), 'group.rekey', { epoch, boxes });
       await this.host.write({ context, facts: [fact], membership: members.view, right: 'chat:send', announce: true });
     } catch {
       this.written.delete(`${context}/${epoch}`);
       this.host.countDrop('group:RekeyFailed');
+    } finally {
+      this.publishing.delete(`${context}/${epoch}`);
+      this.changed(context);
     }
   }
 }

@@ -4,6 +4,8 @@ import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { decodeJoinCode, encodeJoinCode, JoinCodeError } from '../../core/facts/join-code.ts';
 import { authorityNamespace, journalOf, namespaceId, namespaceKind, type ChannelId, type ContextId, type DeviceId, type Namespace } from '../../core/ids.ts';
 import { listChannels } from '../../core/reduce/chat.ts';
+import { isGroupContext } from '../../core/reduce/group-id.ts';
+import { groupRoster } from '../../core/reduce/group-roster.ts';
 import { accountMembership, contextMembership, MEMBER_BINDING, revocations, type ContextMembers } from '../../core/reduce/membership.ts';
 import { currentTree } from '../../core/reduce/tree/tree-reducer.ts';
 import { activeDevices } from '../../core/reduce/tree/tree-state.ts';
@@ -64,6 +66,14 @@ export class MembershipModule implements NodeModule {
 
   epochOf(context: ContextId): number {
     return this.epochs.get(context)?.epoch ?? 0;
+  }
+
+  /** A group whose roster removed someone since the key this device holds: what it seals now, the removed could open. */
+  keyBehind(context: ContextId): boolean {
+    if (!isGroupContext(context)) return false;
+    const st = this.host.journals.get(journalOf(context))?.state;
+    const r = st && groupRoster(st);
+    return r !== null && r !== undefined && r.epoch > this.epochOf(context);
   }
 
   /** What a sync session proves it holds: the newest epoch's secret (a removed member holds only older ones). */

@@ -1,0 +1,53 @@
+import type { AuthorityId } from '../../core/ids.ts';
+import type { GroupView } from '../../node/api-groups.ts';
+import { useNode, useNodeQuery } from '../../node/hooks.ts';
+import { ErrorAlert } from '../ErrorAlert.tsx';
+import { useAction } from '../use-action.ts';
+
+/**
+ * A group's members with their roles, this authority marked "you"; for every other member (not the owner,
+ * whom no proposal can remove) **Propose removal**, unless a removal of them is already pending.
+ */
+export function GroupMembers({ group }: { readonly group: GroupView }) {
+  const node = useNode();
+  const me = useNodeQuery((n) => n.identity()?.authorityId ?? null);
+  const pendingRemovals = useNodeQuery(
+    (n) => new Set(n.proposals.proposals(group.context).filter((p) => p.operation === 'remove-member' && p.status.state.type === 'Pending').map((p) => p.args[0])),
+    [group.context],
+  );
+  const { pending, error, clearError, run } = useAction((who: AuthorityId) => node.proposals.propose(group.context, 'remove-member', [who]));
+  const canPropose = group.myRole !== null && !group.removedMe && group.ceremony.state.type === 'Committed';
+  return (
+    <>
+      <ul className="group-members" aria-label={`Members of ${group.name}`}>
+        {group.members.map((m) => (
+          <li key={m.authority} data-testid="group-member" data-role={m.role} data-me={m.authority === me || undefined}>
+            <span dir="auto">{m.name}</span>
+            {m.authority === me ? <span className="muted"> (you)</span> : null}
+            <span className="group-role"> · {m.role}</span>
+            {canPropose && m.authority !== me && m.role !== 'owner' ? (
+              pendingRemovals.has(m.authority) ? (
+                <span className="muted" data-testid="removal-pending">
+                  {' '}
+                  · removal proposed
+                </span>
+              ) : (
+                <button
+                  type="button"
+                  className="button small"
+                  data-testid="propose-removal"
+                  aria-label={`Propose removing ${m.name} from ${group.name}`}
+                  disabled={pending}
+                  onClick={() => void run(m.authority)}
+                >
+                  Propose removal
+                </button>
+              )
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {error !== null ? <ErrorAlert error={error} onDismiss={clearError} /> : null}
+    </>
+  );
+}
