@@ -35,6 +35,12 @@ interface ChannelRecord extends Stamp {
   readonly topic: string | null;
 }
 
+/** A channel setting's value and the fact that set it: the greatest in the fact order wins. */
+interface Latest {
+  readonly stamp: Stamp;
+  readonly value: string;
+}
+
 /** A channel's messages, sorted lazily: appends in fact order keep it sorted, anything else marks it. */
 interface MessageBucket {
   readonly messages: ChatMessage[];
@@ -42,7 +48,7 @@ interface MessageBucket {
 }
 
 /**
- * Everything keyed by fact ids, so facts may arrive in any order: messages, topics and reactions naming
+ * Everything keyed by fact ids, so facts may arrive in any order: messages, topics, renames and reactions naming
  * a channel or message not (yet) known are kept and become visible when it arrives.
  */
 export interface ChatState {
@@ -50,7 +56,9 @@ export interface ChatState {
   readonly channelList: ChannelRecord[];
   channelsSorted: boolean;
   /** Per channel, the 'chat.topic' fact greatest by (order time, FactId). */
-  readonly topics: Map<ChannelId, { readonly stamp: Stamp; readonly topic: string }>;
+  readonly topics: Map<ChannelId, Latest>;
+  /** Per channel, the 'chat.rename' fact greatest by (order time, FactId). */
+  readonly renames: Map<ChannelId, Latest>;
   readonly messageIds: Set<FactId>;
   readonly buckets: Map<ChannelId, MessageBucket>;
   /** Keyed by reactionKey(channel, message); emoji → reacting authorities. */
@@ -80,11 +88,11 @@ function applyChannel(st: ChatState, vf: ValidatedFact<'chat.channel'>): void {
   st.visibleMessages += st.buckets.get(vf.id)?.messages.length ?? 0;
 }
 
-function applyTopic(st: ChatState, vf: ValidatedFact<'chat.topic'>): void {
-  const b = vf.fact.body;
+/** Keeps the greatest by fact order: a maximum is commutative and idempotent, so any arrival order agrees. */
+function keepLatest(m: Map<ChannelId, Latest>, channel: ChannelId, vf: ValidatedFact, value: string): void {
   const stamp = stampOf(vf);
-  const seen = st.topics.get(b.channel);
-  if (!seen || compareStamps(stamp, seen.stamp) > 0) st.topics.set(b.channel, { stamp, topic: b.topic });
+  const seen = m.get(channel);
+  if (!seen || compareStamps(stamp, seen.stamp) > 0) m.set(channel, { stamp, value });
 }
 
 function applyMessage(st: ChatState, vf: ValidatedFact<'chat.message'>): void {
@@ -116,6 +124,7 @@ export const chatReducer: Reducer<ChatState, ChatCanonical> = {
     channelList: [],
     channelsSorted: true,
     topics: new Map(),
+    renames: new Map(),
     messageIds: new Set(),
     buckets: new Map(),
     reactions: new Map(),
@@ -125,7 +134,8 @@ export const chatReducer: Reducer<ChatState, ChatCanonical> = {
     if (isKind(vf, 'chat.message')) applyMessage(st, vf);
     else if (isKind(vf, 'chat.reaction')) applyReaction(st, vf);
     else if (isKind(vf, 'chat.channel')) applyChannel(st, vf);
-    else if (isKind(vf, 'chat.topic')) applyTopic(st, vf);
+    else if (isKind(vf, 'chat.topic')) keepLatest(st.topics, vf.fact.body.channel, vf, vf.fact.body.topic);
+    else if (isKind(vf, 'chat.rename')) keepLatest(st.renames, vf.fact.body.channel, vf, vf.fact.body.name);
   },
   canonical(st) {
     const messages = [...st.buckets.values()]
@@ -136,13 +146,10 @@ export const chatReducer: Reducer<ChatState, ChatCanonical> = {
   },
 };
 
-/** The latest 'chat.topic' wins; the creation fact's topic counts as earlier than any of them. */
-function topicOf(st: ChatState, rec: ChannelRecord): string | null {
-  return st.topics.get(rec.id)?.topic ?? rec.topic;
-}
-
+/** The latest 'chat.topic' and 'chat.rename' win; the creation fact's values count as earlier than any of them. */
 function view(st: ChatState, rec: ChannelRecord): ChatChannel {
-  return { id: rec.id, name: rec.name, creator: rec.creator, createdAt: rec.time, topic: topicOf(st, rec) };
+  const name = st.renames.get(rec.id)?.value ?? rec.name;
+  return { id: rec.id, name, creator: rec.creator, createdAt: rec.time, topic: st.topics.get(rec.id)?.value ?? rec.topic };
 }
 
 /** Known channels sorted by (creation order time, id). */

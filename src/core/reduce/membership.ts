@@ -11,12 +11,31 @@ import { activeDevices } from './tree/tree-state.ts';
 import { currentTree } from './tree/tree-reducer.ts';
 
 /**
- * What a member of a context may do; a member who created a channel in it also owns it: it may set the
- * channel's topic (authz: only the creator, per channel) and invite.
+ * What a member of a context may do; a member who created a channel in it also owns it: it may rename the
+ * channel, set its topic (authz: only the owner, per channel) and invite. `witness`: record a witness group
+ * key and the group's commits (DESIGN §6). `profile:name`: state its own display name there.
  */
-/** `witness`: record a witness group key and the group's commits (DESIGN §6). */
-export const MEMBER_RIGHTS: readonly Right[] = ['chat:send', 'chat:react', 'witness'];
-export const OWNER_RIGHTS: readonly Right[] = [...MEMBER_RIGHTS, 'chat:topic', 'member:invite'];
+export const MEMBER_RIGHTS: readonly Right[] = ['chat:send', 'chat:react', 'witness', 'profile:name'];
+export const OWNER_RIGHTS: readonly Right[] = [...MEMBER_RIGHTS, 'chat:topic', 'chat:rename', 'member:invite'];
+const NO_RIGHTS: ReadonlySet<Right> = new Set();
+const MEMBER_SET: ReadonlySet<Right> = new Set(MEMBER_RIGHTS);
+const OWNER_SET: ReadonlySet<Right> = new Set(OWNER_RIGHTS);
+
+/**
+ * What `authority` may do in a context: over `channel` when given, else in any channel of the context. Every
+ * rights question (the authorization rules, the node's local checks, the membership view) asks here, so that
+ * roles can grant rights in this one place. Monotone in the fact set, as authorization must be: members and
+ * channels only grow, and a channel's owner is fixed by its creation fact.
+ */
+export function rightsOf(st: NamespaceState | undefined, authority: AuthorityId, channel?: ChannelId): ReadonlySet<Right> {
+  if (!st?.authz.members.has(authority)) return NO_RIGHTS;
+  const owns = channel === undefined ? listChannels(st.chat).some((c) => c.creator === authority) : st.chat.channels.get(channel)?.creator === authority;
+  return owns ? OWNER_SET : MEMBER_SET;
+}
+
+export function hasRight(st: NamespaceState | undefined, authority: AuthorityId, right: Right, channel?: ChannelId): boolean {
+  return rightsOf(st, authority, channel).has(right);
+}
 
 /** Binding type by which an authority joins the context it is written in. */
 export const MEMBER_BINDING = 'member';
@@ -78,19 +97,17 @@ export function isRevoked(revoked: Map<AuthorityId, Map<DeviceId, OrderTime>>, a
 
 /**
  * Who belongs to a context, read from its reduced journal: authorities with a valid member binding, with
- * the devices they proved (the authorization index, fed by the same bindings). Channel creators among them
- * also hold the owner rights. Membership only grows with facts, like the journal it comes from.
+ * the devices they proved (the authorization index, fed by the same bindings), and their `rightsOf`. Membership only grows with facts, like the journal it comes from.
  */
 export function contextMembership(context: ContextId, st: NamespaceState): ContextMembers {
   const rights = new Map<AuthorityId, Set<Right>>();
   const devices = new Map<AuthorityId, Set<DeviceId>>();
   const revoked = revocations(st);
   for (const a of sortedKeys(st.authz.members)) {
-    rights.set(a, new Set(MEMBER_RIGHTS));
+    rights.set(a, new Set(rightsOf(st, a)));
     // A removed device no longer writes, is served or counted for its authority.
     devices.set(a, new Set([...st.authz.members.get(a)!].filter((d) => !revoked.get(a)?.has(d))));
   }
-  for (const ch of listChannels(st.chat)) for (const r of OWNER_RIGHTS) rights.get(ch.creator)?.add(r);
   return { view: { context, rights }, devices };
 }
 

@@ -43,6 +43,8 @@ const ROUTES: Record<string, readonly PartName[]> = {
   amp: ['relational', 'proposals'],
   receipt: ['relational', 'proposals'],
   chat: ['chat', 'proposals'],
+  // Display names are read by the node across namespaces; no reducer keeps them.
+  profile: ['proposals'],
   proposal: ['proposals'],
   ceremony: ['ceremonies', 'proposals'],
   // The tree reads commits too: in an authority journal they attest tree ops at t ≥ 2.

@@ -4,6 +4,7 @@ import { chatKinds } from './chat.ts';
 import { consensusKinds } from './consensus.ts';
 import type { KindSpec } from './kind-spec.ts';
 import { maintenanceKinds } from './maintenance.ts';
+import { profileKinds } from './profile.ts';
 import { proposalKinds } from './proposals.ts';
 import { relationalKinds } from './relational.ts';
 import { treeKinds } from './tree.ts';
@@ -15,6 +16,7 @@ export const KINDS = {
   ...maintenanceKinds,
   ...relationalKinds,
   ...chatKinds,
+  ...profileKinds,
   ...proposalKinds,
   ...ceremonyKinds,
   ...consensusKinds,
