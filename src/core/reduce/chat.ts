@@ -3,7 +3,8 @@ import { isKind, orderTimeOf, type ValidatedFact } from '../facts/fact.ts';
 import type { OrderTime } from '../facts/hlc.ts';
 import type { AuthorityId, ChannelId, DeviceId, FactId } from '../ids.ts';
 import type { Reducer } from './reducer.ts';
-import { compareStamps, stampOf, type Stamp } from './stamp.ts';
+import { keepLast } from './first-by-order.ts';
+import { compareStamps, type Stamp } from './stamp.ts';
 
 export interface ChatChannel {
   /** The FactId of the 'chat.channel' fact. */
@@ -35,12 +36,6 @@ interface ChannelRecord extends Stamp {
   readonly topic: string | null;
 }
 
-/** A channel setting's value and the fact that set it: the greatest in the fact order wins. */
-interface Latest {
-  readonly stamp: Stamp;
-  readonly value: string;
-}
-
 /** A channel's messages, sorted lazily: appends in fact order keep it sorted, anything else marks it. */
 interface MessageBucket {
   readonly messages: ChatMessage[];
@@ -56,9 +51,9 @@ export interface ChatState {
   readonly channelList: ChannelRecord[];
   channelsSorted: boolean;
   /** Per channel, the 'chat.topic' fact greatest by (order time, FactId). */
-  readonly topics: Map<ChannelId, Latest>;
+  readonly topics: Map<ChannelId, ValidatedFact<'chat.topic'>>;
   /** Per channel, the 'chat.rename' fact greatest by (order time, FactId). */
-  readonly renames: Map<ChannelId, Latest>;
+  readonly renames: Map<ChannelId, ValidatedFact<'chat.rename'>>;
   readonly messageIds: Set<FactId>;
   readonly buckets: Map<ChannelId, MessageBucket>;
   /** Keyed by reactionKey(channel, message); emoji → reacting authorities. */
@@ -86,13 +81,6 @@ function applyChannel(st: ChatState, vf: ValidatedFact<'chat.channel'>): void {
   st.channelList.push(rec);
   st.channelsSorted = false;
   st.visibleMessages += st.buckets.get(vf.id)?.messages.length ?? 0;
-}
-
-/** Keeps the greatest by fact order: a maximum is commutative and idempotent, so any arrival order agrees. */
-function keepLatest(m: Map<ChannelId, Latest>, channel: ChannelId, vf: ValidatedFact, value: string): void {
-  const stamp = stampOf(vf);
-  const seen = m.get(channel);
-  if (!seen || compareStamps(stamp, seen.stamp) > 0) m.set(channel, { stamp, value });
 }
 
 function applyMessage(st: ChatState, vf: ValidatedFact<'chat.message'>): void {
@@ -134,8 +122,8 @@ export const chatReducer: Reducer<ChatState, ChatCanonical> = {
     if (isKind(vf, 'chat.message')) applyMessage(st, vf);
     else if (isKind(vf, 'chat.reaction')) applyReaction(st, vf);
     else if (isKind(vf, 'chat.channel')) applyChannel(st, vf);
-    else if (isKind(vf, 'chat.topic')) keepLatest(st.topics, vf.fact.body.channel, vf, vf.fact.body.topic);
-    else if (isKind(vf, 'chat.rename')) keepLatest(st.renames, vf.fact.body.channel, vf, vf.fact.body.name);
+    else if (isKind(vf, 'chat.topic')) keepLast(st.topics, vf.fact.body.channel, vf);
+    else if (isKind(vf, 'chat.rename')) keepLast(st.renames, vf.fact.body.channel, vf);
   },
   canonical(st) {
     const messages = [...st.buckets.values()]
@@ -148,8 +136,8 @@ export const chatReducer: Reducer<ChatState, ChatCanonical> = {
 
 /** The latest 'chat.topic' and 'chat.rename' win; the creation fact's values count as earlier than any of them. */
 function view(st: ChatState, rec: ChannelRecord): ChatChannel {
-  const name = st.renames.get(rec.id)?.value ?? rec.name;
-  return { id: rec.id, name, creator: rec.creator, createdAt: rec.time, topic: st.topics.get(rec.id)?.value ?? rec.topic };
+  const name = st.renames.get(rec.id)?.fact.body.name ?? rec.name;
+  return { id: rec.id, name, creator: rec.creator, createdAt: rec.time, topic: st.topics.get(rec.id)?.fact.body.topic ?? rec.topic };
 }
 
 /** Known channels sorted by (creation order time, id). */
