@@ -6,6 +6,7 @@ import { lazyView } from './lazy-view.ts';
 import { MainLayout } from './MainLayout.tsx';
 import { NetworkStatus } from './NetworkStatus.tsx';
 import { Onboarding } from './Onboarding.tsx';
+import { useOwnName } from './use-own-name.ts';
 
 // Loaded on the first open, with the account and device screens below it: no first screen needs them.
 const DevicePanel = lazyView(async () => (await import('./DevicePanel.tsx')).DevicePanel);
@@ -21,13 +22,14 @@ export function App({ node }: { readonly node: AuraNodeApi }) {
 
 function Workspace() {
   const identity = useNodeQuery((n) => n.identity());
+  const displayName = useOwnName();
   const { profile } = useNode();
   const [deviceOpen, setDeviceOpen] = useState(false);
   return (
     <div className="app">
       <AppHeader
         profile={profile}
-        displayName={identity?.displayName ?? null}
+        displayName={displayName}
         network={<NetworkStatus />}
         actions={
           <button

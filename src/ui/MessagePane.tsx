@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { ChannelSummary } from '../node/api.ts';
 import { useNodeQuery } from '../node/hooks.ts';
+import { ChannelSettingsForm } from './ChannelSettingsForm.tsx';
 import { ChannelShare } from './ChannelShare.tsx';
 import { Composer } from './Composer.tsx';
 import { MessageList } from './MessageList.tsx';
@@ -22,6 +23,9 @@ export function MessagePane({ channel, focusComposer = false }: Props) {
   const [limit, setLimit] = useState(PAGE);
   const [sharing, setSharing] = useState(false);
   const [copied, setCopied] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const mayEdit = channel.rights.includes('chat:rename') || channel.rights.includes('chat:topic');
   const shareButton = useRef<HTMLButtonElement>(null);
   const shareId = useId();
   const messages = useNodeQuery((n) => n.messages(channel.id, limit).data, [channel.id, limit]);
@@ -44,14 +48,21 @@ export function MessagePane({ channel, focusComposer = false }: Props) {
         <div className="pane-heading">
           <h2 id="pane-title" className="pane-title">
             <span aria-hidden="true"># </span>
-            <span dir="auto">{channel.name}</span>
+            <span data-testid="channel-title" dir="auto">
+              {channel.name}
+            </span>
           </h2>
           {channel.topic ? (
-            <p className="pane-topic" dir="auto">
+            <p className="pane-topic" data-testid="channel-topic" dir="auto">
               {channel.topic}
             </p>
           ) : null}
         </div>
+        {mayEdit ? (
+          <button ref={editButton} type="button" className="button" data-testid="edit-channel" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
+            Edit channel
+          </button>
+        ) : null}
         <button
           ref={shareButton}
           type="button"
@@ -82,6 +93,15 @@ export function MessagePane({ channel, focusComposer = false }: Props) {
           />
         ) : null}
       </header>
+      {editing ? (
+        <ChannelSettingsForm
+          channel={channel}
+          onDone={() => {
+            setEditing(false);
+            editButton.current?.focus();
+          }}
+        />
+      ) : null}
       {hidden > 0 ? (
         <button type="button" className="button link older" data-testid="show-earlier" onClick={() => setLimit((l) => l + PAGE)}>
           Show {Math.min(PAGE, hidden)} earlier messages
