@@ -1,46 +1,25 @@
-import { useId, useState, type FormEvent } from 'react';
 import { useNode } from '../node/hooks.ts';
-import { ErrorAlert } from './ErrorAlert.tsx';
-import { useAction } from './use-action.ts';
+import { InlineTextForm } from './InlineTextForm.tsx';
 import { useOwnName } from './use-own-name.ts';
 
 /**
- * This authority's display name as every reader shows it (`names.nameOf`), and changing it: the node states
- * the new one to this account's devices and to every channel's members (latest wins).
+ * Changing this authority's display name: the node states the new one to this account's devices and to
+ * every channel's members (latest wins), so every reader's `names.nameOf` shows it.
  */
 export function DisplayNameForm() {
   const node = useNode();
-  const inputId = useId();
   const current = useOwnName();
-  const [name, setName] = useState('');
-  const { pending, error, clearError, run } = useAction((next: string) => node.names.setDisplayName(next));
-  const trimmed = name.trim();
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (trimmed !== '' && (await run(trimmed))) setName('');
-  }
-
   if (current === null) return null;
   return (
-    <form className="display-name-form" onSubmit={submit}>
-      <label htmlFor={inputId}>Change display name</label>
-      <div className="inline-form">
-        <input
-          id={inputId}
-          className="input"
-          data-testid="display-name-edit-input"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          maxLength={64}
-          placeholder={current}
-          dir="auto"
-        />
-        <button type="submit" className="button" data-testid="save-display-name" disabled={trimmed === '' || trimmed === current || pending}>
-          Save name
-        </button>
-      </div>
-      {error !== null ? <ErrorAlert error={error} onDismiss={clearError} /> : null}
-    </form>
+    <InlineTextForm
+      className="display-name-form"
+      label="Change display name"
+      submitLabel="Save name"
+      inputTestId="display-name-edit-input"
+      submitTestId="save-display-name"
+      write={(name) => node.names.setDisplayName(name)}
+      unchanged={current}
+      placeholder={current}
+    />
   );
 }
