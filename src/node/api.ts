@@ -160,7 +160,7 @@ export interface DevicesApi {
 /** A contact: another authority met by the invitation ceremony, with the pairwise context both hold. */
 export interface ContactView {
   readonly authority: AuthorityId;
-  /** The name its genesis states. */
+  /** The name it last stated (`profile.name`), else the one the ceremony carried (its genesis name). */
   readonly displayName: string;
   /** The name this device gave it (local, never a fact); null when none. */
   readonly petname: string | null;

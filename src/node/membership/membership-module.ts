@@ -112,6 +112,11 @@ export class MembershipModule implements NodeModule {
     return draft(this.host, ns, 'rel.binding', { bindingType: MEMBER_BINDING, authorities: [me.authorityId], data: this.deviceProof() });
   }
 
+  /** This authority's display name as every reader shows it: the latest it stated, else its genesis name. */
+  ownName(): string {
+    return this.names.nameOf(this.host.requireIdentity().authorityId);
+  }
+
   /**
    * The self-join and, once this authority changed its display name, that name: members of a context joined
    * later learn it from the context itself, as those of earlier ones did (`setDisplayName`).
