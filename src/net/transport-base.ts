@@ -88,6 +88,11 @@ export abstract class TransportBase {
     return this.listeners.add(listener);
   }
 
+  /** A joined context's next epoch: its payloads are sealed under this secret's key from now on. */
+  rekey(context: ContextId, secret: Uint8Array): void {
+    this.channelOf(context)?.rekey(secret);
+  }
+
   protected channelOf(context: ContextId): ContextChannel | undefined {
     return [...this.channels.values()].find((c) => c.context === context);
   }

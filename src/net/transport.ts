@@ -42,6 +42,8 @@ export interface Delivery {
 export interface Transport {
   /** Starts gossiping in a context (topic and key derive from the secret). Idempotent. */
   join(context: ContextId, secret: Uint8Array): void;
+  /** A joined context's new epoch secret: seals under its key from now on (the topic stays). */
+  rekey(context: ContextId, secret: Uint8Array): void;
   /** Seals and publishes fact bytes to the context's topic; each payload spends a unit of the ticket. */
   publish(context: ContextId, facts: readonly Uint8Array[], ticket: SendTicket): Promise<void>;
   /** Seals and publishes acks of received facts to the context's topic, charged like facts. */

@@ -13,6 +13,7 @@ import type { EnrollmentCeremony } from '../core/rendezvous/enrollment.ts';
 import type { InvitationCeremony } from '../core/rendezvous/invitation.ts';
 import type { WaitingOp } from '../core/reduce/tree/tree-reducer.ts';
 import type { PolicyChange } from './account/threshold-module.ts';
+import type { GroupsApi, ProposalsApi } from './api-groups.ts';
 
 /** The UI's counter shows the limit the node and every peer enforce. */
 export { MAX_MESSAGE_CHARS } from '../core/limits.ts';
@@ -126,6 +127,9 @@ export type NodeErrorCode =
   | 'InvalidCode'
   | 'DeviceRemoved'
   | 'CeremonyRunning'
+  | 'UnknownGroup'
+  | 'NotAContact'
+  | 'NotAMember'
   | 'Offline'
   | 'NodeClosed';
 
@@ -165,6 +169,8 @@ export interface ContactView {
   /** The name this device gave it (local, never a fact); null when none. */
   readonly petname: string | null;
   readonly context: ContextId;
+  /** Its devices, as its member binding in that context proves them (empty until that binding is here). */
+  readonly devices: readonly DeviceId[];
   /** The two's channel in that context, once its facts are here. */
   readonly channel: ChannelId | null;
   /** Both sides show the same: compare it out of band. */
@@ -219,6 +225,8 @@ export interface AuraNodeApi {
   readonly devices: DevicesApi;
   readonly threshold: ThresholdApi;
   readonly contacts: ContactsApi;
+  readonly groups: GroupsApi;
+  readonly proposals: ProposalsApi;
 
   /** A copyable code that lets another device join the channel's context (it carries the context secret). */
   joinCode(channel: ChannelId): string;

@@ -18,6 +18,8 @@ import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, Na
 import { NodeError } from './api.ts';
 import { ChatModule } from './chat/chat-module.ts';
 import { ContactsModule } from './contacts/contacts-module.ts';
+import { GroupsModule } from './groups/groups-module.ts';
+import { ProposalsModule } from './proposals/proposals-module.ts';
 import type { NodeDeps } from './deps.ts';
 import { deviceSeed } from './device-seed.ts';
 import { Evidence } from './evidence.ts';
@@ -56,6 +58,8 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   readonly devices: EnrollmentModule;
   readonly threshold: ThresholdModule;
   readonly contacts: ContactsModule;
+  readonly groups: GroupsModule;
+  readonly proposals: ProposalsModule;
   readonly names: NamesApi;
   private readonly acks: AcksModule;
   private readonly sync: SyncModule;
@@ -74,10 +78,12 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.devices = new EnrollmentModule(this, this.membership);
     this.threshold = new ThresholdModule(this, this.membership);
     this.contacts = new ContactsModule(this, this.membership, this.chat);
+    this.groups = new GroupsModule(this, this.membership, this.contacts);
+    this.proposals = new ProposalsModule(this, this.membership);
     this.sync = new SyncModule(this, this.membership);
     this.acks = new AcksModule(this, { consistencyOf: (ns, id, t, m) => this.chat.consistencyOf(ns, id, t, m), items: (c) => this.sync.journalHost.items(c) });
     this.sync.useAcks(this.acks);
-    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, new CheckpointModule(this, this.membership)];
+    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, new CheckpointModule(this, this.membership)];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,

@@ -4,12 +4,15 @@ import { DeviceList } from './devices/DeviceList.tsx';
 import { Ceremonies } from './devices/Ceremonies.tsx';
 import { ThresholdControl } from './devices/ThresholdControl.tsx';
 
+const ENROLLMENT_ROLES = { initiator: 'Adding a device', joiner: 'Joining as a device' } as const;
+
 /**
  * This authority as its commitment tree says (spec 003): the TreeStateSummary and the devices, this one marked.
  * Read from reduced state only; a device appears here once its AddLeaf is in the journal.
  */
 export function AccountSection() {
   const account = useNodeQuery((n) => n.account());
+  const ceremonies = useNodeQuery((n) => n.devices.ceremonies());
   if (account === null) return null;
   const { summary, devices } = account;
   return (
@@ -35,7 +38,7 @@ export function AccountSection() {
       <DeviceList devices={devices} />
       <ThresholdControl threshold={summary.threshold} deviceCount={summary.deviceCount} />
       <AddDevice />
-      <Ceremonies />
+      <Ceremonies ceremonies={ceremonies} roles={ENROLLMENT_ROLES} />
     </section>
   );
 }

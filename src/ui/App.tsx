@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { ChannelId } from '../core/ids.ts';
 import type { AuraNodeApi } from '../node/api.ts';
 import { NodeContext, useNode, useNodeQuery } from '../node/hooks.ts';
 import { AppHeader } from './AppHeader.tsx';
@@ -6,10 +7,13 @@ import { lazyView } from './lazy-view.ts';
 import { MainLayout } from './MainLayout.tsx';
 import { NetworkStatus } from './NetworkStatus.tsx';
 import { Onboarding } from './Onboarding.tsx';
+import { PanelOpener } from './PanelOpener.tsx';
 import { useOwnName } from './use-own-name.ts';
+import { selectChannel } from './use-selected-channel.ts';
 
 // Loaded on the first open, with the account and device screens below it: no first screen needs them.
 const DevicePanel = lazyView(async () => (await import('./DevicePanel.tsx')).DevicePanel);
+const ContactsPanel = lazyView(async () => (await import('./contacts/ContactsPanel.tsx')).ContactsPanel);
 
 /** The app of a ready node: provides the node to every view below. */
 export function App({ node }: { readonly node: AuraNodeApi }) {
@@ -25,6 +29,16 @@ function Workspace() {
   const displayName = useOwnName();
   const { profile } = useNode();
   const [deviceOpen, setDeviceOpen] = useState(false);
+  const [contactsOpen, setContactsOpen] = useState(false);
+  const [composerFocus, setComposerFocus] = useState<ChannelId | null>(null);
+
+  // A contact's channel is behind the panel: select it, close the panel, and be ready to write in it.
+  function openChannel(id: ChannelId) {
+    selectChannel(id);
+    setComposerFocus(id);
+    setContactsOpen(false);
+  }
+
   return (
     <div className="app">
       <AppHeader
@@ -32,20 +46,22 @@ function Workspace() {
         displayName={displayName}
         network={<NetworkStatus />}
         actions={
-          <button
-            type="button"
-            className="button"
-            data-testid="open-device-panel"
-            aria-haspopup="dialog"
-            aria-expanded={deviceOpen}
-            onClick={() => setDeviceOpen(true)}
-          >
-            Device info
-          </button>
+          <>
+            {/* Contacts need an identity: nothing to show, nor to invite with, during onboarding. */}
+            {identity !== null ? (
+              <PanelOpener testId="open-contacts-panel" open={contactsOpen} onOpen={() => setContactsOpen(true)}>
+                Contacts
+              </PanelOpener>
+            ) : null}
+            <PanelOpener testId="open-device-panel" open={deviceOpen} onOpen={() => setDeviceOpen(true)}>
+              Device info
+            </PanelOpener>
+          </>
         }
       />
-      {identity === null ? <Onboarding /> : <MainLayout />}
+      {identity === null ? <Onboarding /> : <MainLayout composerFocus={composerFocus} setComposerFocus={setComposerFocus} />}
       {deviceOpen ? <DevicePanel onClose={() => setDeviceOpen(false)} /> : null}
+      {contactsOpen ? <ContactsPanel onClose={() => setContactsOpen(false)} onOpenChannel={openChannel} /> : null}
     </div>
   );
 }

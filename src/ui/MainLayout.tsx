@@ -6,17 +6,21 @@ import { ChannelSidebar } from './ChannelSidebar.tsx';
 import { MessagePane } from './MessagePane.tsx';
 import { useSelectedChannel } from './use-selected-channel.ts';
 
+interface Props {
+  /** The channel whose composer takes focus: one just created here, or opened from a contact (cleared by any other selection). */
+  readonly composerFocus: ChannelId | null;
+  readonly setComposerFocus: (id: ChannelId | null) => void;
+}
+
 /**
  * Sidebar beside the messages on wide screens; on narrow ones the sidebar is a toggled panel above them
  * (CSS decides which; the toggle only matters when it is visible).
  */
-export function MainLayout() {
+export function MainLayout({ composerFocus, setComposerFocus }: Props) {
   const node = useNode();
   const channels = useNodeQuery((n) => n.channels()).data;
   const [selected, select] = useSelectedChannel(channels);
   const [sidebarOpen, setSidebarOpen] = useState(false);
-  // The channel just created here: its composer takes focus (cleared by any other selection).
-  const [created, setCreated] = useState<ChannelId | null>(null);
   const current = channels.find((c) => c.id === selected) ?? null;
   // With no channel there is nothing behind the sidebar, so narrow screens show it straight away.
   const expanded = sidebarOpen || current === null;
@@ -29,7 +33,7 @@ export function MainLayout() {
   function onSelect(id: ChannelId) {
     select(id);
     setSidebarOpen(false);
-    setCreated(null);
+    setComposerFocus(null);
   }
 
   return (
@@ -61,11 +65,11 @@ export function MainLayout() {
         onSelect={onSelect}
         onCreated={(id) => {
           onSelect(id);
-          setCreated(id);
+          setComposerFocus(id);
         }}
       />
       {current ? (
-        <MessagePane key={current.id} channel={current} focusComposer={current.id === created} />
+        <MessagePane key={current.id} channel={current} focusComposer={current.id === composerFocus} />
       ) : (
         <section className="pane pane-empty" aria-label="Messages">
           <p>No channels yet. Create one, or join one with a code, to start a conversation.</p>

@@ -14,16 +14,31 @@ const SENTENCES: Record<NodeErrorCode, (e: NodeError) => string> = {
   StorageQuotaExceeded: () =>
     'This browser has no storage left for the app. Free some space (for example, remove old profiles) and try again.',
   StorageFailed: () => 'The browser’s storage failed. Nothing was saved — try again, or reload the tab.',
+  UnknownGroup: () => 'That group is not on this device (or its invitation has expired).',
+  NotAContact: () => 'A group is made of your contacts: add them as contacts first.',
+  NotAMember: () => 'You are not a member of that group.',
   InvalidInput: (e) => `That input is not accepted: ${e.message}`,
   InvalidJoinCode: () => 'That join code is not valid. Copy the whole code, starting with “aura-join:”, and try again.',
   ContextConflict: () =>
     'That code names a channel already on this device, but with a different key — it may be forged. It was not used, and the channel is unchanged.',
   DeviceRemoved: () => 'This device was removed from your account on another device. It can still show what it has, but it can no longer write.',
-  InvalidCode: (e) => `That code cannot be used: ${e.message.replace(/^That code is not valid \((.*)\)\.$/, '$1')}. Ask your other device for a new one.`,
-  CeremonyRunning: () => 'This device is already joining another device. Finish or cancel that first.',
+  InvalidCode: (e) => `That code cannot be used: ${codeProblem(e.message)}. Ask whoever gave it to you for a new one.`,
+  CeremonyRunning: () => 'That is already under way on this device. Finish or cancel it first.',
   Offline: () => 'This needs the network, and this tab is offline.',
   NodeClosed: () => 'This tab no longer runs the node for this profile. Reclaim it or reload the tab.',
 };
+
+/**
+ * The node's reason for refusing a code, as a clause: enrollment and invitation codes share these messages
+ * ("That code is not valid (this code has expired: ask for a new one).", "That code is not an invitation.").
+ */
+function codeProblem(message: string): string {
+  const why = message
+    .replace(/^That code is not valid \((.*)\)\.$/, '$1')
+    .replace(/: ask for a new one$/, '')
+    .replace(/\.$/, '');
+  return why.charAt(0).toLowerCase() + why.slice(1);
+}
 
 export function errorText(err: unknown): string {
   if (err instanceof NodeError) return SENTENCES[err.code](err);

@@ -1,4 +1,4 @@
-import { useCallback, useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 import type { ChannelId } from '../core/ids.ts';
 
 /** The selection lives in the URL hash (`#channel=<id>`) so reloads and links keep it; `?profile=` stays untouched. */
@@ -23,8 +23,10 @@ export function useSelectedChannel(
   const fromHash = useSyncExternalStore(subscribe, hashChannel);
   const selected =
     fromHash !== null && channels.some((c) => c.id === fromHash) ? fromHash : (channels[0]?.id ?? null);
-  const select = useCallback((id: ChannelId) => {
-    location.hash = PREFIX + encodeURIComponent(id);
-  }, []);
-  return [selected, select];
+  return [selected, selectChannel];
+}
+
+/** Selects a channel from anywhere (e.g. a contact's channel from the contacts panel): the hook follows the hash. */
+export function selectChannel(id: ChannelId): void {
+  location.hash = PREFIX + encodeURIComponent(id);
 }

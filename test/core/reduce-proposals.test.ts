@@ -314,7 +314,9 @@ describe('order independence', () => {
           expect(new Set([...approvedBy, ...rejectedBy, ...awaiting]).size).toBe(eligible);
           if (d.state.type === 'Approved') expect(approvedBy.length).toBeGreaterThanOrEqual(required);
           else expect(d.appliedAgreement).toBeNull();
-          if (d.state.type === 'Rejected') expect(eligible - rejectedBy.length).toBeLessThan(required);
+          // Rejected: too few voters remain, or the proposer withdrew it (voted no).
+          const proposer = st.creates.get(d.proposalId)!.fact.author;
+          if (d.state.type === 'Rejected' && d.state.by !== proposer) expect(eligible - rejectedBy.length).toBeLessThan(required);
           if (d.state.type === 'Pending' || d.state.type === 'Expired' || d.state.type === 'Superseded') {
             expect(approvedBy.length).toBeLessThan(required);
             expect(eligible - rejectedBy.length).toBeGreaterThanOrEqual(required);
@@ -331,5 +333,13 @@ describe('order independence', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('withdrawal', () => {
+  it('the proposer voting no withdraws it: Rejected by the proposer, even under Any', () => {
+    const p = create('alice', 1, { rule: { type: 'Any' } });
+    expect(statusIn([p, vote('alice', 2, p.id, false)], p.id).state).toEqual({ type: 'Rejected', reason: 'withdrawn', by: auth('alice') });
+    expect(statusIn([p, vote('bob', 2, p.id, false)], p.id).state).toEqual({ type: 'Pending' });
   });
 });

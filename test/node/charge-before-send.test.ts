@@ -5,7 +5,7 @@ import { MemoryBus, peerOn, until, type TestPeer } from '../support/node-net.ts'
 const NEVER: [number, number] = [3_600_000, 3_600_000];
 
 describe('charge-before-send', () => {
-  it('no byte leaves through the transport without a charge recorded before it: facts, joins, acks and sync frames', async () => {
+  it('no byte leaves through the transport without a charge recorded before it: facts, joins, acks, sync frames and witness-group messages', async () => {
     const bus = new MemoryBus();
     const peers = await Promise.all(['alice', 'bob', 'carol'].map((n) => peerOn(bus, n, { syncIntervalMs: NEVER })));
     const [a, b, c] = peers as [TestPeer, TestPeer, TestPeer];
@@ -32,7 +32,9 @@ describe('charge-before-send', () => {
     await c.node.sendMessage(ch, 'three');
     for (const p of peers) await p.node.syncNow();
     for (const p of peers) await until(() => p.node.messages(ch).data.length === 3, `${p.node.profile} has all`);
-    await until(() => a.node.messages(ch).data[0]!.indicator === 'Delivered', 'acks reach alice');
+    await until(() => a.node.messages(ch).data[0]!.indicator === 'Delivered' || a.node.messages(ch).data[0]!.indicator === 'Finalized', 'acks reach alice');
+    // The witnesses' DKG and checkpoint consensus travel on their group topic: charged too.
+    await until(() => a.node.messages(ch).data.every((m) => m.indicator === 'Finalized'), 'a checkpoint', 60_000);
     expect(kinds).toEqual(new Set(['payload', 'frame']));
     expect([...emitted.values()].reduce((x, y) => x + y, 0)).toBeGreaterThan(20);
     expect(uncharged).toEqual([]);

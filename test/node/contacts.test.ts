@@ -37,6 +37,8 @@ describe('contacts: the invitation ceremony over the memory bus', () => {
     expect(ac).toHaveLength(1);
     expect(ac[0]).toMatchObject({ authority: b.authorityId, displayName: 'bob', petname: null });
     expect(bc[0]).toMatchObject({ authority: a.authorityId, displayName: 'alice', context: ac[0]!.context, channel: ac[0]!.channel, fingerprint: ac[0]!.fingerprint });
+    // Each lists the other's device, as its binding in the pairwise context proves it.
+    expect([ac[0]!.devices, bc[0]!.devices]).toEqual([[b.deviceId], [a.deviceId]]);
     const ch = ac[0]!.channel!;
     await bob.node.sendMessage(ch, 'hi alice');
     await until(() => texts(alice, ch).includes('hi alice'), 'alice gets bob\'s message');

@@ -27,6 +27,12 @@ export const enabledKinds: ReadonlySet<FactKind> = new Set<FactKind>([
   'chat.topic',
   'chat.rename',
   'profile.name',
+  'group.create',
+  'group.response',
+  'group.invitation',
+  'group.rekey',
+  'proposal.create',
+  'proposal.vote',
 ]);
 
 export function isEnabledKind(kind: string): boolean {

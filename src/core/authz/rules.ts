@@ -8,6 +8,7 @@ import type { Right } from '../flow/capabilities.ts';
 import { hasRight, MEMBER_BINDING } from '../reduce/membership.ts';
 import type { NamespaceState } from '../reduce/namespace-reducer.ts';
 import { commitVerifies, groupKeyOf } from './consensus-commit.ts';
+import { groupCreator, groupJoin, groupParty } from './group-rules.ts';
 import { ALLOW, refuse, wait, waitKey, type AuthzVerdict } from './verdict.ts';
 import { isMemberJoin, writerVerdict } from './writer.ts';
 
@@ -110,7 +111,7 @@ export const RULES: { readonly [K in FactKind]: Rule<K> } = {
   'maint.adminReplacement': writerThen((f) => (f.fact.body.oldAdmin === f.fact.device ? ALLOW : refuse('NotCurrentAdmin'))),
   'rel.binding': (f, st) =>
     f.fact.body.bindingType !== MEMBER_BINDING ? writerVerdict(f, st)
-    : isMemberJoin(f) ? ALLOW
+    : isMemberJoin(f) ? groupJoin(f, st)
     : refuse('InvalidMemberBinding'),
   'rel.flowBudget': writer,
   'amp.checkpoint': writer,
@@ -133,6 +134,10 @@ export const RULES: { readonly [K in FactKind]: Rule<K> } = {
   'ceremony.supersede': writerThen(ceremonyParty),
   'ceremony.commit': writerThen(ceremonyCommit),
   'consensus.commit': writerThen(thresholdSigned),
+  'group.create': writerThen(groupCreator),
+  'group.response': writerThen(groupParty),
+  'group.invitation': writer,
+  'group.rekey': writerThen(groupParty),
   // No witness shares to verify: a certificate can never count (it would make facts SoftSafe).
   'consensus.cert': () => refuse('UnverifiableCertificate'),
 };

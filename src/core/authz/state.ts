@@ -64,6 +64,8 @@ export function noteAuthorized(st: NamespaceState, f: ValidatedFact): readonly s
       return [waitKey.channel(f.id)];
     case 'proposal.create':
       return [waitKey.proposal(f.id)];
+    case 'group.create':
+      return [waitKey.group];
     case 'ceremony.start':
       return [waitKey.ceremony(f.id)];
     case 'consensus.commit':

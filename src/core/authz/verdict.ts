@@ -21,7 +21,13 @@ export type AuthzRefusal =
   /** A commit in an authority journal over a tree state that has no group key (threshold 1). */
   | 'NoGroupKey'
   /** A convergence certificate: it carries no witness shares, so nothing about it can be verified. */
-  | 'UnverifiableCertificate';
+  | 'UnverifiableCertificate'
+  /** A join, answer or key in a group context by an authority its roster genesis does not invite. */
+  | 'NotInvited'
+  /** A roster genesis by someone other than the creator the group's context id names. */
+  | 'NotGroupCreator'
+  /** A group fact outside a group context. */
+  | 'NotAGroup';
 
 /**
  * ok: the fact counts. wait: it may count once what `wait` names arrives (authorization only grows with the
@@ -57,4 +63,6 @@ export const waitKey = {
   consensus: (id: ConsensusId) => `consensus:${id}`,
   /** The witness set's group key being recorded in the journal. */
   groupKey: 'group-key',
+  /** A group context's roster genesis. */
+  group: 'group',
 } as const;

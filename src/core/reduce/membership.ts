@@ -8,6 +8,9 @@ import type { Binding } from './relational.ts';
 import { compareOrderTime, type OrderTime } from '../facts/hlc.ts';
 import { provenTree, type ProvenTree } from './tree/device-proof.ts';
 import { activeDevices } from './tree/tree-state.ts';
+import type { GroupRole } from '../facts/kinds/groups.ts';
+import { isGroupContext } from './group-id.ts';
+import { groupRoster } from './group-roster.ts';
 import { currentTree } from './tree/tree-reducer.ts';
 
 /**
@@ -17,6 +20,8 @@ import { currentTree } from './tree/tree-reducer.ts';
  */
 export const MEMBER_RIGHTS: readonly Right[] = ['chat:send', 'chat:react', 'witness', 'profile:name'];
 export const OWNER_RIGHTS: readonly Right[] = [...MEMBER_RIGHTS, 'chat:topic', 'chat:rename', 'member:invite'];
+/** In a group, rights come from the member's role alone (DESIGN §11), not from having created a channel. */
+export const ROLE_RIGHTS: Readonly<Record<GroupRole, readonly Right[]>> = { owner: OWNER_RIGHTS, admin: OWNER_RIGHTS, member: MEMBER_RIGHTS };
 const NO_RIGHTS: ReadonlySet<Right> = new Set();
 const MEMBER_SET: ReadonlySet<Right> = new Set(MEMBER_RIGHTS);
 const OWNER_SET: ReadonlySet<Right> = new Set(OWNER_RIGHTS);
@@ -44,6 +49,8 @@ export interface ContextMembers {
   readonly view: MembershipView;
   /** The devices each member proved to be its own; only facts from these devices count as the member's. */
   readonly devices: ReadonlyMap<AuthorityId, ReadonlySet<DeviceId>>;
+  /** In a group: the proven devices of authorities it does not (or no longer) count, never served its journal. */
+  readonly excluded?: ReadonlySet<DeviceId>;
 }
 
 const proofs = new Map<FactId, ProvenTree | null>();
@@ -97,18 +104,28 @@ export function isRevoked(revoked: Map<AuthorityId, Map<DeviceId, OrderTime>>, a
 
 /**
  * Who belongs to a context, read from its reduced journal: authorities with a valid member binding, with
- * the devices they proved (the authorization index, fed by the same bindings), and their `rightsOf`. Membership only grows with facts, like the journal it comes from.
+ * the devices they proved (the authorization index, fed by the same bindings), and their `rightsOf` (in a
+ * group, their role's). Outside groups membership only grows with facts, like the journal it comes from.
  */
 export function contextMembership(context: ContextId, st: NamespaceState): ContextMembers {
   const rights = new Map<AuthorityId, Set<Right>>();
   const devices = new Map<AuthorityId, Set<DeviceId>>();
   const revoked = revocations(st);
+  // A group counts only the members its roster holds now (none before its genesis is here).
+  const group = isGroupContext(context) ? groupRoster(st) : null;
+  const excluded = new Set<DeviceId>();
   for (const a of sortedKeys(st.authz.members)) {
-    rights.set(a, new Set(rightsOf(st, a)));
+    const role = group?.roles.get(a);
+    if (isGroupContext(context) && role === undefined) {
+      for (const d of st.authz.members.get(a)!) excluded.add(d);
+      continue;
+    }
+    // In a group the view grants by role (the roster of now); the authorization rules still ask `rightsOf`.
+    rights.set(a, new Set(role ? ROLE_RIGHTS[role] : rightsOf(st, a)));
     // A removed device no longer writes, is served or counted for its authority.
     devices.set(a, new Set([...st.authz.members.get(a)!].filter((d) => !revoked.get(a)?.has(d))));
   }
-  return { view: { context, rights }, devices };
+  return { view: { context, rights }, devices, ...(excluded.size > 0 ? { excluded } : {}) };
 }
 
 /** What an authority's devices may do in its own journal: write it (the tree reducer judges tree ops). */
@@ -134,9 +151,18 @@ export function mayWrite(m: ContextMembers, author: AuthorityId, device: DeviceI
   return m.devices.get(author)?.has(device) ?? false;
 }
 
-/** A channel's messages without those its authors' removed devices wrote after their removal. */
+/**
+ * A channel's messages without those its authors' removed devices wrote after their removal; in a group, also
+ * without those of anyone not on its roster, or written after the vote that removed its author.
+ */
 export function visibleMessages(st: NamespaceState, channel: ChannelId): readonly ChatMessage[] {
   const all = channelMessages(st.chat, channel);
   const revoked = revocations(st);
-  return revoked.size === 0 ? all : all.filter((m) => !isRevoked(revoked, m.author, m.device, m.time));
+  const group = groupRoster(st);
+  const onRoster = (m: ChatMessage) => {
+    if (group === null || group.roles.has(m.author)) return true;
+    const out = group.removed.get(m.author);
+    return out !== undefined && compareOrderTime(m.time, out) < 0;
+  };
+  return revoked.size === 0 && group === null ? all : all.filter((m) => !isRevoked(revoked, m.author, m.device, m.time) && onRoster(m));
 }

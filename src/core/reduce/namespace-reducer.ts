@@ -4,6 +4,7 @@ import type { ValidatedFact } from '../facts/fact.ts';
 import { agreementReducer } from './agreement.ts';
 import { ceremoniesReducer } from './ceremonies.ts';
 import { chatReducer } from './chat.ts';
+import { groupsReducer } from './groups.ts';
 import { maintenanceReducer } from './maintenance.ts';
 import { proposalsReducer } from './proposals.ts';
 import type { Reducer } from './reducer.ts';
@@ -18,6 +19,7 @@ const PARTS = {
   chat: chatReducer,
   proposals: proposalsReducer,
   ceremonies: ceremoniesReducer,
+  groups: groupsReducer,
   agreement: agreementReducer,
 } as const;
 
@@ -39,13 +41,15 @@ const ROUTES: Record<string, readonly PartName[]> = {
   tree: ['tree', 'proposals'],
   maint: ['maintenance', 'proposals'],
   // Agreement reads witness-key bindings: the group keys commits verify under.
-  rel: ['relational', 'proposals', 'agreement'],
+  // Groups count bindings and proposals only to know when a roster must be folded again.
+  rel: ['relational', 'proposals', 'agreement', 'groups'],
   amp: ['relational', 'proposals'],
   receipt: ['relational', 'proposals'],
   chat: ['chat', 'proposals'],
   // Display names are read by the node across namespaces; no reducer keeps them.
   profile: ['proposals'],
-  proposal: ['proposals'],
+  proposal: ['proposals', 'groups'],
+  group: ['groups', 'proposals'],
   ceremony: ['ceremonies', 'proposals'],
   // The tree reads commits too: in an authority journal they attest tree ops at t ≥ 2.
   consensus: ['agreement', 'proposals', 'tree'],

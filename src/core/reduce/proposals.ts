@@ -36,6 +36,7 @@ export interface ProposalsCanonical {
 }
 
 export const DEFAULT_REJECTION_REASON = 'rejected';
+export const WITHDRAWN = 'withdrawn';
 
 export const proposalsReducer: Reducer<ProposalsState, ProposalsCanonical> = {
   init: () => ({ maxWall: 0, creates: new Map(), latestBySubject: new Map(), firstVotes: new Map(), agreement: agreementReducer.init() }),
@@ -72,7 +73,10 @@ interface Tally {
   readonly decision: { readonly state: ProposalState; readonly fact: ValidatedFact } | null;
 }
 
-/** Walks the counting votes in fact order; the first vote that makes approval certain or impossible decides. */
+/**
+ * Walks the counting votes in fact order; the first vote that makes approval certain or impossible decides. A
+ * proposer withdraws its proposal by voting against it (there is no other withdraw fact): that decides too.
+ */
 function tally(st: ProposalsState, c: Create): Tally {
   const { voters, rule, expiresAt } = c.fact.body;
   const n = voters.length;
@@ -89,7 +93,9 @@ function tally(st: ProposalsState, c: Create): Tally {
     const { approve, reason } = v.fact.body;
     (approve ? approvedBy : rejectedBy).push(v.fact.author);
     if (decision !== null) continue;
-    if (approvedBy.length >= required) decision = { state: { type: 'Approved' }, fact: v };
+    // The proposer voting no withdraws it, whatever the rule.
+    if (!approve && v.fact.author === c.fact.author) decision = { state: { type: 'Rejected', reason: reason ?? WITHDRAWN, by: v.fact.author }, fact: v };
+    else if (approvedBy.length >= required) decision = { state: { type: 'Approved' }, fact: v };
     else if (n - rejectedBy.length < required) {
       decision = { state: { type: 'Rejected', reason: reason ?? DEFAULT_REJECTION_REASON, by: v.fact.author }, fact: v };
     }
@@ -133,4 +139,14 @@ export function deferredStatus(st: ProposalsState, proposalId: ProposalId): Defe
 /** Every known proposal's status, in creation order (order time, then FactId). */
 export function listProposals(st: ProposalsState): DeferredStatus[] {
   return [...st.creates.values()].sort(compareFacts).map((c) => statusOf(st, c));
+}
+
+/** Approved proposals with the vote that decided each, in that vote's fact order: the order they apply in. */
+export function approvedProposals(st: ProposalsState): { readonly create: Create; readonly decidedBy: ValidatedFact }[] {
+  const out: { create: Create; decidedBy: ValidatedFact }[] = [];
+  for (const c of st.creates.values()) {
+    const d = tally(st, c).decision;
+    if (d?.state.type === 'Approved') out.push({ create: c, decidedBy: d.fact });
+  }
+  return out.sort((a, b) => compareFacts(a.decidedBy, b.decidedBy));
 }

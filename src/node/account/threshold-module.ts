@@ -39,6 +39,7 @@ export class ThresholdModule extends WitnessModule {
       host,
       tag: 'account',
       purpose: 'account-consensus',
+      context: () => host.identity()?.authorityId,
       secret: () => {
         const me = host.identity();
         return me ? membership.secretsView().get(me.authorityId) : undefined;

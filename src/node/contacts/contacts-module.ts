@@ -66,6 +66,7 @@ export class ContactsModule implements NodeModule, ContactsApi {
         displayName: this.membership.names.statedName(r.authority) ?? r.name,
         petname: this.petnames[r.authority] ?? null,
         context: r.context,
+        devices: [...(this.host.membersOf(r.context).devices.get(r.authority) ?? [])],
         channel: channels.find((c) => c.context === r.context)?.id ?? null,
         fingerprint: contactFingerprint(me.authorityId, r.authority),
         since: r.since,

@@ -15,7 +15,8 @@ import { writeAccountFact } from '../account/tree-write.ts';
 import { encodeDeviceProof } from '../../core/reduce/tree/device-proof.ts';
 
 const NO_PEERS: ReadonlySet<DeviceId> = new Set();
-const JOIN_RIGHT = 'member:join';
+/** Holding a context's secret lets a device write its own self-join (and, in a group, its answer). */
+export const JOIN_RIGHT = 'member:join';
 const PROFILE_RIGHT = 'profile:name';
 
 /**
@@ -26,6 +27,8 @@ const PROFILE_RIGHT = 'profile:name';
 export class MembershipModule implements NodeModule {
   readonly names = new Names((name) => this.setDisplayName(name));
   private readonly secrets = new Map<ContextId, Uint8Array>();
+  /** A group's newest key epoch and its secret, opened from its rekey facts (never stored: the facts are). */
+  private readonly epochs = new Map<ContextId, { epoch: number; secret: Uint8Array }>();
   /** Devices seen joining each context's topic: whom to reconcile with before their bindings reach us. */
   private readonly topicPeers = new Map<ContextId, Set<DeviceId>>();
   /** Called when a peer shares a context's topic with us (the sync module reconciles with it). */
@@ -51,6 +54,23 @@ export class MembershipModule implements NodeModule {
     const t = this.host.deps.transport!;
     t.onPeerJoined((context, peer) => this.peerJoined(context, peer));
     for (const [context, secret] of this.secrets) t.join(context, secret);
+    for (const [context, { secret }] of this.epochs) t.rekey(context, secret);
+  }
+
+  /** A group's next key epoch, once opened: gossip seals under it, and sync sessions prove it, from now on. */
+  adoptEpochSecret(context: ContextId, epoch: number, secret: Uint8Array): void {
+    if ((this.epochs.get(context)?.epoch ?? 0) >= epoch) return;
+    this.epochs.set(context, { epoch, secret });
+    this.host.deps.transport?.rekey(context, secret);
+  }
+
+  epochOf(context: ContextId): number {
+    return this.epochs.get(context)?.epoch ?? 0;
+  }
+
+  /** What a sync session proves it holds: the newest epoch's secret (a removed member holds only older ones). */
+  proofSecret(context: ContextId): Uint8Array | undefined {
+    return this.epochs.get(context)?.secret ?? this.secrets.get(context);
   }
 
   applied(f: ValidatedFact): void {

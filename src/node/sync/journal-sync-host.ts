@@ -15,6 +15,8 @@ export interface JournalAccess {
   /** This device's authority, once it has an identity. */
   authority(): AuthorityId | undefined;
   secrets(): ReadonlyMap<ContextId, Uint8Array>;
+  /** The secret sessions prove: a group's newest epoch's (the others name the topic). */
+  proofSecret(context: ContextId): Uint8Array | undefined;
   /** Devices seen on a context's gossip topic. */
   topicPeers(context: ContextId): ReadonlySet<DeviceId>;
   membersOf(context: ContextId): ContextMembers;
@@ -50,18 +52,21 @@ export class JournalSyncHost implements SyncHost {
   }
 
   openProof(context: ContextId, peer: DeviceId): Uint8Array | undefined {
-    const s = this.access.secrets().get(context);
+    const s = this.access.proofSecret(context);
     return s && syncOpenProof(s, this.access.device, peer);
   }
 
+  /** A member's device, or one proving the newest secret; never a device of someone a group removed or left out. */
   mayServe(context: ContextId, peer: DeviceId, proof: Uint8Array): boolean {
+    if (this.access.membersOf(context).excluded?.has(peer)) return false;
     if (this.isMemberDevice(context, peer)) return true;
-    const s = this.access.secrets().get(context);
+    const s = this.access.proofSecret(context);
     return s !== undefined && equalBytes(proof, syncOpenProof(s, peer, this.access.device));
   }
 
   sharedContexts(device: DeviceId): ContextId[] {
-    return [...this.access.secrets().keys()].filter((c) => this.isMemberDevice(c, device) || this.access.topicPeers(c).has(device)).sort();
+    const shared = (c: ContextId) => !this.access.membersOf(c).excluded?.has(device) && (this.isMemberDevice(c, device) || this.access.topicPeers(c).has(device));
+    return [...this.access.secrets().keys()].filter(shared).sort();
   }
 
   private isMemberDevice(context: ContextId, device: DeviceId): boolean {

@@ -32,6 +32,7 @@ export class SyncModule implements NodeModule {
       device: host.key.deviceId,
       authority: () => host.identity()?.authorityId,
       secrets: () => membership.secretsView(),
+      proofSecret: (c) => membership.proofSecret(c),
       topicPeers: (c) => membership.topicPeersOf(c),
       membersOf: (c) => host.membersOf(c),
       ingest: (context, facts) => host.ingest(context, facts),

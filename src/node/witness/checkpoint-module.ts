@@ -20,8 +20,14 @@ import { saveGroupKey } from './group-keys.ts';
 import { WitnessModule } from './witness-module.ts';
 import { witnessService } from './witness-service.ts';
 
-/** A checkpoint that did not commit (a witness away) is proposed again after this long. */
+/**
+ * A checkpoint that did not commit is proposed again after 1 s, then 2, 4, 8, at most 10 s: a witness that had
+ * not yet received a covered fact (gossip is a few ms behind) signs the next try; one that is away costs little.
+ */
+const RETRY_FIRST_MS = 1_000;
 const RETRY_MS = 10_000;
+/** A vote may decide a proposal: checkpoint it this soon after it arrives, once gossip has carried it to the others. */
+const VOTE_SETTLE_MS = 150;
 /** Most messages one checkpoint covers (a commit covers at most 256 facts). */
 const MAX_COVERS = 256;
 
@@ -62,6 +68,8 @@ export class CheckpointModule extends WitnessModule {
     if (namespaceKind(f.fact.ns) !== 'context') return;
     const g = this.groups.get(f.fact.ns.slice('context:'.length));
     if (g && (f.fact.kind === 'rel.binding' || f.fact.kind === 'consensus.commit')) queueMicrotask(() => g.refresh());
+    // A vote may decide a proposal: checkpoint it soon rather than at the next tick (applied ◆ within about a second).
+    if (g && f.fact.kind === 'proposal.vote') setTimeout(() => g.refresh(), VOTE_SETTLE_MS);
   }
 
   protected tick(): void {
@@ -80,7 +88,7 @@ export class CheckpointModule extends WitnessModule {
 class ContextWitnesses {
   readonly channel: WitnessGroupChannel;
   private service: { groupKey: string; svc: ConsensusService } | null = null;
-  private readonly proposed = new Map<string, number>();
+  private readonly proposed = new Map<string, { at: number; tries: number }>();
   private startedFor: string | null = null;
 
   constructor(
@@ -93,6 +101,7 @@ class ContextWitnesses {
       host,
       tag: 'checkpoint',
       purpose: 'context-consensus',
+      context: () => context,
       secret: () => membership.secretsView().get(context),
       participants: () => witnessesOf(host, context),
       began: () => host.changed(false),
@@ -188,13 +197,12 @@ class ContextWitnesses {
     return d.covers.every((id) => this.host.journals.fact(id) !== undefined) ? prestateOf(d.covers) : prestateOf([]);
   }
 
-  /** The messages not yet Finalized, sorted. */
+  /** The messages, proposals and votes not yet Finalized, sorted (an applied proposal is ◆ once its deciding vote is). */
   private pending(st: NonNullable<ContextWitnesses['st']>): FactId[] {
-    const covers: FactId[] = [];
-    for (const ch of listChannels(st.chat)) {
-      for (const m of visibleMessages(st, ch.id)) if (agreementOf(st.agreement, m.id).level !== 'Finalized') covers.push(m.id);
-    }
-    return covers.sort(compareStrings);
+    const ids: FactId[] = [...st.proposals.creates.keys()];
+    for (const votes of st.proposals.firstVotes.values()) for (const v of votes.values()) ids.push(v.id);
+    for (const ch of listChannels(st.chat)) for (const m of visibleMessages(st, ch.id)) ids.push(m.id);
+    return ids.filter((id) => agreementOf(st.agreement, id).level !== 'Finalized').sort(compareStrings);
   }
 
   private propose(): void {
@@ -204,7 +212,14 @@ class ContextWitnesses {
     const prestateHash = prestateOf(chosen);
     const consensusId = `checkpoint:${prestateHash.slice(0, 32)}`;
     const now = this.host.deps.now();
-    if (now - (this.proposed.get(consensusId) ?? -Infinity) < RETRY_MS) return;
-    if (this.service!.svc.propose({ consensusId, prestateHash, covers: chosen })) this.proposed.set(consensusId, now);
+    const last = this.proposed.get(consensusId);
+    if (last && now - last.at < Math.min(RETRY_MS, RETRY_FIRST_MS * 2 ** (last.tries - 1))) return;
+    if (!this.service!.svc.propose({ consensusId, prestateHash, covers: chosen })) return;
+    const tries = (last?.tries ?? 0) + 1;
+    this.proposed.set(consensusId, { at: now, tries });
+    // Look again when the next try is due (the tick alone would add up to 2 s).
+    setTimeout(() => this.refresh(), Math.min(RETRY_MS, RETRY_FIRST_MS * 2 ** (tries - 1)));
+    // Tries for covers that committed since are no use any more.
+    if (this.proposed.size > 64) this.proposed.delete(this.proposed.keys().next().value!);
   }
 }

@@ -2,6 +2,7 @@ import type { FrostKeyPackage } from '../../core/crypto/frost.ts';
 import { toHex } from '../../core/encoding/bytes.ts';
 import { AuraError } from '../../core/errors.ts';
 import type { DeviceId, PhysicalTime } from '../../core/ids.ts';
+import { TOPIC_RECIPIENT } from '../../core/flow/send-cost.ts';
 import { SealedTopic } from '../../net/sealed-topic.ts';
 import { DkgSession } from '../../protocols/consensus/dkg-session.ts';
 import { decodeGroupMessage, encodeGroupMessage, type GroupBody } from '../../protocols/consensus/group-wire.ts';
@@ -18,6 +19,8 @@ export interface GroupChannelDeps {
   /** The sealed topic's purpose, derived from the secret below. */
   readonly purpose: string;
   readonly secret: () => Uint8Array | undefined;
+  /** The context (or authority) whose budget pays for the group's messages. */
+  readonly context: () => string | undefined;
   /** The devices that may take part now, sorted: messages from anyone else are dropped. */
   readonly participants: () => readonly DeviceId[];
   readonly began: (participants: readonly DeviceId[], threshold: number) => void;
@@ -55,8 +58,13 @@ export class WitnessGroupChannel {
     return this.topic !== null;
   }
 
+  /** Charged before it leaves (DESIGN §5), to the topic: a refused charge is a counted drop, never a send. */
   send(to: DeviceId | 'all', body: GroupBody): void {
-    void this.topic?.publish(encodeGroupMessage(to, body)).catch(() => this.deps.host.countDrop(`${this.deps.tag}:PublishFailed`));
+    const { host, tag } = this.deps;
+    const context = this.deps.context();
+    if (!this.topic || context === undefined) return;
+    if (!host.charges.charge(context, [TOPIC_RECIPIENT], 'groupMessage', 1).ok) return host.countDrop(`${tag}:InsufficientBudget`);
+    void this.topic.publish(encodeGroupMessage(to, body)).catch(() => host.countDrop(`${tag}:PublishFailed`));
   }
 
   /** Starts a DKG among `participants` (this device included), repeated until every one has joined. */

@@ -1,9 +1,9 @@
-import { useState } from 'react';
-import { useNode, useNodeQuery } from '../../node/hooks.ts';
+import { useNode } from '../../node/hooks.ts';
 import { CodeBox } from '../CodeBox.tsx';
 import { ErrorAlert } from '../ErrorAlert.tsx';
 import { formatTime } from '../format.ts';
-import { CeremonyStepper } from './CeremonyStepper.tsx';
+import { useCeremony } from '../use-ceremony.ts';
+import { EnrollmentStepper } from './EnrollmentStepper.tsx';
 
 /**
  * "Add a device" (DESIGN §2): starts the enrollment ceremony and shows its code until the other device uses
@@ -11,25 +11,14 @@ import { CeremonyStepper } from './CeremonyStepper.tsx';
  */
 export function AddDevice() {
   const node = useNode();
-  const [id, setId] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const ceremony = useNodeQuery((n) => (id === null ? undefined : n.devices.ceremonies().find((c) => c.id === id)), [id]);
+  const { ceremony, error, clearError, begin } = useCeremony((n) => n.devices.ceremonies());
   const running = ceremony !== undefined && ['Preparing', 'PendingEpoch'].includes(ceremony.state.type);
-
-  function start() {
-    setError(null);
-    try {
-      setId(node.devices.addDevice().id);
-    } catch (err) {
-      setError(err);
-    }
-  }
 
   return (
     <div className="add-device" data-testid="add-device-panel">
-      {error !== null ? <ErrorAlert error={error} onDismiss={() => setError(null)} /> : null}
+      {error !== null ? <ErrorAlert error={error} onDismiss={clearError} /> : null}
       {!running ? (
-        <button type="button" className="button" data-testid="add-device" onClick={start}>
+        <button type="button" className="button" data-testid="add-device" onClick={() => begin(() => node.devices.addDevice())}>
           Add a device
         </button>
       ) : null}
@@ -44,12 +33,7 @@ export function AddDevice() {
               copyTestId="copy-enroll-code"
             />
           ) : null}
-          <CeremonyStepper ceremony={ceremony} />
-          {running ? (
-            <button type="button" className="button" data-testid="cancel-ceremony" onClick={() => node.devices.cancel(ceremony.id)}>
-              Cancel
-            </button>
-          ) : null}
+          <EnrollmentStepper ceremony={ceremony} onCancel={running ? () => node.devices.cancel(ceremony.id) : null} />
         </>
       ) : null}
     </div>

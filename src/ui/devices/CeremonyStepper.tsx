@@ -1,12 +1,27 @@
-import type { EnrollmentCeremony } from '../../core/rendezvous/enrollment.ts';
-import { formatTime } from '../format.ts';
+import type { CeremonyState } from '../../core/consistency/ceremony-status.ts';
+import type { DeviceId } from '../../core/ids.ts';
+import type { ReactNode } from 'react';
 
-const STEPS = [
-  { key: 'Preparing', label: 'Waiting for the other device' },
-  { key: 'PendingEpoch', label: 'Key package sent and confirmed' },
-  { key: 'Committing', label: 'Adding the device to the account' },
-  { key: 'Committed', label: 'Committed' },
-] as const;
+/** What the steps say, one label per state a ceremony passes through on its way to a commit. */
+export type StepLabels = Readonly<Record<'Preparing' | 'PendingEpoch' | 'Committing' | 'Committed', string>>;
+
+/** Any two-device rendezvous ceremony (enrollment, invitation): each records its own commit in its own way. */
+interface Ceremony {
+  readonly id: string;
+  readonly peer: DeviceId | null;
+  readonly state: Exclude<CeremonyState, { type: 'Committed' }> | { readonly type: 'Committed' };
+}
+
+interface Props {
+  readonly ceremony: Ceremony;
+  readonly steps: StepLabels;
+  /** What the commit made, shown once Committed (the caller reads it from its own Committed state). */
+  readonly committed: ReactNode;
+  /** Cancel, while the caller's side of the ceremony can still be cancelled. */
+  readonly onCancel?: (() => void) | null;
+}
+
+const ORDER = ['Preparing', 'PendingEpoch', 'Committing', 'Committed'] as const;
 
 /** A short, comparable fingerprint of a device: both screens show it, so the person can check they match. */
 export function deviceFingerprint(device: string): string {
@@ -15,23 +30,24 @@ export function deviceFingerprint(device: string): string {
 
 /**
  * A ceremony's CeremonyStatus as a stepper (DESIGN §7): Preparing → PendingEpoch (k of n responses) →
- * Committing → Committed, or where it stopped and why. Everything shown comes from the node's state.
+ * Committing → Committed, or where it stopped and why. Everything shown comes from the node's state; the
+ * labels come from the caller, since what each step means differs per ceremony.
  */
-export function CeremonyStepper({ ceremony }: { readonly ceremony: EnrollmentCeremony }) {
+export function CeremonyStepper({ ceremony, steps, committed, onCancel = null }: Props) {
   const { state } = ceremony;
-  const at = STEPS.findIndex((s) => s.key === state.type);
+  const at = ORDER.findIndex((s) => s === state.type);
   const ended = state.type === 'Aborted' || state.type === 'Superseded';
   return (
     <div className="ceremony" data-testid="ceremony" data-state={state.type} data-ceremony={ceremony.id}>
       <ol className="ceremony-steps" aria-label="Ceremony progress">
-        {STEPS.map((s, i) => {
+        {ORDER.map((key, i) => {
           const done = !ended && (i < at || state.type === 'Committed');
           const current = !ended && i === at && state.type !== 'Committed';
           return (
-            <li key={s.key} className={done ? 'done' : current ? 'current' : ''} aria-current={current ? 'step' : undefined}>
+            <li key={key} className={done ? 'done' : current ? 'current' : ''} aria-current={current ? 'step' : undefined}>
               {done ? '✓ ' : current ? '… ' : ''}
-              {s.label}
-              {s.key === 'PendingEpoch' && state.type === 'PendingEpoch' ? ` (${state.receivedResponses} of ${state.requiredResponses})` : null}
+              {steps[key]}
+              {key === 'PendingEpoch' && state.type === 'PendingEpoch' ? ` (${state.receivedResponses} of ${state.requiredResponses})` : null}
             </li>
           );
         })}
@@ -43,7 +59,7 @@ export function CeremonyStepper({ ceremony }: { readonly ceremony: EnrollmentCer
       ) : null}
       {state.type === 'Committed' ? (
         <p className="hint" data-testid="ceremony-result">
-          Committed at {formatTime(state.committedAt)}, epoch {state.epoch} (tree op signed by one device: threshold 1).
+          {committed}
         </p>
       ) : null}
       {state.type === 'Aborted' ? (
@@ -55,6 +71,11 @@ export function CeremonyStepper({ ceremony }: { readonly ceremony: EnrollmentCer
         <p role="status" className="hint" data-testid="ceremony-result">
           Replaced by a newer code.
         </p>
+      ) : null}
+      {onCancel !== null ? (
+        <button type="button" className="button" data-testid="cancel-ceremony" onClick={onCancel}>
+          Cancel
+        </button>
       ) : null}
     </div>
   );

@@ -1,7 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
-import { useNode, useNodeQuery } from '../../node/hooks.ts';
+import { useNode } from '../../node/hooks.ts';
+import { CodeInput } from '../CodeInput.tsx';
 import { ErrorAlert } from '../ErrorAlert.tsx';
-import { CeremonyStepper } from './CeremonyStepper.tsx';
+import { useCeremony } from '../use-ceremony.ts';
+import { EnrollmentStepper } from './EnrollmentStepper.tsx';
 
 /**
  * Onboarding's "This is another device of mine": the code from the existing device starts the enrollment
@@ -12,43 +14,26 @@ export function EnrollThisDevice() {
   const node = useNode();
   const inputId = useId();
   const [code, setCode] = useState('');
-  const [id, setId] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const ceremony = useNodeQuery((n) => (id === null ? undefined : n.devices.ceremonies().find((c) => c.id === id)), [id]);
+  const { ceremony, error, clearError, begin } = useCeremony((n) => n.devices.ceremonies());
   const running = ceremony !== undefined && ceremony.state.type !== 'Aborted' && ceremony.state.type !== 'Superseded';
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    setError(null);
-    try {
-      setId(node.devices.enrollWithCode(code).id);
-    } catch (err) {
-      setError(err);
-    }
+    begin(() => node.devices.enrollWithCode(code));
   }
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby={`${inputId}-title`} data-testid="enroll-form">
       <h2 id={`${inputId}-title`}>This is another device of mine</h2>
       <p>On a device that already has your identity, open “Device info” → “Add a device”, and enter its code here.</p>
-      <label htmlFor={inputId}>Enrollment code</label>
-      <input
-        id={inputId}
-        className="input"
-        data-testid="enroll-code-input"
-        value={code}
-        onChange={(e) => setCode(e.target.value)}
-        spellCheck={false}
-        autoComplete="off"
-        disabled={running}
-      />
-      {error !== null ? <ErrorAlert error={error} onDismiss={() => setError(null)} /> : null}
+      <CodeInput id={inputId} label="Enrollment code" value={code} onChange={setCode} testId="enroll-code-input" disabled={running} />
+      {error !== null ? <ErrorAlert error={error} onDismiss={clearError} /> : null}
       {!running ? (
         <button type="submit" className="button primary" data-testid="enroll-submit" disabled={code.trim() === ''}>
           Join my other device
         </button>
       ) : null}
-      {ceremony !== undefined ? <CeremonyStepper ceremony={ceremony} /> : null}
+      {ceremony !== undefined ? <EnrollmentStepper ceremony={ceremony} /> : null}
     </form>
   );
 }

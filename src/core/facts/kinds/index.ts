@@ -2,6 +2,7 @@ import { authorityKinds } from './authority.ts';
 import { ceremonyKinds } from './ceremonies.ts';
 import { chatKinds } from './chat.ts';
 import { consensusKinds } from './consensus.ts';
+import { groupKinds } from './groups.ts';
 import type { KindSpec } from './kind-spec.ts';
 import { maintenanceKinds } from './maintenance.ts';
 import { profileKinds } from './profile.ts';
@@ -20,6 +21,7 @@ export const KINDS = {
   ...proposalKinds,
   ...ceremonyKinds,
   ...consensusKinds,
+  ...groupKinds,
 } as const;
 
 export type FactKind = keyof typeof KINDS;
