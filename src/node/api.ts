@@ -27,6 +27,7 @@ export interface QueryResult<T> {
 export interface Identity {
   readonly authorityId: AuthorityId;
   readonly deviceId: DeviceId;
+  /** The name this identity was made (or enrolled) with; the name every reader shows is `names.nameOf(authorityId)`. */
   readonly displayName: string;
 }
 
