@@ -158,7 +158,8 @@ export class MembershipModule implements NodeModule {
     await writeAccountFact(this.host, 'profile.name', { name: clean });
     for (const context of [...this.secrets.keys()].sort()) {
       const view = this.membersOf(context).view;
-      if (context === me.authorityId || !view.rights.has(me.authorityId)) continue;
+      // Not where this authority is no member (any more), nor where this device was removed: it writes nothing there.
+      if (context === me.authorityId || !view.rights.has(me.authorityId) || this.deviceRemoved(context)) continue;
       await this.host.write({ context, facts: [draft(this.host, journalOf(context), 'profile.name', { name: clean })], membership: view, right: PROFILE_RIGHT });
     }
   }
