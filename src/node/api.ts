@@ -4,6 +4,7 @@ import type { OptimisticIndicator, OptimisticProgress } from '../core/consistenc
 import type { AuthorityId, ChannelId, ContextId, DeviceId, FactId, PhysicalTime } from '../core/ids.ts';
 import type { Propagation } from '../core/consistency/propagation.ts';
 import type { Agreement } from '../core/consistency/agreement.ts';
+import type { Right } from '../core/flow/capabilities.ts';
 import type { AckRecord } from '../core/consistency/acknowledgment.ts';
 import type { NetStatus } from '../net/transport.ts';
 import type { SyncMetrics } from '../protocols/sync/sync-service.ts';
@@ -26,6 +27,7 @@ export interface QueryResult<T> {
 export interface Identity {
   readonly authorityId: AuthorityId;
   readonly deviceId: DeviceId;
+  /** The name this identity was made (or enrolled) with; the name every reader shows is `names.nameOf(authorityId)`. */
   readonly displayName: string;
 }
 
@@ -36,6 +38,15 @@ export interface ChannelSummary {
   readonly topic: string | null;
   readonly messageCount: number;
   readonly createdAt: PhysicalTime;
+  /** What this authority may do in the channel (`rightsOf`, sorted): the UI offers only these controls. */
+  readonly rights: readonly Right[];
+}
+
+/** One emoji on a message: who reacted (display names, sorted by authority), and whether we did. */
+export interface ReactionView {
+  readonly emoji: string;
+  readonly names: readonly string[];
+  readonly mine: boolean;
 }
 
 export interface MessageView {
@@ -52,12 +63,26 @@ export interface MessageView {
   readonly progress: OptimisticProgress | null;
   /** Expected acknowledgers (channel members other than the author). */
   readonly expected: readonly AuthorityId[];
+  /** Sorted by emoji; add-only (spec 002 names no removal). */
+  readonly reactions: readonly ReactionView[];
 }
 
 /** Display names: of an authority as its genesis (carried by its member binding) states it; of a peer device, its authority's. */
 export interface NamesApi {
   nameOf(authority: AuthorityId): string;
   ofDevice(device: DeviceId): string | null;
+  /** States this authority's new display name to its devices and every context it is in (latest wins). */
+  setDisplayName(name: string): Promise<void>;
+}
+
+/**
+ * Channel settings and reactions (category A). Each is refused here with AuthorizationDenied when this
+ * authority lacks the right (`rightsOf`), but what enforces it is every receiver's authorization rule.
+ */
+export interface ChatApi {
+  renameChannel(channel: ChannelId, name: string): Promise<FactId>;
+  setTopic(channel: ChannelId, topic: string): Promise<FactId>;
+  react(channel: ChannelId, message: FactId, emoji: string): Promise<FactId>;
 }
 
 /** The details popover of a status indicator reads exactly this. */
@@ -140,7 +165,7 @@ export interface DevicesApi {
 /** A contact: another authority met by the invitation ceremony, with the pairwise context both hold. */
 export interface ContactView {
   readonly authority: AuthorityId;
-  /** The name its genesis states. */
+  /** The name it last stated (`profile.name`), else the one the ceremony carried (its genesis name). */
   readonly displayName: string;
   /** The name this device gave it (local, never a fact); null when none. */
   readonly petname: string | null;
@@ -194,6 +219,7 @@ export interface AuraNodeApi {
   /** The channel's messages in fact order; with `limit`, only the newest `limit` of them. */
   messages(channel: ChannelId, limit?: number): QueryResult<readonly MessageView[]>;
   sendMessage(channel: ChannelId, text: string): Promise<FactId>;
+  readonly chat: ChatApi;
   statusDetails(fact: FactId): StatusDetails | null;
   /** This authority: its TreeStateSummary (epoch, commitment, threshold, device count) and devices; null before an identity. */
   account(): AccountView | null;

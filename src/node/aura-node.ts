@@ -53,7 +53,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   private readonly pipeline: IngestPipeline;
   private me: StoredIdentity | null = null;
   private readonly membership: MembershipModule;
-  private readonly chat: ChatModule;
+  readonly chat: ChatModule;
   private readonly accountModule: AccountModule;
   readonly devices: EnrollmentModule;
   readonly threshold: ThresholdModule;

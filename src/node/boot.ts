@@ -7,7 +7,7 @@ import { Libp2pTransport } from '../net/libp2p-transport.ts';
 import type { Transport } from '../net/transport.ts';
 import { browserDeps, browserRandom } from './deps.ts';
 import { deviceSeed } from './device-seed.ts';
-import './lab.ts';
+import { labOf } from './lab.ts';
 import { networkConfig } from './network-config.ts';
 import { databaseName, lockName } from './profile.ts';
 
@@ -34,7 +34,7 @@ export function startBoot(profile: string): Booter {
       node = await AuraNode.open(browserDeps(profile, store, await startTransport(key)));
       set({ status: 'ready', profile, node });
       // Lab handle for local builds (benchmarks drive the node without the UI's latency); never in production.
-      if (networkConfig(new URL(location.href), import.meta.env).allowLocal) window.auraLab = { node };
+      if (networkConfig(new URL(location.href), import.meta.env).allowLocal) window.auraLab = labOf(node);
     } catch (e) {
       set({ status: 'failed', profile, error: describe(e) });
       return;

@@ -9,6 +9,7 @@ import { MainLayout } from './MainLayout.tsx';
 import { NetworkStatus } from './NetworkStatus.tsx';
 import { Onboarding } from './Onboarding.tsx';
 import { PanelOpener } from './PanelOpener.tsx';
+import { useOwnName } from './use-own-name.ts';
 import { selectChannel } from './use-selected-channel.ts';
 
 // Loaded on the first open, with the account and device screens below it: no first screen needs them.
@@ -26,6 +27,7 @@ export function App({ node }: { readonly node: AuraNodeApi }) {
 
 function Workspace() {
   const identity = useNodeQuery((n) => n.identity());
+  const displayName = useOwnName();
   const { profile } = useNode();
   const [deviceOpen, setDeviceOpen] = useState(false);
   const [contactsOpen, setContactsOpen] = useState(false);
@@ -42,7 +44,7 @@ function Workspace() {
     <div className="app">
       <AppHeader
         profile={profile}
-        displayName={identity?.displayName ?? null}
+        displayName={displayName}
         network={<NetworkStatus />}
         actions={
           <>

@@ -2,14 +2,17 @@ import { useEffect, useState } from 'react';
 import type { DeviceInfo } from '../node/api.ts';
 import { useNode, useNodeQuery } from '../node/hooks.ts';
 import { AccountSection } from './AccountSection.tsx';
+import { DisplayNameForm } from './DisplayNameForm.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { formatStorage } from './format.ts';
 import { ModalPanel } from './ModalPanel.tsx';
+import { useOwnName } from './use-own-name.ts';
 
 /** This device as the node sees it, in a modal <dialog> (Escape closes it, focus returns to the opener). */
 export function DevicePanel({ onClose }: { readonly onClose: () => void }) {
   const node = useNode();
   const version = useNodeQuery((n) => n.version);
+  const name = useOwnName();
   const [info, setInfo] = useState<DeviceInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -50,7 +53,7 @@ export function DevicePanel({ onClose }: { readonly onClose: () => void }) {
             {info.authorityId ?? 'no identity yet'}
           </dd>
           <dt>Display name</dt>
-          <dd data-testid="device-display-name" dir="auto">{info.displayName ?? '—'}</dd>
+          <dd data-testid="device-display-name" dir="auto">{name ?? '—'}</dd>
           <dt>Facts stored</dt>
           <dd data-testid="fact-count">{info.factCount}</dd>
           <dt>Storage</dt>
@@ -59,6 +62,7 @@ export function DevicePanel({ onClose }: { readonly onClose: () => void }) {
           </dd>
         </dl>
       )}
+      <DisplayNameForm />
       <AccountSection />
     </ModalPanel>
   );

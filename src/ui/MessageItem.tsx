@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { MessageView } from '../node/api.ts';
 import { formatDateTime, formatTime } from './format.ts';
+import { Reactions } from './Reactions.tsx';
 import { StatusIndicator } from './StatusIndicator.tsx';
 
 interface Props {
@@ -23,6 +24,7 @@ export const MessageItem = memo(function MessageItem({ message: m }: Props) {
       <p className="message-text" data-testid="message-text" dir="auto">
         {m.text}
       </p>
+      <Reactions channel={m.channel} message={m.id} reactions={m.reactions} />
     </li>
   );
 });

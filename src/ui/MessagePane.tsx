@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { ChannelSummary } from '../node/api.ts';
 import { useNodeQuery } from '../node/hooks.ts';
+import { ChannelSettingsForm } from './ChannelSettingsForm.tsx';
 import { ChannelShare } from './ChannelShare.tsx';
 import { ChannelKindTag } from './groups/ChannelKindTag.tsx';
 import { useChannelKinds } from './groups/use-channel-kind.ts';
@@ -25,6 +26,9 @@ export function MessagePane({ channel, focusComposer = false }: Props) {
   const [limit, setLimit] = useState(PAGE);
   const [sharing, setSharing] = useState(false);
   const [copied, setCopied] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const mayEdit = channel.rights.includes('chat:rename') || channel.rights.includes('chat:topic');
   const shareButton = useRef<HTMLButtonElement>(null);
   const shareId = useId();
   const messages = useNodeQuery((n) => n.messages(channel.id, limit).data, [channel.id, limit]);
@@ -49,16 +53,23 @@ export function MessagePane({ channel, focusComposer = false }: Props) {
         <div className="pane-heading">
           <h2 id="pane-title" className="pane-title">
             <span aria-hidden="true"># </span>
-            <span dir="auto">{channel.name}</span>
+            <span data-testid="channel-title" dir="auto">
+              {channel.name}
+            </span>
           </h2>
           <ChannelKindTag kind={kind} />
           {kind.kind === 'group' ? <PendingProposalsBadge context={channel.context} /> : null}
           {channel.topic ? (
-            <p className="pane-topic" dir="auto">
+            <p className="pane-topic" data-testid="channel-topic" dir="auto">
               {channel.topic}
             </p>
           ) : null}
         </div>
+        {mayEdit ? (
+          <button ref={editButton} type="button" className="button" data-testid="edit-channel" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
+            Edit channel
+          </button>
+        ) : null}
         {kind.kind === 'group' ? null : (
           <button
             ref={shareButton}
@@ -95,6 +106,15 @@ export function MessagePane({ channel, focusComposer = false }: Props) {
         <p className="alert group-removed" role="status" data-testid="channel-removed">
           You were removed from <strong dir="auto">{kind.name}</strong>: nothing new in it reaches you.
         </p>
+      ) : null}
+      {editing ? (
+        <ChannelSettingsForm
+          channel={channel}
+          onDone={() => {
+            setEditing(false);
+            editButton.current?.focus();
+          }}
+        />
       ) : null}
       {hidden > 0 ? (
         <button type="button" className="button link older" data-testid="show-earlier" onClick={() => setLimit((l) => l + PAGE)}>

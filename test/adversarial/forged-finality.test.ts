@@ -94,7 +94,7 @@ describe('forged finality', () => {
     const { bus, victim, honest, ch, ctx, mallory } = await setup();
     const topic = mallory.fact(ctx.ns, 'chat.topic', { channel: ch, topic: 'mallory owns this channel now' });
     ctx.inject(bus, [topic], mallory.device);
-    for (const p of [victim, honest]) await until(() => dropped(p, 'unauthorized:NotChannelOwner') === 1, `${p.name} refuses the topic`);
+    for (const p of [victim, honest]) await until(() => dropped(p, 'unauthorized:MissingRight') === 1, `${p.name} refuses the topic`);
     for (const p of [victim, honest]) expect(p.node.channels().data.find((c) => c.id === ch)!.topic).toBeNull();
     expect(victim.node.journals.fact(topic.id)).toBeUndefined();
     await flows(honest, [victim], ch, 'honest after the topic attack');

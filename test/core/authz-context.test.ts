@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { authorize } from '../../src/core/authz/authorize.ts';
 import { waitKey } from '../../src/core/authz/verdict.ts';
 import type { ValidatedFact } from '../../src/core/facts/fact.ts';
-import { contextMembership, MEMBER_BINDING, MEMBER_RIGHTS, memberList, OWNER_RIGHTS } from '../../src/core/reduce/membership.ts';
+import { listChannels } from '../../src/core/reduce/chat.ts';
+import { contextMembership, hasRight, MEMBER_BINDING, MEMBER_RIGHTS, memberList, OWNER_RIGHTS, rightsOf } from '../../src/core/reduce/membership.ts';
 import { otherDeviceOf, person, reduce, verdictIn } from '../support/authz-world.ts';
 
 const alice = person('alice');
@@ -26,6 +27,8 @@ function everyWriterKind(p: typeof alice): ValidatedFact[] {
     w.fact('chat.message', { channel: unknown, text: 'hi', ack: false }),
     w.fact('chat.reaction', { channel: unknown, message: unknown, emoji: '👍' }),
     w.fact('chat.topic', { channel: unknown, topic: 't' }),
+    w.fact('chat.rename', { channel: unknown, name: 'n' }),
+    w.fact('profile.name', { name: 'n' }),
     w.fact('proposal.create', { subject: 's', operation: 'op', args: [], rule: { type: 'Any' }, voters: [p.author], expiresAt: 9e12 }),
     w.fact('proposal.vote', { proposal: unknown, approve: true }),
     w.fact('ceremony.start', { ceremonyKind: 'k', participants: [p.author], threshold: 1, prestateHash: '0'.repeat(64) }),
@@ -71,7 +74,7 @@ describe('channel settings', () => {
     const members = [alice.join, bob.join];
     expect(verdictIn(members, topicBy(alice))).toEqual({ ok: false, wait: waitKey.channel(channel.id) });
     expect(verdictIn([...members, channel], topicBy(alice))).toEqual(ok);
-    expect(verdictIn([...members, channel], topicBy(bob))).toEqual({ ok: false, refuse: 'NotChannelOwner' });
+    expect(verdictIn([...members, channel], topicBy(bob))).toEqual({ ok: false, refuse: 'MissingRight' });
     const st = reduce([...members, channel, topicBy(bob)]);
     expect(st.chat.channels.get(channel.id)!.topic).toBeNull();
     expect(st.chat.topics.size).toBe(0);
@@ -83,6 +86,33 @@ describe('channel settings', () => {
     const m = contextMembership('authz-test', reduce([alice.join, bob.join, channel]));
     expect(m.view.rights.get(alice.author)?.has('chat:topic')).toBe(true);
     expect(m.view.rights.get(bob.author)?.has('chat:topic')).toBe(false);
+  });
+
+  const renameBy = (p: typeof alice, name = `by ${p.author.slice(-4)}`) => p.w.fact('chat.rename', { channel: channel.id, name });
+
+  it('a rename waits for its channel, then only an author with the rename right over it (its creator) counts', () => {
+    const members = [alice.join, bob.join];
+    expect(verdictIn(members, renameBy(alice))).toEqual({ ok: false, wait: waitKey.channel(channel.id) });
+    expect(verdictIn([...members, channel], renameBy(alice))).toEqual(ok);
+    expect(verdictIn([...members, channel], renameBy(bob))).toEqual({ ok: false, refuse: 'MissingRight' });
+    // Whatever the arrival order, Bob's rename never counts and Alice's does.
+    const forged = renameBy(bob, 'hijacked');
+    for (const order of [[forged, channel, renameBy(alice, 'lobby')], [renameBy(alice, 'lobby'), channel, forged]]) {
+      const st = reduce([...members, ...order]);
+      expect(listChannels(st.chat)[0]!.name).toBe('lobby');
+      expect(st.authz.refused.get(forged.id)).toBe('MissingRight');
+    }
+  });
+
+  it('every rights question is rightsOf: the owner holds rename and topic over its own channel only; a non-member holds nothing', () => {
+    const other = bob.w.fact('chat.channel', { name: 'bobs' });
+    const st = reduce([alice.join, bob.join, channel, other]);
+    expect(hasRight(st, alice.author, 'chat:rename', channel.id)).toBe(true);
+    expect(hasRight(st, alice.author, 'chat:rename', other.id)).toBe(false);
+    expect(hasRight(st, bob.author, 'chat:rename', other.id)).toBe(true);
+    expect(hasRight(st, bob.author, 'chat:react', channel.id)).toBe(true);
+    expect(rightsOf(st, person('stranger').author, channel.id).size).toBe(0);
+    expect(rightsOf(st, alice.author)).toEqual(new Set(OWNER_RIGHTS));
   });
 });
 

@@ -50,7 +50,7 @@ describe('the authorization gate in the namespace reducer', () => {
     const cert = bob.w.fact('consensus.cert', { certId: 'c', covers: [hello.id], witnesses: ['w'] });
     const st = applyAll([alice.join, bob.join, channel, hijack, cert, hijack, vote]);
     const expected = [
-      [hijack.id, 'NotChannelOwner'],
+      [hijack.id, 'MissingRight'],
       [cert.id, 'UnverifiableCertificate'],
     ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
     expect(namespaceReducer.canonical(st).authz.refused).toEqual(expected);
@@ -70,8 +70,8 @@ describe('the authorization gate in the namespace reducer', () => {
 });
 
 describe('kinds with a protocol today', () => {
-  it('are exactly genesis, tree ops, bindings, the four chat kinds, consensus commits, groups and proposals; admission refuses every other kind', () => {
-    expect([...enabledKinds].sort()).toEqual(['authority.genesis', 'chat.channel', 'chat.message', 'chat.reaction', 'chat.topic', 'consensus.commit', 'group.create', 'group.invitation', 'group.rekey', 'group.response', 'proposal.create', 'proposal.vote', 'rel.binding', 'tree.op']);
+  it('are exactly genesis, tree ops, bindings, the five chat kinds, display names, consensus commits, groups and proposals; admission refuses every other kind', () => {
+    expect([...enabledKinds].sort()).toEqual(['authority.genesis', 'chat.channel', 'chat.message', 'chat.reaction', 'chat.rename', 'chat.topic', 'consensus.commit', 'group.create', 'group.invitation', 'group.rekey', 'group.response', 'profile.name', 'proposal.create', 'proposal.vote', 'rel.binding', 'tree.op']);
     for (const k of Object.keys(KINDS)) expect(isEnabledKind(k), k).toBe(enabledKinds.has(k as never));
     expect(isEnabledKind('consensus.cert')).toBe(false);
     expect(isEnabledKind('no.such')).toBe(false);

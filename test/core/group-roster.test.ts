@@ -53,6 +53,16 @@ describe('a group roster', () => {
     expect(memberList(contextMembership(GROUP, reduce([...accepts, alice.join, create])).view)).toEqual([alice.author, bob.author, carol.author].sort());
   });
 
+  it("the group's creator holds the owner rights over every channel of the group; another member only over its own", () => {
+    const side = bob.w.setWall(T0 + 5_000).fact('chat.channel', { name: 'side' });
+    const facts = [alice.join, create, general, ...accepts, side];
+    const rename = (p: typeof alice, channel: string) => authorize(p.w.fact('chat.rename', { channel, name: 'renamed' }), reduce(facts));
+    expect(rename(alice, side.id)).toEqual({ ok: true });
+    expect(rename(bob, side.id)).toEqual({ ok: true });
+    expect(rename(carol, side.id)).toEqual({ ok: false, refuse: 'MissingRight' });
+    expect(rename(bob, general.id)).toEqual({ ok: false, refuse: 'MissingRight' });
+  });
+
   it('a decline that makes k unreachable aborts the ceremony, and the decliner is no member', () => {
     const st = reduce([alice.join, create, bob.join, bob.w.fact('group.response', { accept: false })]);
     expect(groupRoster(st)!.ceremony.state).toMatchObject({ type: 'Aborted' });

@@ -51,6 +51,9 @@ describe('contacts: the invitation ceremony over the memory bus', () => {
     await alice.node.contacts.setPetname(b.authorityId, '');
     expect(alice.node.contacts.contacts()[0]?.petname).toBeNull();
     await expect(alice.node.contacts.setPetname(a.authorityId, 'me')).rejects.toMatchObject({ code: 'InvalidInput' });
+    // A display name Bob changes later is the one his contact shows (stated in their pairwise context).
+    await bob.node.names.setDisplayName('Robert');
+    await until(() => alice.node.contacts.contacts()[0]?.displayName === 'Robert', 'alice lists bob by his new name');
   }, 60_000);
 
   it('declined: Aborted (declined) on both sides; nobody is a contact, no context is held', async () => {

@@ -25,6 +25,8 @@ export const enabledKinds: ReadonlySet<FactKind> = new Set<FactKind>([
   'chat.message',
   'chat.reaction',
   'chat.topic',
+  'chat.rename',
+  'profile.name',
   'group.create',
   'group.response',
   'group.invitation',

@@ -4,7 +4,8 @@ import { namespaceKind } from '../ids.ts';
 import type { FactKind } from '../facts/kinds/index.ts';
 import { committedBy, groupKeys } from '../reduce/agreement.ts';
 import { isCeremonyParty } from '../reduce/ceremonies.ts';
-import { MEMBER_BINDING } from '../reduce/membership.ts';
+import type { Right } from '../flow/capabilities.ts';
+import { hasRight, MEMBER_BINDING } from '../reduce/membership.ts';
 import type { NamespaceState } from '../reduce/namespace-reducer.ts';
 import { commitVerifies, groupKeyOf } from './consensus-commit.ts';
 import { groupCreator, groupJoin, groupParty } from './group-rules.ts';
@@ -24,12 +25,17 @@ function writerThen<K extends FactKind>(rule: Rule<K>): Rule<K> {
 
 const writer: Rule<FactKind> = writerVerdict;
 
-/** Channel settings: only the channel's creator (the owner right), judged once the channel is known. */
-const channelOwner: Rule<'chat.topic'> = (f, st) => {
-  const channel = st?.chat.channels.get(f.fact.body.channel);
-  if (channel === undefined) return wait(waitKey.channel(f.fact.body.channel));
-  return channel.creator === f.fact.author ? ALLOW : refuse('NotChannelOwner');
-};
+/**
+ * Channel settings: only an author holding the setting's right over that channel (`rightsOf`: today its
+ * creator), judged once the channel is known.
+ */
+function channelRight(right: Right): Rule<'chat.topic' | 'chat.rename'> {
+  return (f, st) => {
+    const channel = f.fact.body.channel;
+    if (st?.chat.channels.get(channel) === undefined) return wait(waitKey.channel(channel));
+    return hasRight(st, f.fact.author, right, channel) ? ALLOW : refuse('MissingRight');
+  };
+}
 
 const voter: Rule<'proposal.vote'> = (f, st) => {
   const proposal = st?.proposals.creates.get(f.fact.body.proposal);
@@ -116,7 +122,10 @@ export const RULES: { readonly [K in FactKind]: Rule<K> } = {
   'chat.channel': writer,
   'chat.message': writer,
   'chat.reaction': writer,
-  'chat.topic': writerThen(channelOwner),
+  'chat.topic': writerThen(channelRight('chat:topic')),
+  'chat.rename': writerThen(channelRight('chat:rename')),
+  // Anyone who writes in the namespace states its own name (the author is the one named).
+  'profile.name': writer,
   'proposal.create': writer,
   'proposal.vote': writerThen(voter),
   'ceremony.start': writer,

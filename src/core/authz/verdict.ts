@@ -6,8 +6,8 @@ export type AuthzRefusal =
   | 'GenesisDeviceMismatch'
   /** A 'member' binding that is not a valid self-join (foreign genesis, foreign device, names others). */
   | 'InvalidMemberBinding'
-  /** A channel setting by someone other than the channel's creator. */
-  | 'NotChannelOwner'
+  /** A channel setting (topic, rename) by an author without that right over the channel (`rightsOf`). */
+  | 'MissingRight'
   /** A vote by an authority the proposal does not list as a voter. */
   | 'NotVoter'
   /** A ceremony step by neither the ceremony's initiator nor one of its participants. */

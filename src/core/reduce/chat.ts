@@ -3,7 +3,8 @@ import { isKind, orderTimeOf, type ValidatedFact } from '../facts/fact.ts';
 import type { OrderTime } from '../facts/hlc.ts';
 import type { AuthorityId, ChannelId, DeviceId, FactId } from '../ids.ts';
 import type { Reducer } from './reducer.ts';
-import { compareStamps, stampOf, type Stamp } from './stamp.ts';
+import { keepLast } from './first-by-order.ts';
+import { compareStamps, type Stamp } from './stamp.ts';
 
 export interface ChatChannel {
   /** The FactId of the 'chat.channel' fact. */
@@ -42,7 +43,7 @@ interface MessageBucket {
 }
 
 /**
- * Everything keyed by fact ids, so facts may arrive in any order: messages, topics and reactions naming
+ * Everything keyed by fact ids, so facts may arrive in any order: messages, topics, renames and reactions naming
  * a channel or message not (yet) known are kept and become visible when it arrives.
  */
 export interface ChatState {
@@ -50,7 +51,9 @@ export interface ChatState {
   readonly channelList: ChannelRecord[];
   channelsSorted: boolean;
   /** Per channel, the 'chat.topic' fact greatest by (order time, FactId). */
-  readonly topics: Map<ChannelId, { readonly stamp: Stamp; readonly topic: string }>;
+  readonly topics: Map<ChannelId, ValidatedFact<'chat.topic'>>;
+  /** Per channel, the 'chat.rename' fact greatest by (order time, FactId). */
+  readonly renames: Map<ChannelId, ValidatedFact<'chat.rename'>>;
   readonly messageIds: Set<FactId>;
   readonly buckets: Map<ChannelId, MessageBucket>;
   /** Keyed by reactionKey(channel, message); emoji → reacting authorities. */
@@ -78,13 +81,6 @@ function applyChannel(st: ChatState, vf: ValidatedFact<'chat.channel'>): void {
   st.channelList.push(rec);
   st.channelsSorted = false;
   st.visibleMessages += st.buckets.get(vf.id)?.messages.length ?? 0;
-}
-
-function applyTopic(st: ChatState, vf: ValidatedFact<'chat.topic'>): void {
-  const b = vf.fact.body;
-  const stamp = stampOf(vf);
-  const seen = st.topics.get(b.channel);
-  if (!seen || compareStamps(stamp, seen.stamp) > 0) st.topics.set(b.channel, { stamp, topic: b.topic });
 }
 
 function applyMessage(st: ChatState, vf: ValidatedFact<'chat.message'>): void {
@@ -116,6 +112,7 @@ export const chatReducer: Reducer<ChatState, ChatCanonical> = {
     channelList: [],
     channelsSorted: true,
     topics: new Map(),
+    renames: new Map(),
     messageIds: new Set(),
     buckets: new Map(),
     reactions: new Map(),
@@ -125,7 +122,8 @@ export const chatReducer: Reducer<ChatState, ChatCanonical> = {
     if (isKind(vf, 'chat.message')) applyMessage(st, vf);
     else if (isKind(vf, 'chat.reaction')) applyReaction(st, vf);
     else if (isKind(vf, 'chat.channel')) applyChannel(st, vf);
-    else if (isKind(vf, 'chat.topic')) applyTopic(st, vf);
+    else if (isKind(vf, 'chat.topic')) keepLast(st.topics, vf.fact.body.channel, vf);
+    else if (isKind(vf, 'chat.rename')) keepLast(st.renames, vf.fact.body.channel, vf);
   },
   canonical(st) {
     const messages = [...st.buckets.values()]
@@ -136,13 +134,10 @@ export const chatReducer: Reducer<ChatState, ChatCanonical> = {
   },
 };
 
-/** The latest 'chat.topic' wins; the creation fact's topic counts as earlier than any of them. */
-function topicOf(st: ChatState, rec: ChannelRecord): string | null {
-  return st.topics.get(rec.id)?.topic ?? rec.topic;
-}
-
+/** The latest 'chat.topic' and 'chat.rename' win; the creation fact's values count as earlier than any of them. */
 function view(st: ChatState, rec: ChannelRecord): ChatChannel {
-  return { id: rec.id, name: rec.name, creator: rec.creator, createdAt: rec.time, topic: topicOf(st, rec) };
+  const name = st.renames.get(rec.id)?.fact.body.name ?? rec.name;
+  return { id: rec.id, name, creator: rec.creator, createdAt: rec.time, topic: st.topics.get(rec.id)?.fact.body.topic ?? rec.topic };
 }
 
 /** Known channels sorted by (creation order time, id). */

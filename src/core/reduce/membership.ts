@@ -14,14 +14,36 @@ import { groupRoster } from './group-roster.ts';
 import { currentTree } from './tree/tree-reducer.ts';
 
 /**
- * What a member of a context may do; a member who created a channel in it also owns it: it may set the
- * channel's topic (authz: only the creator, per channel) and invite.
+ * What a member of a context may do; a member who created a channel in it also owns it: it may rename the
+ * channel, set its topic (authz: only the owner, per channel) and invite. `witness`: record a witness group
+ * key and the group's commits (DESIGN §6). `profile:name`: state its own display name there.
  */
-/** `witness`: record a witness group key and the group's commits (DESIGN §6). */
-export const MEMBER_RIGHTS: readonly Right[] = ['chat:send', 'chat:react', 'witness'];
-export const OWNER_RIGHTS: readonly Right[] = [...MEMBER_RIGHTS, 'chat:topic', 'member:invite'];
+export const MEMBER_RIGHTS: readonly Right[] = ['chat:send', 'chat:react', 'witness', 'profile:name'];
+export const OWNER_RIGHTS: readonly Right[] = [...MEMBER_RIGHTS, 'chat:topic', 'chat:rename', 'member:invite'];
 /** In a group, rights come from the member's role alone (DESIGN §11), not from having created a channel. */
 export const ROLE_RIGHTS: Readonly<Record<GroupRole, readonly Right[]>> = { owner: OWNER_RIGHTS, admin: OWNER_RIGHTS, member: MEMBER_RIGHTS };
+const NO_RIGHTS: ReadonlySet<Right> = new Set();
+const MEMBER_SET: ReadonlySet<Right> = new Set(MEMBER_RIGHTS);
+const OWNER_SET: ReadonlySet<Right> = new Set(OWNER_RIGHTS);
+
+/**
+ * What `authority` may do in a context: over `channel` when given, else in any channel of the context. Every
+ * rights question (the authorization rules, the node's local checks, the membership view) asks here, so that
+ * roles can grant rights in this one place. Monotone in the fact set, as authorization must be: members and
+ * channels only grow, and a channel's owner is fixed by its creation fact.
+ */
+export function rightsOf(st: NamespaceState | undefined, authority: AuthorityId, channel?: ChannelId): ReadonlySet<Right> {
+  if (!st?.authz.members.has(authority)) return NO_RIGHTS;
+  const owns = channel === undefined ? listChannels(st.chat).some((c) => c.creator === authority) : st.chat.channels.get(channel)?.creator === authority;
+  // In a group, its creator (whom the group's id names, so this never changes) holds the owner rights over
+  // every channel; roles granted later by proposals are not monotone, so they do not reach these rules yet.
+  const groupOwner = st.groups.create.get('')?.fact.author === authority;
+  return owns || groupOwner ? OWNER_SET : MEMBER_SET;
+}
+
+export function hasRight(st: NamespaceState | undefined, authority: AuthorityId, right: Right, channel?: ChannelId): boolean {
+  return rightsOf(st, authority, channel).has(right);
+}
 
 /** Binding type by which an authority joins the context it is written in. */
 export const MEMBER_BINDING = 'member';
@@ -85,8 +107,8 @@ export function isRevoked(revoked: Map<AuthorityId, Map<DeviceId, OrderTime>>, a
 
 /**
  * Who belongs to a context, read from its reduced journal: authorities with a valid member binding, with
- * the devices they proved (the authorization index, fed by the same bindings). Channel creators among them
- * also hold the owner rights. Membership only grows with facts, like the journal it comes from.
+ * the devices they proved (the authorization index, fed by the same bindings), and their `rightsOf` (in a
+ * group, their role's). Outside groups membership only grows with facts, like the journal it comes from.
  */
 export function contextMembership(context: ContextId, st: NamespaceState): ContextMembers {
   const rights = new Map<AuthorityId, Set<Right>>();
@@ -101,11 +123,11 @@ export function contextMembership(context: ContextId, st: NamespaceState): Conte
       for (const d of st.authz.members.get(a)!) excluded.add(d);
       continue;
     }
-    rights.set(a, new Set(role ? ROLE_RIGHTS[role] : MEMBER_RIGHTS));
+    // In a group the view grants by role (the roster of now); the authorization rules still ask `rightsOf`.
+    rights.set(a, new Set(role ? ROLE_RIGHTS[role] : rightsOf(st, a)));
     // A removed device no longer writes, is served or counted for its authority.
     devices.set(a, new Set([...st.authz.members.get(a)!].filter((d) => !revoked.get(a)?.has(d))));
   }
-  if (!group) for (const ch of listChannels(st.chat)) for (const r of OWNER_RIGHTS) rights.get(ch.creator)?.add(r);
   return { view: { context, rights }, devices, ...(excluded.size > 0 ? { excluded } : {}) };
 }
 

@@ -46,6 +46,8 @@ const ROUTES: Record<string, readonly PartName[]> = {
   amp: ['relational', 'proposals'],
   receipt: ['relational', 'proposals'],
   chat: ['chat', 'proposals'],
+  // Display names are read by the node across namespaces; no reducer keeps them.
+  profile: ['proposals'],
   proposal: ['proposals', 'groups'],
   group: ['groups', 'proposals'],
   ceremony: ['ceremonies', 'proposals'],

@@ -44,10 +44,10 @@ export class EnrollmentModule implements NodeModule, DevicesApi {
   }
 
   addDevice(): EnrollmentCeremony {
-    const me = this.host.requireIdentity();
+    this.host.requireIdentity();
     if (!this.host.deps.transport) throw new NodeError('Offline', 'Adding a device needs the network.');
     const run: EnrollmentInitiator = new EnrollmentInitiator(
-      { ...this.runs.deps(() => run), displayName: me.displayName },
+      { ...this.runs.deps(() => run), displayName: this.membership.ownName() },
       { content: () => this.content(), admit: (device) => this.admit(device) },
     );
     for (const other of this.runs.values()) if (other.state.role === 'initiator') other.step({ type: 'superseded', by: run.state.id });

@@ -8,10 +8,10 @@ import { journalOf, namespaceId, type AuthorityId, type ChannelId, type ContextI
 import { utf8 } from '../../core/encoding/bytes.ts';
 import { MAX_MESSAGE_BYTES, MAX_MESSAGE_CHARS } from '../../core/limits.ts';
 import { agreementOf } from '../../core/reduce/agreement.ts';
-import { listChannels } from '../../core/reduce/chat.ts';
+import { listChannels, messageReactions } from '../../core/reduce/chat.ts';
 import { groupRoster } from '../../core/reduce/group-roster.ts';
-import { contextMembership, memberList, visibleMessages } from '../../core/reduce/membership.ts';
-import { NodeError, type ChannelSummary, type MessageView, type QueryResult, type StatusDetails } from '../api.ts';
+import { contextMembership, hasRight, memberList, rightsOf, visibleMessages } from '../../core/reduce/membership.ts';
+import { NodeError, type ChannelSummary, type ChatApi, type MessageView, type QueryResult, type StatusDetails } from '../api.ts';
 import { draft, draftSigned } from '../host/draft.ts';
 import type { NodeHost } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
@@ -19,7 +19,7 @@ import { finalityOf } from './finality.ts';
 import { SendBatcher } from './send-batcher.ts';
 
 /** Channels and messages: their commands, and queries answering with each item's consistency (spec 002). */
-export class ChatModule {
+export class ChatModule implements ChatApi {
   /** Last view of each message, reused while unchanged so the UI can skip re-rendering it. */
   private readonly views = new Map<FactId, MessageView>();
   private readonly sends: SendBatcher;
@@ -41,8 +41,10 @@ export class ChatModule {
       for (const ns of this.host.journals.namespaces()) {
         if (!ns.startsWith('context:')) continue;
         const st = this.host.journals.get(ns)!.state;
+        const me = this.host.identity()?.authorityId;
         for (const ch of listChannels(st.chat)) {
-          out.push({ id: ch.id, context: namespaceId(ns), name: ch.name, topic: ch.topic, messageCount: visibleMessages(st, ch.id).length, createdAt: ch.createdAt.wall });
+          const rights = me === undefined ? [] : [...rightsOf(st, me, ch.id)].sort();
+          out.push({ id: ch.id, context: namespaceId(ns), name: ch.name, topic: ch.topic, messageCount: visibleMessages(st, ch.id).length, createdAt: ch.createdAt.wall, rights });
           entries.push([ch.id, this.consistencyOf(ns, ch.id, false)]);
         }
       }
@@ -61,10 +63,11 @@ export class ChatModule {
   /** Joins a context whose secret this device holds and opens a channel in it (a new channel, a new contact's). */
   async openChannel(context: ContextId, name: string): Promise<ChannelId> {
     const ns = journalOf(context);
-    const facts = [this.membership.memberBinding(ns), draft(this.host, ns, 'chat.channel', { name })];
+    const join = this.membership.joinFacts(ns);
+    const channel = draft(this.host, ns, 'chat.channel', { name });
     // The creator's own join and the channel commit together; holding the secret authorizes the join.
-    await this.host.write({ context, facts, membership: { context, rights: this.membership.joinRights() }, right: 'member:join' });
-    return facts[1]!.id;
+    await this.host.write({ context, facts: [...join, channel], membership: { context, rights: this.membership.joinRights() }, right: 'member:join' });
+    return channel.id;
   }
 
   joinCode(channel: ChannelId): string {
@@ -98,6 +101,7 @@ export class ChatModule {
           indicator,
           progress: indicator === 'Syncing' ? optimisticProgress(c, expected) : null,
           expected,
+          reactions: messageReactions(st.chat, channel, m.id).map((r) => ({ emoji: r.emoji, names: r.authorities.map((a) => this.membership.names.nameOf(a)), mine: me !== undefined && r.authorities.includes(me) })),
         });
       });
       return { data, consistency: ConsistencyMap.of(entries) };
@@ -118,6 +122,34 @@ export class ChatModule {
     const fact = draftSigned(this.host, ns, 'chat.message', { channel, text: body, ack: true });
     await this.sends.add(namespaceId(ns), fact);
     return (await fact).id;
+  }
+
+  async renameChannel(channel: ChannelId, name: string): Promise<FactId> {
+    const clean = name.trim();
+    if (clean.length < 1 || clean.length > 64) throw new NodeError('InvalidInput', 'A channel name has 1 to 64 characters.');
+    return this.writeIn(channel, 'chat:rename', (ns) => draft(this.host, ns, 'chat.rename', { channel, name: clean }));
+  }
+
+  setTopic(channel: ChannelId, topic: string): Promise<FactId> {
+    return this.writeIn(channel, 'chat:topic', (ns) => draft(this.host, ns, 'chat.topic', { channel, topic: topic.trim() }));
+  }
+
+  react(channel: ChannelId, message: FactId, emoji: string): Promise<FactId> {
+    return this.writeIn(channel, 'chat:react', (ns) => draft(this.host, ns, 'chat.reaction', { channel, message, emoji }));
+  }
+
+  /**
+   * One fact about a channel, written only if this authority holds `right` over it (`hasRight`, the rule the
+   * receivers apply): refusing here spares a write every member would refuse anyway.
+   */
+  private async writeIn(channel: ChannelId, right: string, make: (ns: Namespace) => ValidatedFact): Promise<FactId> {
+    const me = this.host.requireIdentity();
+    const ns = this.namespaceOfChannel(channel);
+    if (!ns) throw new NodeError('UnknownChannel', 'This channel is not on this device.');
+    if (!hasRight(this.host.journals.get(ns)!.state, me.authorityId, right, channel)) throw new NodeError('AuthorizationDenied', `This authority does not hold ${right} in this channel.`);
+    const fact = make(ns);
+    await this.host.write({ context: namespaceId(ns), facts: [fact], membership: this.host.membersOf(namespaceId(ns)).view, right });
+    return fact.id;
   }
 
   statusDetails(id: FactId): StatusDetails | null {
@@ -169,7 +201,8 @@ export class ChatModule {
   private reuseView(v: MessageView): MessageView {
     const prev = this.views.get(v.id);
     const sameProgress = prev?.progress?.reached === v.progress?.reached && prev?.progress?.of === v.progress?.of && prev?.progress?.unit === v.progress?.unit;
-    if (prev && prev.indicator === v.indicator && sameProgress && prev.authorName === v.authorName && prev.expected.join() === v.expected.join()) return prev;
+    const sameReactions = JSON.stringify(prev?.reactions) === JSON.stringify(v.reactions);
+    if (prev && prev.indicator === v.indicator && sameProgress && sameReactions && prev.authorName === v.authorName && prev.expected.join() === v.expected.join()) return prev;
     this.views.set(v.id, v);
     return v;
   }

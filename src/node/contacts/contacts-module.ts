@@ -62,7 +62,8 @@ export class ContactsModule implements NodeModule, ContactsApi {
       const channels = this.chat.channels().data;
       return this.records.map((r) => ({
         authority: r.authority,
-        displayName: r.name,
+        // The name it stated since (a 'profile.name' in our shared context) over the one the ceremony carried.
+        displayName: this.membership.names.statedName(r.authority) ?? r.name,
         petname: this.petnames[r.authority] ?? null,
         context: r.context,
         devices: [...(this.host.membersOf(r.context).devices.get(r.authority) ?? [])],
@@ -74,10 +75,10 @@ export class ContactsModule implements NodeModule, ContactsApi {
   }
 
   invite(): InvitationCeremony {
-    const me = this.host.requireIdentity();
+    this.host.requireIdentity();
     this.requireNetwork();
     const run: InvitationInitiator = new InvitationInitiator(
-      { ...this.runs.deps(() => run), displayName: me.displayName },
+      { ...this.runs.deps(() => run), displayName: this.membership.ownName() },
       { proof: () => this.membership.deviceProof(), commit: (context, secret, invitee) => this.commit(context, secret, invitee, true) },
     );
     // A newer invite supersedes an older one still open: one code in circulation at a time.
@@ -159,7 +160,7 @@ export class ContactsModule implements NodeModule, ContactsApi {
     if (other.authority === me.authorityId) throw new NodeError('InvalidInput', 'that is this account');
     if (inviter) {
       await this.membership.adoptSecret(context, secret);
-      await this.chat.openChannel(context, `${me.displayName} & ${other.name}`.slice(0, 64));
+      await this.chat.openChannel(context, `${this.membership.ownName()} & ${other.name}`.slice(0, 64));
     } else {
       await this.membership.joinContext(context, secret);
     }

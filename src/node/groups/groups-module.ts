@@ -93,7 +93,7 @@ export class GroupsModule implements NodeModule, GroupsApi {
     await this.membership.adoptSecret(context, secret);
     const ns = journalOf(context);
     const body: GroupCreated = { name: clean, invitees: [...invitees], threshold, respondBy: this.host.deps.now() + RESPOND_WITHIN_MS, rules: DEFAULT_RULES };
-    const facts = [this.membership.memberBinding(ns), draft(this.host, ns, 'group.create', body), draft(this.host, ns, 'chat.channel', { name: 'general' })];
+    const facts = [...this.membership.joinFacts(ns), draft(this.host, ns, 'group.create', body), draft(this.host, ns, 'chat.channel', { name: 'general' })];
     await this.host.write({ context, facts, membership: { context, rights: this.membership.joinRights() }, right: JOIN_RIGHT, announce: true });
     // Each invitee learns the group in the pair's own context, which only the two of them can read.
     for (const c of pairs) {
@@ -116,7 +116,7 @@ export class GroupsModule implements NodeModule, GroupsApi {
     this.host.requireIdentity();
     if (!this.invitations().some((i) => i.context === context)) throw new NodeError('UnknownGroup', 'No invitation to that group is waiting here.');
     const ns = journalOf(context);
-    const facts = [this.membership.memberBinding(ns), draft(this.host, ns, 'group.response', { accept })];
+    const facts = [...this.membership.joinFacts(ns), draft(this.host, ns, 'group.response', { accept })];
     await this.host.write({ context, facts, membership: { context, rights: this.membership.joinRights() }, right: JOIN_RIGHT, announce: true });
   }
 

@@ -13,11 +13,13 @@ import { NodeError } from '../api.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import { draft } from '../host/draft.ts';
 import { Names } from './names.ts';
+import { writeAccountFact } from '../account/tree-write.ts';
 import { encodeDeviceProof } from '../../core/reduce/tree/device-proof.ts';
 
 const NO_PEERS: ReadonlySet<DeviceId> = new Set();
 /** Holding a context's secret lets a device write its own self-join (and, in a group, its answer). */
 export const JOIN_RIGHT = 'member:join';
+const PROFILE_RIGHT = 'profile:name';
 
 /**
  * Membership: context secrets (held in the store and in memory, never diverging), joining by code, the
@@ -25,7 +27,7 @@ export const JOIN_RIGHT = 'member:join';
  * seen on each context's topic.
  */
 export class MembershipModule implements NodeModule {
-  readonly names = new Names();
+  readonly names = new Names((name) => this.setDisplayName(name));
   private readonly secrets = new Map<ContextId, Uint8Array>();
   /** A group's newest key epoch and its secret, opened from its rekey facts (never stored: the facts are). */
   private readonly epochs = new Map<ContextId, { epoch: number; secret: Uint8Array }>();
@@ -140,6 +142,38 @@ export class MembershipModule implements NodeModule {
     return draft(this.host, ns, 'rel.binding', { bindingType: MEMBER_BINDING, authorities: [me.authorityId], data: this.deviceProof() });
   }
 
+  /** This authority's display name as every reader shows it: the latest it stated, else its genesis name. */
+  ownName(): string {
+    return this.names.nameOf(this.host.requireIdentity().authorityId);
+  }
+
+  /**
+   * The self-join and, once this authority changed its display name, that name: members of a context joined
+   * later learn it from the context itself, as those of earlier ones did (`setDisplayName`).
+   */
+  joinFacts(ns: Namespace): ValidatedFact[] {
+    const binding = this.memberBinding(ns);
+    const name = this.names.statedName(this.host.requireIdentity().authorityId);
+    return name === null ? [binding] : [binding, draft(this.host, ns, 'profile.name', { name })];
+  }
+
+  /**
+   * A new display name, stated where each reader already looks: this authority's journal (its devices) and
+   * every context it is a member of (their members). Each write is guarded like any other.
+   */
+  async setDisplayName(name: string): Promise<void> {
+    const me = this.host.requireIdentity();
+    const clean = name.trim();
+    if (clean.length < 1 || clean.length > 64) throw new NodeError('InvalidInput', 'A display name has 1 to 64 characters.');
+    await writeAccountFact(this.host, 'profile.name', { name: clean });
+    for (const context of [...this.secrets.keys()].sort()) {
+      const view = this.membersOf(context).view;
+      // Not where this authority is no member (any more), nor where this device was removed: it writes nothing there.
+      if (context === me.authorityId || !view.rights.has(me.authorityId) || this.deviceRemoved(context)) continue;
+      await this.host.write({ context, facts: [draft(this.host, journalOf(context), 'profile.name', { name: clean })], membership: view, right: PROFILE_RIGHT });
+    }
+  }
+
   /** The proof that this device writes as this authority: its genesis and the tree ops of its chain. */
   deviceProof(): Uint8Array {
     const me = this.host.requireIdentity();
@@ -197,7 +231,7 @@ export class MembershipModule implements NodeModule {
     await this.adoptSecret(context, secret);
     if (this.host.membersOf(context).devices.get(me.authorityId)?.has(this.host.key.deviceId)) return;
     const view = { context, rights: this.joinRights() };
-    await this.host.write({ context, facts: [this.memberBinding(journalOf(context))], membership: view, right: JOIN_RIGHT, announce: true });
+    await this.host.write({ context, facts: this.joinFacts(journalOf(context)), membership: view, right: JOIN_RIGHT, announce: true });
   }
 
   /**

@@ -5,6 +5,7 @@ import { consensusKinds } from './consensus.ts';
 import { groupKinds } from './groups.ts';
 import type { KindSpec } from './kind-spec.ts';
 import { maintenanceKinds } from './maintenance.ts';
+import { profileKinds } from './profile.ts';
 import { proposalKinds } from './proposals.ts';
 import { relationalKinds } from './relational.ts';
 import { treeKinds } from './tree.ts';
@@ -16,6 +17,7 @@ export const KINDS = {
   ...maintenanceKinds,
   ...relationalKinds,
   ...chatKinds,
+  ...profileKinds,
   ...proposalKinds,
   ...ceremonyKinds,
   ...consensusKinds,
