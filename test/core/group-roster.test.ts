@@ -79,6 +79,20 @@ describe('a group roster', () => {
     expect(memberList(contextMembership(GROUP, st).view)).toEqual([alice.author, bob.author].sort());
   });
 
+  it('set-role and transfer-ownership change roles once every other member approved', () => {
+    const others = [alice.author, carol.author].sort();
+    const promote = alice.w.setWall(T0 + 40_000).fact('proposal.create', { subject: `member:${bob.author}`, operation: 'set-role', args: [bob.author, 'admin'], rule: { type: 'Unanimous' }, voters: others, expiresAt: T0 + 90_000 });
+    const promoted = [alice.w.fact('proposal.vote', { proposal: promote.id, approve: true }), carol.w.setWall(T0 + 41_000).fact('proposal.vote', { proposal: promote.id, approve: true })];
+    const transfer = alice.w.setWall(T0 + 42_000).fact('proposal.create', { subject: 'ownership', operation: 'transfer-ownership', args: [bob.author], rule: { type: 'Unanimous' }, voters: others, expiresAt: T0 + 90_000 });
+    const transferred = [alice.w.fact('proposal.vote', { proposal: transfer.id, approve: true }), carol.w.setWall(T0 + 43_000).fact('proposal.vote', { proposal: transfer.id, approve: true })];
+    const base = [alice.join, create, general, ...accepts];
+    expect(groupRoster(reduce([...base, promote, ...promoted]))!.roles.get(bob.author)).toBe('admin');
+    const r = groupRoster(reduce([...base, promote, ...promoted, transfer, ...transferred]))!;
+    expect([r.roles.get(bob.author), r.roles.get(alice.author), r.roles.get(carol.author)]).toEqual(['owner', 'admin', 'member']);
+    // Only one of the two votes: nothing changes.
+    expect(groupRoster(reduce([...base, promote, promoted[0]!]))!.roles.get(bob.author)).toBe('member');
+  });
+
   it('an approved archive makes the channel read-only from the deciding vote on', () => {
     const members = [alice.author, bob.author, carol.author].sort();
     const archive = bob.w.setWall(T0 + 30_000).fact('proposal.create', { subject: `channel:${general.id}`, operation: 'archive-channel', args: [general.id], rule: { type: 'Any' }, voters: members, expiresAt: T0 + 90_000 });
