@@ -65,8 +65,9 @@ export class ChatModule implements ChatApi {
     const ns = journalOf(context);
     const join = this.membership.joinFacts(ns);
     const channel = draft(this.host, ns, 'chat.channel', { name });
-    // The creator's own join and the channel commit together; holding the secret authorizes the join.
-    await this.host.write({ context, facts: [...join, channel], membership: { context, rights: this.membership.joinRights() }, right: 'member:join' });
+    // The creator's own join and the channel commit together; holding the secret authorizes the join. Announced:
+    // whoever holds the secret already (a contact waiting for this commit) hears it by gossip at once.
+    await this.host.write({ context, facts: [...join, channel], membership: { context, rights: this.membership.joinRights() }, right: 'member:join', announce: true });
     return channel.id;
   }
 
