@@ -2,7 +2,8 @@ import { expect, type Page } from '@playwright/test';
 
 /** Onboards a fresh profile: display name → identity. */
 export async function createIdentity(page: Page, name: string): Promise<void> {
-  await expect(page.getByTestId('onboarding')).toBeVisible();
+  // Opening a profile (the node's chunk, the store, libp2p) takes seconds on a loaded machine.
+  await expect(page.getByTestId('onboarding')).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('display-name-input').fill(name);
   await page.getByTestId('create-identity').click();
   await expect(page.getByTestId('new-channel-input')).toBeVisible();
