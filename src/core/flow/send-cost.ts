@@ -1,6 +1,6 @@
 /**
  * The one cost table of charge-before-send (DESIGN §5): what each transport-observable send costs each
- * recipient's FlowBudget. A sealed gossip payload (facts, acks, a join announcement, a witness group's message) and a sync frame each
+ * recipient's FlowBudget. A sealed gossip payload (facts, acks, a join announcement, a witness group's or a rendezvous ceremony's message) and a sync frame each
  * cost one unit per recipient authority.
  */
 export const SEND_COST = {
@@ -14,6 +14,8 @@ export const SEND_COST = {
   syncFrame: 1,
   /** One sealed message of a witness group (DKG or consensus) on its topic. */
   groupMessage: 1,
+  /** One message of a rendezvous ceremony (offer, package, confirmation) on the code's topics. */
+  rendezvous: 1,
 } as const;
 
 export type SendKind = keyof typeof SEND_COST;

@@ -3,6 +3,7 @@ import { decodeRendezvousCode, type RendezvousCode } from '../../core/rendezvous
 import { isFinished } from '../../core/rendezvous/enrollment.ts';
 import type { CeremonyRun, CeremonyRunDeps } from '../../protocols/rendezvous/ceremony-run.ts';
 import { NodeError } from '../api.ts';
+import { TOPIC_RECIPIENT } from '../../core/flow/send-cost.ts';
 import type { NodeHost } from './node-host.ts';
 
 /** Finished ceremonies kept for the Ceremonies list. */
@@ -47,7 +48,18 @@ export class CeremonyRuns<C extends Ceremony, R extends CeremonyRun<C, never>> {
   /** The deps of a run; `run` names it once constructed (its changes are reported from its constructor on). */
   deps(run: () => R): Omit<CeremonyRunDeps<C>, 'code'> {
     const { transport, now, random } = this.host.deps;
-    return { key: this.host.key, net: transport!, now, random, addrs: () => [], changed: () => this.noteChange(run()), dropped: (r) => this.host.countDrop(r) };
+    // Charge-before-send for ceremony messages too (DESIGN §5): each rendezvous topic pays from its own budget.
+    const net = {
+      subscribeTopic: (topic: string, handler: (payload: Uint8Array, from: string) => void) => transport!.subscribeTopic(topic, handler),
+      publishTopic: (topic: string, payload: Uint8Array): Promise<number> => {
+        if (!this.host.charges.charge(topic, [TOPIC_RECIPIENT], 'rendezvous', 1).ok) {
+          this.host.countDrop('rendezvous:InsufficientBudget');
+          return Promise.resolve(0);
+        }
+        return transport!.publishTopic(topic, payload);
+      },
+    };
+    return { key: this.host.key, net, now, random, addrs: () => [], changed: () => this.noteChange(run()), dropped: (r) => this.host.countDrop(r) };
   }
 
   begin(run: R): C {
