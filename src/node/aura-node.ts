@@ -195,11 +195,8 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   }
 
   write(req: WriteRequest): Promise<void> {
-    // A group that removed someone: until the new key is here, facts wait for sync (never served to the removed)
-    // rather than go out under the old key; only the rekey itself goes out under it (its boxes name who opens it).
-    const withhold = this.membership.keyBehind(req.context) && !req.facts.some((f) => f.fact.kind === 'group.rekey');
     return guardedWrite(
-      { key: this.key, charges: this.charges, transport: withhold ? undefined : this.deps.transport, sender: () => this.requireIdentity().authorityId, removed: (c) => this.membership.deviceRemoved(c), siblings: (c) => this.membership.hasSiblings(c), commit: (f, x) => this.commit(f, x), changed: () => this.changed() },
+      { key: this.key, charges: this.charges, transport: this.membership.gossips(req) ? this.deps.transport : undefined, sender: () => this.requireIdentity().authorityId, removed: (c) => this.membership.deviceRemoved(c), siblings: (c) => this.membership.hasSiblings(c), commit: (f, x) => this.commit(f, x), changed: () => this.changed() },
       req,
     );
   }

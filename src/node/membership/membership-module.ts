@@ -70,12 +70,16 @@ export class MembershipModule implements NodeModule {
     return this.epochs.get(context)?.epoch ?? 0;
   }
 
-  /** A group whose roster removed someone since the key this device holds: what it seals now, the removed could open. */
-  keyBehind(context: ContextId): boolean {
-    if (!isGroupContext(context)) return false;
-    const st = this.host.journals.get(journalOf(context))?.state;
+  /**
+   * Whether a write goes out by gossip. Not in a group that removed someone since the key this device holds:
+   * what it sealed now the removed could open, so its facts wait for sync (never served to the removed); only
+   * the rekey itself goes out under the old key (its boxes name who opens it).
+   */
+  gossips(req: { readonly context: ContextId; readonly facts: readonly ValidatedFact[] }): boolean {
+    if (!isGroupContext(req.context) || req.facts.some((f) => f.fact.kind === 'group.rekey')) return true;
+    const st = this.host.journals.get(journalOf(req.context))?.state;
     const r = st && groupRoster(st);
-    return r !== null && r !== undefined && r.epoch > this.epochOf(context);
+    return !r || r.epoch <= this.epochOf(req.context);
   }
 
   /** What a sync session proves it holds: the newest epoch's secret (a removed member holds only older ones). */
