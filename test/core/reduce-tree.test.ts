@@ -80,13 +80,13 @@ describe('commitment tree reduction', () => {
     fc.assert(
       fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 20 }), fc.nat(), (present, pick) => {
         const leaves = present.map((p, i): Leaf | null => (p ? { device: `dev-${i}`, role: 'device' } : null));
-        const base = buildTree('p', 3, 1, leaves);
+        const base = buildTree('p', 3, leaves);
         const i = pick % leaves.length;
         const leaf: Leaf = { device: `new-${pick}`, role: 'guardian' };
         const incremental = setLeaf(base, i, leaf);
         const changed = leaves.slice();
         changed[i] = leaf;
-        expect(incremental.nodes).toEqual(buildTree('p', 3, 1, changed).nodes);
+        expect(incremental.nodes).toEqual(buildTree('p', 3, changed).nodes);
       }),
       { numRuns: 200 },
     );

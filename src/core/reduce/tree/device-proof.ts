@@ -5,6 +5,7 @@ import { isKind, type ValidatedFact } from '../../facts/fact.ts';
 import { validateFact } from '../../facts/validate.ts';
 import { authorityNamespace, type AuthorityId, type DeviceId } from '../../ids.ts';
 import { currentTree, treeReducer } from './tree-reducer.ts';
+import type { TreeState } from './tree-state.ts';
 
 /** Most facts in one proof: genesis and the tree ops of its chain (a longer history needs a snapshot). */
 export const MAX_PROOF_FACTS = 24;
@@ -31,6 +32,8 @@ export interface ProvenTree {
   readonly devices: ReadonlySet<DeviceId>;
   /** Device leaves of an earlier state of the chain that the head no longer has. */
   readonly removed: ReadonlySet<DeviceId>;
+  /** The head state itself (null for the genesis form, whose head is the genesis state). */
+  readonly head: TreeState | null;
 }
 
 /**
@@ -43,7 +46,7 @@ export function provenTree(data: Uint8Array, authority: AuthorityId): ProvenTree
     const list = proofFacts(data);
     if (list === null) {
       const g = validateFact(data);
-      return isKind(g, 'authority.genesis') && g.fact.author === authority ? { devices: new Set([g.fact.body.device]), removed: new Set() } : null;
+      return isKind(g, 'authority.genesis') && g.fact.author === authority ? { devices: new Set([g.fact.body.device]), removed: new Set(), head: null } : null;
     }
     const st = treeReducer.init();
     for (const [i, bytes] of list.entries()) {
@@ -55,7 +58,7 @@ export function provenTree(data: Uint8Array, authority: AuthorityId): ProvenTree
     if (!head) return null;
     const devices = new Set(head.leaves.flatMap((l) => (l?.role === 'device' ? [l.device] : [])));
     const removed = new Set(st.chain.flatMap((s) => s.leaves.flatMap((l) => (l?.role === 'device' && !devices.has(l.device) ? [l.device] : []))));
-    return { devices, removed };
+    return { devices, removed, head };
   } catch (e) {
     if (e instanceof FactValidationError || e instanceof DecodeError) return null;
     throw e;

@@ -4,7 +4,7 @@ import type { ValidatedFact } from '../../facts/fact.ts';
 import type { TreeOpKind } from '../../facts/kinds/tree.ts';
 import { commitVerifies } from '../../authz/consensus-commit.ts';
 import { fromHex } from '../../encoding/bytes.ts';
-import { namespaceKind, type DeviceId, type FactId, type Hash32 } from '../../ids.ts';
+import { namespaceKind, type AuthorityId, type DeviceId, type FactId, type Hash32 } from '../../ids.ts';
 import type { Reducer } from '../reducer.ts';
 import { applyTreeOp } from './apply-op.ts';
 import { buildTree } from './commitment.ts';
@@ -27,6 +27,8 @@ interface Candidate {
  */
 export interface TreeReducerState {
   genesis: FactId | null;
+  /** Known from the genesis: recoveries are signed over it. */
+  authority: AuthorityId | null;
   readonly groups: Map<string, Candidate[]>;
   /** Reachable states by key, on the chain or not. */
   readonly reachable: Map<string, TreeState>;
@@ -64,16 +66,18 @@ function beats(a: Candidate, b: Candidate): boolean {
  * At a threshold of 2 or more an op needs an attestation: a consensus commit covering it, over its parent
  * state (prestate = the parent's commitment), whose FROST signature verifies under the parent's group key.
  */
-function attested(st: TreeReducerState, parent: TreeState, id: FactId): boolean {
-  if (parent.threshold < 2) return true;
+function attested(st: TreeReducerState, parent: TreeState, c: Candidate): boolean {
+  // A recovery carries its own attestation, the guardians' (the devices that would attest it are lost).
+  if (parent.threshold < 2 || c.op.type === 'Recover') return true;
+  const id = c.id;
   const key = parent.groupKey === null ? null : fromHex(parent.groupKey);
   return key !== null && (st.attestations.get(id) ?? []).some((a) => a.fact.body.prestateHash === parent.commitment && commitVerifies(a.fact.ns, a.fact.body, key));
 }
 
 /** Where a candidate leads from its reachable parent, if it is valid (and, at t ≥ 2, attested) there. */
 function step(st: TreeReducerState, parent: TreeState, c: Candidate): TreeState | null {
-  if (!attested(st, parent, c.id)) return null;
-  const next = applyTreeOp(parent, c.device, c.op);
+  if (!attested(st, parent, c) || st.authority === null) return null;
+  const next = applyTreeOp(parent, c.device, c.op, st.authority);
   if (typeof next === 'string') return null;
   st.next.set(c.id, next);
   return next;
@@ -163,7 +167,8 @@ function addGenesis(st: TreeReducerState, vf: ValidatedFact<'authority.genesis'>
   // Every valid genesis of one namespace has the same body (the AuthorityId is its CID): the first is enough.
   if (st.genesis !== null) return;
   st.genesis = vf.id;
-  const root = buildTree(hashValue('aura/tree/genesis', vf.fact.author), 0, 1, [{ device: vf.fact.body.device, role: 'device' }]);
+  st.authority = vf.fact.author;
+  const root = buildTree(hashValue('aura/tree/genesis', vf.fact.author), 0, [{ device: vf.fact.body.device, role: 'device' }]);
   st.chain.push(root);
   st.chainIndex.set(keyOf(root), 0);
   reach(st, root);
@@ -175,7 +180,7 @@ export function currentTree(st: TreeReducerState): TreeState | null {
 }
 
 export const treeReducer: Reducer<TreeReducerState, TreeCanonical> = {
-  init: () => ({ genesis: null, groups: new Map(), reachable: new Map(), next: new Map(), devices: new Set(), chain: [], applied: [], chainIndex: new Map(), candidates: new Map(), attestations: new Map() }),
+  init: () => ({ genesis: null, authority: null, groups: new Map(), reachable: new Map(), next: new Map(), devices: new Set(), chain: [], applied: [], chainIndex: new Map(), candidates: new Map(), attestations: new Map() }),
   apply(st, vf) {
     if (vf.fact.kind === 'tree.op') addOp(st, vf as ValidatedFact<'tree.op'>);
     else if (vf.fact.kind === 'consensus.commit') addAttestation(st, vf as ValidatedFact<'consensus.commit'>);
@@ -199,5 +204,7 @@ export function waitingAtHead(st: TreeReducerState): WaitingOp[] {
   const head = currentTree(st);
   if (!head) return [];
   const group = st.groups.get(parentKey(head.epoch, head.commitment)) ?? [];
-  return group.filter((c) => !st.next.has(c.id) && typeof applyTreeOp(head, c.device, c.op) !== 'string').map((c) => ({ id: c.id, device: c.device, op: c.op })).sort((a, b) => compareStrings(a.id, b.id));
+  const authority = st.authority;
+  if (authority === null) return [];
+  return group.filter((c) => !st.next.has(c.id) && typeof applyTreeOp(head, c.device, c.op, authority) !== 'string').map((c) => ({ id: c.id, device: c.device, op: c.op })).sort((a, b) => compareStrings(a.id, b.id));
 }
