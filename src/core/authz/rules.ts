@@ -9,6 +9,7 @@ import { hasRight, MEMBER_BINDING } from '../reduce/membership.ts';
 import type { NamespaceState } from '../reduce/namespace-reducer.ts';
 import { commitVerifies, groupKeyOf } from './consensus-commit.ts';
 import { groupCreator, groupJoin, groupParty } from './group-rules.ts';
+import { guardianInitiator, namedGuardian, notSelf } from './guardian-rules.ts';
 import { ALLOW, refuse, wait, waitKey, type AuthzVerdict } from './verdict.ts';
 import { isMemberJoin, writerVerdict } from './writer.ts';
 
@@ -138,6 +139,15 @@ export const RULES: { readonly [K in FactKind]: Rule<K> } = {
   'group.response': writerThen(groupParty),
   'group.invitation': writer,
   'group.rekey': writerThen(groupParty),
+  'guardian.request': writer,
+  'guardian.answer': writerThen(namedGuardian),
+  'guardian.ready': writerThen(guardianInitiator),
+  'guardian.key': writerThen(namedGuardian),
+  'recovery.approve': writerThen(notSelf),
+  // A cancellation is its author's own: the authority stopping a recovery of itself.
+  'recovery.cancel': writer,
+  // Boxes only the recovered device opens: any member may re-share what it holds.
+  'recovery.reshare': writer,
   // No witness shares to verify: a certificate can never count (it would make facts SoftSafe).
   'consensus.cert': () => refuse('UnverifiableCertificate'),
 };

@@ -24,6 +24,10 @@ export type AuthzRefusal =
   | 'UnverifiableCertificate'
   /** A join, answer or key in a group context by an authority its roster genesis does not invite. */
   | 'NotInvited'
+  /** A guardian's answer or key by an authority the guardian request does not name (or by the one asking). */
+  | 'NotAGuardian'
+  /** A guardian approving the recovery of its own authority. */
+  | 'SelfApproval'
   /** A roster genesis by someone other than the creator the group's context id names. */
   | 'NotGroupCreator'
   /** A group fact outside a group context. */

@@ -5,6 +5,7 @@ import { agreementReducer } from './agreement.ts';
 import { ceremoniesReducer } from './ceremonies.ts';
 import { chatReducer } from './chat.ts';
 import { groupsReducer } from './groups.ts';
+import { guardiansReducer } from './guardians.ts';
 import { maintenanceReducer } from './maintenance.ts';
 import { proposalsReducer } from './proposals.ts';
 import type { Reducer } from './reducer.ts';
@@ -20,6 +21,7 @@ const PARTS = {
   proposals: proposalsReducer,
   ceremonies: ceremoniesReducer,
   groups: groupsReducer,
+  guardians: guardiansReducer,
   agreement: agreementReducer,
 } as const;
 
@@ -53,6 +55,8 @@ const ROUTES: Record<string, readonly PartName[]> = {
   ceremony: ['ceremonies', 'proposals'],
   // The tree reads commits too: in an authority journal they attest tree ops at t ≥ 2.
   consensus: ['agreement', 'proposals', 'tree'],
+  guardian: ['guardians', 'proposals'],
+  recovery: ['guardians', 'proposals'],
 };
 
 function applyParts(state: NamespaceState, fact: ValidatedFact): void {

@@ -3,6 +3,7 @@ import { ceremonyKinds } from './ceremonies.ts';
 import { chatKinds } from './chat.ts';
 import { consensusKinds } from './consensus.ts';
 import { groupKinds } from './groups.ts';
+import { guardianKinds } from './guardians.ts';
 import type { KindSpec } from './kind-spec.ts';
 import { maintenanceKinds } from './maintenance.ts';
 import { profileKinds } from './profile.ts';
@@ -22,6 +23,7 @@ export const KINDS = {
   ...ceremonyKinds,
   ...consensusKinds,
   ...groupKinds,
+  ...guardianKinds,
 } as const;
 
 export type FactKind = keyof typeof KINDS;
