@@ -7,7 +7,7 @@ import type { NamespaceState } from './namespace-reducer.ts';
 import type { Binding } from './relational.ts';
 import { compareOrderTime, type OrderTime } from '../facts/hlc.ts';
 import { provenTree, type ProvenTree } from './tree/device-proof.ts';
-import { activeDevices } from './tree/tree-state.ts';
+import { activeDevices, type TreeState } from './tree/tree-state.ts';
 import type { GroupRole } from '../facts/kinds/groups.ts';
 import { isGroupContext } from './group-id.ts';
 import { groupRoster } from './group-roster.ts';
@@ -76,6 +76,24 @@ function proofOf(b: Binding): ProvenTree | null {
  */
 export function isValidMemberBinding(b: Binding): boolean {
   return proofOf(b)?.devices.has(b.stamp.time.device) ?? false;
+}
+
+/**
+ * The newest tree of `authority` its valid member bindings here prove (highest epoch, then most tree ops, then
+ * latest by fact order), with the proof's bytes: what a guardian knows of its ward, and hands a recovering
+ * device. Null when none proves a chain (a genesis-only proof has no head to recover).
+ */
+export function newestProof(st: NamespaceState, authority: AuthorityId): { readonly data: Uint8Array; readonly tree: ProvenTree & { readonly head: TreeState } } | null {
+  let best: { b: Binding; tree: ProvenTree & { readonly head: TreeState } } | null = null;
+  for (const b of st.relational.bindings.values()) {
+    if (b.author !== authority || !isValidMemberBinding(b)) continue;
+    const tree = proofOf(b);
+    if (!tree?.head) continue;
+    const h = tree.head;
+    const d = best === null ? 1 : h.epoch - best.tree.head.epoch || tree.devices.size + tree.removed.size - (best.tree.devices.size + best.tree.removed.size) || compareOrderTime(b.stamp.time, best.b.stamp.time);
+    if (d > 0) best = { b, tree: tree as ProvenTree & { readonly head: TreeState } };
+  }
+  return best && { data: fromHex(best.b.data!), tree: best.tree };
 }
 
 /**
