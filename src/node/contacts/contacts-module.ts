@@ -164,6 +164,11 @@ export class ContactsModule implements NodeModule, ContactsApi {
     } else {
       await this.membership.joinContext(context, secret);
     }
+    await this.remember(other, context);
+  }
+
+  /** Lists `other` as a contact over `context`, durably: after a ceremony, or when a recovered device gets the pair back. */
+  async remember(other: Person, context: ContextId): Promise<void> {
     const records = [...this.records.filter((r) => r.authority !== other.authority), { authority: other.authority, name: other.name, context, since: this.host.deps.now() }];
     await this.save(CONTACTS_META, records);
     this.records = records;

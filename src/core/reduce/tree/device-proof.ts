@@ -34,6 +34,8 @@ export interface ProvenTree {
   readonly removed: ReadonlySet<DeviceId>;
   /** The head state itself (null for the genesis form, whose head is the genesis state). */
   readonly head: TreeState | null;
+  /** The device the chain's latest recovery (a guardian-attested Recover op) re-admitted, if any. */
+  readonly recovered: DeviceId | null;
 }
 
 /**
@@ -46,7 +48,7 @@ export function provenTree(data: Uint8Array, authority: AuthorityId): ProvenTree
     const list = proofFacts(data);
     if (list === null) {
       const g = validateFact(data);
-      return isKind(g, 'authority.genesis') && g.fact.author === authority ? { devices: new Set([g.fact.body.device]), removed: new Set(), head: null } : null;
+      return isKind(g, 'authority.genesis') && g.fact.author === authority ? { devices: new Set([g.fact.body.device]), removed: new Set(), head: null, recovered: null } : null;
     }
     const st = treeReducer.init();
     for (const [i, bytes] of list.entries()) {
@@ -58,7 +60,9 @@ export function provenTree(data: Uint8Array, authority: AuthorityId): ProvenTree
     if (!head) return null;
     const devices = new Set(head.leaves.flatMap((l) => (l?.role === 'device' ? [l.device] : [])));
     const removed = new Set(st.chain.flatMap((s) => s.leaves.flatMap((l) => (l?.role === 'device' && !devices.has(l.device) ? [l.device] : []))));
-    return { devices, removed, head };
+    const ops = st.applied.map((id) => st.candidates.get(id)!.c.op);
+    const recovered = ops.reverse().find((op) => op.type === 'Recover');
+    return { devices, removed, head, recovered: recovered?.type === 'Recover' ? recovered.device : null };
   } catch (e) {
     if (e instanceof FactValidationError || e instanceof DecodeError) return null;
     throw e;
