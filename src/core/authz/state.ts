@@ -68,6 +68,9 @@ export function noteAuthorized(st: NamespaceState, f: ValidatedFact): readonly s
       return [waitKey.group];
     case 'ceremony.start':
       return [waitKey.ceremony(f.id)];
+    // Guardian answers, keys and device lists wait for their request under its ceremony id.
+    case 'guardian.request':
+      return [waitKey.ceremony((f as ValidatedFact<'guardian.request'>).fact.body.ceremony)];
     case 'consensus.commit':
       return [waitKey.consensus((f as ValidatedFact<'consensus.commit'>).fact.body.consensusId)];
     default:
