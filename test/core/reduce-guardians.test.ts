@@ -5,7 +5,7 @@ import { waitKey } from '../../src/core/authz/verdict.ts';
 import { checkCeremonyInvariants, type CeremonyStatus } from '../../src/core/consistency/ceremony-status.ts';
 import type { ValidatedFact } from '../../src/core/facts/fact.ts';
 import { contextNamespace } from '../../src/core/ids.ts';
-import { cancelledAt, guardiansReducer, recoveryVotes } from '../../src/core/reduce/guardians.ts';
+import { cancelledAt, guardianCeremonyId, guardiansReducer, recoveryVotes } from '../../src/core/reduce/guardians.ts';
 import { reduceAll } from '../../src/core/reduce/reducer.ts';
 import { recoveryStatus } from '../../src/core/reduce/recovery-status.ts';
 import type { GuardianBranch } from '../../src/core/reduce/tree/tree-state.ts';
@@ -144,22 +144,24 @@ describe('recovery status from guardian votes', () => {
 
 describe('who may write guardian and recovery facts (pairwise context)', () => {
   const members = [alice.join, bob.join, carol.join, mallory.join];
+  const channel = new Uint8Array(32);
+  const ceremony = guardianCeremonyId(alice.author, channel);
   const request = alice.w.fact('guardian.request', {
-    ceremony: 'guardians-1',
+    ceremony,
     threshold: 2,
     guardians: [bob.author, carol.author],
     delayMs: 60_000,
-    channel: new Uint8Array(32),
+    channel,
     respondBy: T0,
   });
-  const answer = (p: typeof alice) => p.w.fact('guardian.answer', { ceremony: 'guardians-1', accept: true, device: p.w.key.deviceId });
+  const answer = (p: typeof alice) => p.w.fact('guardian.answer', { ceremony, accept: true, device: p.w.key.deviceId });
 
   it('an answer or key from an authority the request does not name (or from the asker) is refused NotAGuardian', () => {
-    expect(authorize(answer(bob), reduce(members))).toEqual({ ok: false, wait: waitKey.ceremony('guardians-1') });
+    expect(authorize(answer(bob), reduce(members))).toEqual({ ok: false, wait: waitKey.ceremony(ceremony) });
     const st = reduce([...members, request]);
     expect(authorize(answer(bob), st)).toEqual({ ok: true });
     for (const p of [mallory, alice]) expect(authorize(answer(p), st)).toEqual({ ok: false, refuse: 'NotAGuardian' });
-    const key = mallory.w.fact('guardian.key', { ceremony: 'guardians-1', groupKey: 'ef'.repeat(32) });
+    const key = mallory.w.fact('guardian.key', { ceremony, groupKey: 'ef'.repeat(32) });
     expect(authorize(key, st)).toEqual({ ok: false, refuse: 'NotAGuardian' });
     const forged = answer(mallory);
     const good = answer(carol);
@@ -180,19 +182,18 @@ describe('who may write guardian and recovery facts (pairwise context)', () => {
     expect(recoveryVotes(st.guardians, owner, device)).toEqual([{ guardian: bob.author, approve: true, at: forAlice.fact.time.wall }]);
   });
 
-  // KNOWN BUG (reported, not fixed): requests are kept first-by-order per ceremony id from any writer, so a
-  // backdated request reusing the id replaces the one an answer was already judged against. Remove `.fails`
-  // once a request's ceremony id is bound to its author.
-  it.fails('a second request reusing a ceremony id cannot change which answers count (order-independent)', () => {
-    const answer = carol.w.fact('guardian.answer', { ceremony: 'guardians-1', accept: true, device: carol.w.key.deviceId });
+  it('a second request reusing a ceremony id is refused, so it cannot change which answers count (order-independent)', () => {
+    const answer = carol.w.fact('guardian.answer', { ceremony, accept: true, device: carol.w.key.deviceId });
     const reused = mallory.w.setWall(1_600_000_000_000).fact('guardian.request', { ...request.fact.body, guardians: [mallory.author] });
     const a = reduce([...members, request, answer, reused]);
     const b = reduce([...members, reused, request, answer]);
     expect(a.authz.refused.has(answer.id)).toBe(b.authz.refused.has(answer.id));
+    expect(a.authz.refused.get(reused.id)).toBe('InvalidCeremony');
+    expect(b.authz.refused.get(reused.id)).toBe('InvalidCeremony');
   });
 
   it('the device list (guardian.ready) comes only from the authority that asked', () => {
-    const ready = (p: typeof alice) => p.w.fact('guardian.ready', { ceremony: 'guardians-1', devices: [bob.w.key.deviceId, carol.w.key.deviceId] });
+    const ready = (p: typeof alice) => p.w.fact('guardian.ready', { ceremony, devices: [bob.w.key.deviceId, carol.w.key.deviceId] });
     const st = reduce([...members, request]);
     expect(authorize(ready(alice), st)).toEqual({ ok: true });
     for (const p of [bob, mallory]) {

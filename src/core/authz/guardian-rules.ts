@@ -1,8 +1,14 @@
 import type { ValidatedFact } from '../facts/fact.ts';
+import { guardianCeremonyId } from '../reduce/guardians.ts';
 import type { NamespaceState } from '../reduce/namespace-reducer.ts';
 import { ALLOW, refuse, wait, waitKey, type AuthzVerdict } from './verdict.ts';
 
 type St = NamespaceState | undefined;
+
+/** A request's ceremony id must be the one its author and channel make (`guardianCeremonyId`). */
+export function ownCeremony(f: ValidatedFact<'guardian.request'>): AuthzVerdict {
+  return f.fact.body.ceremony === guardianCeremonyId(f.fact.author, f.fact.body.channel) ? ALLOW : refuse('InvalidCeremony');
+}
 
 /** An answer or a key: only from a guardian the ceremony's request names, never from the one who asked. */
 export function namedGuardian(f: ValidatedFact<'guardian.answer' | 'guardian.key'>, st: St): AuthzVerdict {

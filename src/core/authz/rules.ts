@@ -9,7 +9,7 @@ import { hasRight, MEMBER_BINDING } from '../reduce/membership.ts';
 import type { NamespaceState } from '../reduce/namespace-reducer.ts';
 import { commitVerifies, groupKeyOf } from './consensus-commit.ts';
 import { groupCreator, groupJoin, groupParty } from './group-rules.ts';
-import { guardianInitiator, namedGuardian, notSelf } from './guardian-rules.ts';
+import { guardianInitiator, namedGuardian, notSelf, ownCeremony } from './guardian-rules.ts';
 import { ALLOW, refuse, wait, waitKey, type AuthzVerdict } from './verdict.ts';
 import { isMemberJoin, writerVerdict } from './writer.ts';
 
@@ -139,7 +139,7 @@ export const RULES: { readonly [K in FactKind]: Rule<K> } = {
   'group.response': writerThen(groupParty),
   'group.invitation': writer,
   'group.rekey': writerThen(groupParty),
-  'guardian.request': writer,
+  'guardian.request': writerThen(ownCeremony),
   'guardian.answer': writerThen(namedGuardian),
   'guardian.ready': writerThen(guardianInitiator),
   'guardian.key': writerThen(namedGuardian),

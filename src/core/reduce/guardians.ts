@@ -1,4 +1,5 @@
 import { compareStrings } from '../compare.ts';
+import { hashValue } from '../crypto/hash.ts';
 import type { ValidatedFact } from '../facts/fact.ts';
 import type { AuthorityId, CeremonyId, DeviceId, FactId } from '../ids.ts';
 import { keepFirst } from './first-by-order.ts';
@@ -30,6 +31,14 @@ export interface GuardiansCanonical {
 }
 
 const key = (...parts: string[]) => parts.join(' ');
+
+/**
+ * A setup's ceremony id is bound to its requester and its channel secret: nobody else can write a request
+ * with the same id, so which request an answer is judged against never depends on arrival order.
+ */
+export function guardianCeremonyId(requester: AuthorityId, channel: Uint8Array): CeremonyId {
+  return hashValue('aura/guardians/ceremony', [requester, channel]);
+}
 
 export const guardiansReducer: Reducer<GuardiansState, GuardiansCanonical> = {
   init: () => ({ requests: new Map(), answers: new Map(), ready: new Map(), keys: new Map(), approvals: new Map(), cancels: new Map(), reshares: new Map() }),

@@ -1,9 +1,8 @@
-import { toHex } from '../../core/encoding/bytes.ts';
 import type { CeremonyStatus, ParticipantResponse } from '../../core/consistency/ceremony-status.ts';
 import { MAX_GUARDIANS, MAX_RECOVERY_DELAY_MS } from '../../core/facts/kinds/tree.ts';
 import type { GuardianRequest } from '../../core/facts/kinds/guardians.ts';
 import { journalOf, type AuthorityId, type DeviceId } from '../../core/ids.ts';
-import { cancelledAt, recoveriesOf, recoveryVotes } from '../../core/reduce/guardians.ts';
+import { cancelledAt, guardianCeremonyId, recoveriesOf, recoveryVotes } from '../../core/reduce/guardians.ts';
 import { recoveryStatus } from '../../core/reduce/recovery-status.ts';
 import { NodeError } from '../api.ts';
 import type { RecoveryView } from '../api-guardians.ts';
@@ -40,7 +39,8 @@ export class GuardianOwner {
     if (chosen.length === 0 || chosen.length > MAX_GUARDIANS || chosen.some((a) => !all.has(a) || a === me.authorityId)) throw new NodeError('NotAContact', `Guardians are 1 to ${MAX_GUARDIANS} of your contacts.`);
     if (!Number.isInteger(threshold) || threshold < 1 || threshold > chosen.length) throw new NodeError('InvalidInput', `Between 1 and ${chosen.length} guardians must be needed.`);
     if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > MAX_RECOVERY_DELAY_MS) throw new NodeError('InvalidInput', 'The waiting period is 0 to 30 days.');
-    const body: GuardianRequest = { ceremony: toHex(this.host.deps.random(16)), threshold, guardians: chosen, delayMs, channel: this.host.deps.random(32), respondBy: this.host.deps.now() + RESPOND_WITHIN_MS };
+    const channel = this.host.deps.random(32);
+    const body: GuardianRequest = { ceremony: guardianCeremonyId(me.authorityId, channel), threshold, guardians: chosen, delayMs, channel, respondBy: this.host.deps.now() + RESPOND_WITHIN_MS };
     for (const a of chosen) await this.writeIn(all.get(a)!, 'guardian.request', body);
   }
 
