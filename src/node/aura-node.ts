@@ -19,6 +19,7 @@ import { NodeError } from './api.ts';
 import { ChatModule } from './chat/chat-module.ts';
 import { ContactsModule } from './contacts/contacts-module.ts';
 import { GroupsModule } from './groups/groups-module.ts';
+import { GuardiansModule } from './guardians/guardians-module.ts';
 import { ProposalsModule } from './proposals/proposals-module.ts';
 import type { NodeDeps } from './deps.ts';
 import { deviceSeed } from './device-seed.ts';
@@ -60,6 +61,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   readonly contacts: ContactsModule;
   readonly groups: GroupsModule;
   readonly proposals: ProposalsModule;
+  readonly guardians: GuardiansModule;
   readonly names: NamesApi;
   private readonly acks: AcksModule;
   private readonly sync: SyncModule;
@@ -80,10 +82,11 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.contacts = new ContactsModule(this, this.membership, this.chat);
     this.groups = new GroupsModule(this, this.membership, this.contacts);
     this.proposals = new ProposalsModule(this, this.membership);
+    this.guardians = new GuardiansModule(this, this.membership, this.contacts, (a, name, facts) => this.becomeIdentity(a, name, facts));
     this.sync = new SyncModule(this, this.membership);
     this.acks = new AcksModule(this, { consistencyOf: (ns, id, t, m) => this.chat.consistencyOf(ns, id, t, m), items: (c) => this.sync.journalHost.items(c) });
     this.sync.useAcks(this.acks);
-    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, new CheckpointModule(this, this.membership)];
+    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, new CheckpointModule(this, this.membership)];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,
@@ -248,17 +251,10 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     return this.chat.sendMessage(channel, text);
   }
 
-  statusDetails(id: FactId): StatusDetails | null {
-    return this.chat.statusDetails(id);
-  }
-
-  account(): AccountView | null {
-    return this.accountModule.account();
-  }
-
-  joinCode(channel: ChannelId): string {
-    return this.chat.joinCode(channel);
-  }
+  // Plain delegations to the modules that own them.
+  statusDetails = (id: FactId): StatusDetails | null => this.chat.statusDetails(id);
+  account = (): AccountView | null => this.accountModule.account();
+  joinCode = (channel: ChannelId): string => this.chat.joinCode(channel);
 
   joinChannel(code: string): Promise<ContextId> {
     return this.membership.joinChannel(code);

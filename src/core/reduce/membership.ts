@@ -83,7 +83,7 @@ export function isValidMemberBinding(b: Binding): boolean {
  * latest by fact order), with the proof's bytes: what a guardian knows of its ward, and hands a recovering
  * device. Null when none proves a chain (a genesis-only proof has no head to recover).
  */
-export function newestProof(st: NamespaceState, authority: AuthorityId): { readonly data: Uint8Array; readonly tree: ProvenTree & { readonly head: TreeState } } | null {
+export function newestProof(st: NamespaceState, authority: AuthorityId): { readonly data: Uint8Array; readonly tree: ProvenTree & { readonly head: TreeState }; readonly at: number } | null {
   let best: { b: Binding; tree: ProvenTree & { readonly head: TreeState } } | null = null;
   for (const b of st.relational.bindings.values()) {
     if (b.author !== authority || !isValidMemberBinding(b)) continue;
@@ -93,7 +93,7 @@ export function newestProof(st: NamespaceState, authority: AuthorityId): { reado
     const d = best === null ? 1 : h.epoch - best.tree.head.epoch || tree.devices.size + tree.removed.size - (best.tree.devices.size + best.tree.removed.size) || compareOrderTime(b.stamp.time, best.b.stamp.time);
     if (d > 0) best = { b, tree: tree as ProvenTree & { readonly head: TreeState } };
   }
-  return best && { data: fromHex(best.b.data!), tree: best.tree };
+  return best && { data: fromHex(best.b.data!), tree: best.tree, at: best.b.stamp.time.wall };
 }
 
 /**

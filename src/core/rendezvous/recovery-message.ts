@@ -1,7 +1,7 @@
 import type { DeviceKey } from '../crypto/ed25519.ts';
 import { openShapedFromDevice, sealToDevice } from '../crypto/device-box.ts';
 import { encodeCanonical } from '../encoding/cbor.ts';
-import { arr, bytes, cid, ident, literal, obj, str, union, type Infer } from '../facts/schema.ts';
+import { arr, bytes, cid, ident, int, literal, obj, str, union, type Infer } from '../facts/schema.ts';
 import { MAX_GUARDIANS } from '../facts/kinds/tree.ts';
 import type { DeviceId } from '../ids.ts';
 import { derive } from './offer.ts';
@@ -17,7 +17,7 @@ export const MAX_RECOVERY_MESSAGE_BYTES = 32 * 1024;
  * proof (`secret`). Nothing here is trusted: the recovered tree is checked against the proof's own guardian key.
  */
 export const RecoveryMessage = union({
-  word: obj({ type: literal('word'), word: literal('approved', 'refused', 'cancelled'), authority: cid, guardian: cid, name: str({ max: 64 }) }),
+  word: obj({ type: literal('word'), word: literal('approved', 'refused', 'cancelled'), authority: cid, guardian: cid, name: str({ max: 64 }), threshold: int({ min: 1, max: MAX_GUARDIANS }), guardians: int({ min: 1, max: MAX_GUARDIANS }) }),
   done: obj({ type: literal('done'), authority: cid, proof: bytes({ max: 24 * 1024 }), signers: arr(ident, { min: 1, max: MAX_GUARDIANS }), signature: bytes({ len: 64 }) }),
   recovered: obj({ type: literal('recovered'), proof: bytes({ max: 24 * 1024 }) }),
   secret: obj({ type: literal('secret'), context: ident, secret: bytes({ len: 32 }), contact: cid, name: str({ max: 64 }) }),

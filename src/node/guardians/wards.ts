@@ -31,7 +31,8 @@ interface WardGroup {
 export interface WardsDeps {
   readonly host: NodeHost;
   readonly contacts: ContactsModule;
-  readonly keys: Map<string, FrostKeyPackage>;
+  /** This device's key packages by group key (the module's, replaced when restored). */
+  readonly keys: () => Map<string, FrostKeyPackage>;
   /** The prestate this guardian holds for a recovery decision: the ward's head, only when it may sign now. */
   readonly prestate: (ward: AuthorityId, decision: CommitDecision) => Hash32;
   readonly committed: (ward: AuthorityId, commit: ConsensusCommit) => void;
@@ -79,7 +80,7 @@ export class GuardianWards {
     const out: Ward[] = [];
     for (const p of pairs(this.deps.host, this.deps.contacts).values()) {
       const branch = this.wardHead(p)?.guardians;
-      if (branch?.guardians.some((g) => g.authority === me.authorityId)) out.push({ authority: p.other, name: nameOf(p.other), holdsShare: this.deps.keys.has(branch.groupKey) });
+      if (branch?.guardians.some((g) => g.authority === me.authorityId)) out.push({ authority: p.other, name: nameOf(p.other), holdsShare: this.deps.keys().has(branch.groupKey) });
     }
     return out;
   }
@@ -156,7 +157,7 @@ export class GuardianWards {
 
   /** Consensus among the ward's guardians under the key this device stated, once it is the ward's current one. */
   private serve(p: Pair, group: WardGroup, stated: string | undefined): void {
-    const key = stated === undefined ? undefined : this.deps.keys.get(stated);
+    const key = stated === undefined ? undefined : this.deps.keys().get(stated);
     if (!key || group.service?.groupKey === stated || this.wardHead(p)?.guardians?.groupKey !== stated) return;
     const service = witnessService(this.deps.host, {
       ns: authorityNamespace(group.ward),
@@ -174,7 +175,7 @@ export class GuardianWards {
     const groupKey = toHex(groupPublicKey(key.public));
     try {
       await saveGroupKey(host.deps.store, groupKey, key);
-      this.deps.keys.set(groupKey, key);
+      this.deps.keys().set(groupKey, key);
       const f = draft(host, journalOf(group.context), 'guardian.key', { ceremony: group.request.ceremony, groupKey });
       await host.write({ context: group.context, facts: [f], membership: host.membersOf(group.context).view, right: 'chat:send', announce: true });
     } catch (e) {

@@ -1,7 +1,7 @@
 import { AuraError } from '../../core/errors.ts';
 import { decodeRendezvousCode, type RendezvousCode } from '../../core/rendezvous/code.ts';
 import { isFinished } from '../../core/rendezvous/enrollment.ts';
-import type { CeremonyRun, CeremonyRunDeps } from '../../protocols/rendezvous/ceremony-run.ts';
+import type { CeremonyRun, CeremonyRunDeps, RawTopics } from '../../protocols/rendezvous/ceremony-run.ts';
 import { NodeError } from '../api.ts';
 import { TOPIC_RECIPIENT } from '../../core/flow/send-cost.ts';
 import type { NodeHost } from './node-host.ts';
@@ -47,19 +47,8 @@ export class CeremonyRuns<C extends Ceremony, R extends CeremonyRun<C, never>> {
 
   /** The deps of a run; `run` names it once constructed (its changes are reported from its constructor on). */
   deps(run: () => R): Omit<CeremonyRunDeps<C>, 'code'> {
-    const { transport, now, random } = this.host.deps;
-    // Charge-before-send for ceremony messages too (DESIGN §5): each rendezvous topic pays from its own budget.
-    const net = {
-      subscribeTopic: (topic: string, handler: (payload: Uint8Array, from: string) => void) => transport!.subscribeTopic(topic, handler),
-      publishTopic: (topic: string, payload: Uint8Array): Promise<number> => {
-        if (!this.host.charges.charge(topic, [TOPIC_RECIPIENT], 'rendezvous', 1).ok) {
-          this.host.countDrop('rendezvous:InsufficientBudget');
-          return Promise.resolve(0);
-        }
-        return transport!.publishTopic(topic, payload);
-      },
-    };
-    return { key: this.host.key, net, now, random, addrs: () => [], changed: () => this.noteChange(run()), dropped: (r) => this.host.countDrop(r) };
+    const { now, random } = this.host.deps;
+    return { key: this.host.key, net: chargedTopics(this.host), now, random, addrs: () => [], changed: () => this.noteChange(run()), dropped: (r) => this.host.countDrop(r) };
   }
 
   begin(run: R): C {
@@ -83,6 +72,21 @@ export class CeremonyRuns<C extends Ceremony, R extends CeremonyRun<C, never>> {
     }
     this.host.changed();
   }
+}
+
+/** Raw rendezvous topics, charge-before-send (DESIGN §5): each rendezvous topic pays from its own budget. */
+export function chargedTopics(host: NodeHost): RawTopics {
+  const transport = host.deps.transport!;
+  return {
+    subscribeTopic: (topic, handler) => transport.subscribeTopic(topic, handler),
+    publishTopic: (topic, payload) => {
+      if (!host.charges.charge(topic, [TOPIC_RECIPIENT], 'rendezvous', 1).ok) {
+        host.countDrop('rendezvous:InsufficientBudget');
+        return Promise.resolve(0);
+      }
+      return transport.publishTopic(topic, payload);
+    },
+  };
 }
 
 /** A code a person typed or pasted, for `purpose`; anything else is `InvalidCode`, with `notThat` for a code of another purpose. */

@@ -20,7 +20,7 @@ export function encodeDeviceProof(genesis: ValidatedFact, chain: readonly Valida
 }
 
 /** The chain form's fact bytes; null for the genesis form (a fact is a CBOR map, never a list). */
-function proofFacts(data: Uint8Array): Uint8Array[] | null {
+export function proofFacts(data: Uint8Array): Uint8Array[] | null {
   const value = decodeCanonical<unknown>(data);
   if (!Array.isArray(value)) return null;
   if (value.length < 2 || value.length > MAX_PROOF_FACTS) return [];
@@ -34,8 +34,8 @@ export interface ProvenTree {
   readonly removed: ReadonlySet<DeviceId>;
   /** The head state itself (null for the genesis form, whose head is the genesis state). */
   readonly head: TreeState | null;
-  /** The device the chain's latest recovery (a guardian-attested Recover op) re-admitted, if any. */
-  readonly recovered: DeviceId | null;
+  /** The chain's latest recovery (a guardian-attested Recover op): the device it re-admitted and who signed. */
+  readonly recovered: { readonly device: DeviceId; readonly signers: readonly string[]; readonly parent: TreeState } | null;
 }
 
 /**
@@ -60,9 +60,12 @@ export function provenTree(data: Uint8Array, authority: AuthorityId): ProvenTree
     if (!head) return null;
     const devices = new Set(head.leaves.flatMap((l) => (l?.role === 'device' ? [l.device] : [])));
     const removed = new Set(st.chain.flatMap((s) => s.leaves.flatMap((l) => (l?.role === 'device' && !devices.has(l.device) ? [l.device] : []))));
-    const ops = st.applied.map((id) => st.candidates.get(id)!.c.op);
-    const recovered = ops.reverse().find((op) => op.type === 'Recover');
-    return { devices, removed, head, recovered: recovered?.type === 'Recover' ? recovered.device : null };
+    let recovered: ProvenTree['recovered'] = null;
+    st.applied.forEach((id, i) => {
+      const op = st.candidates.get(id)!.c.op;
+      if (op.type === 'Recover') recovered = { device: op.device, signers: op.signers, parent: st.chain[i]! };
+    });
+    return { devices, removed, head, recovered };
   } catch (e) {
     if (e instanceof FactValidationError || e instanceof DecodeError) return null;
     throw e;

@@ -1,0 +1,187 @@
+import type { ConsensusCommit } from '../../core/facts/kinds/consensus.ts';
+import { journalOf, type AuthorityId, type DeviceId } from '../../core/ids.ts';
+import type { RendezvousCode } from '../../core/rendezvous/code.ts';
+import type { RecoveryMessage } from '../../core/rendezvous/recovery-message.ts';
+import { cancelledAt, recoveryVotes } from '../../core/reduce/guardians.ts';
+import { newestProof } from '../../core/reduce/membership.ts';
+import { recoveryStatus, signableAt } from '../../core/reduce/recovery-status.ts';
+import { provenTree } from '../../core/reduce/tree/device-proof.ts';
+import { recoveryDecision } from '../../core/reduce/tree/recovery.ts';
+import { participantOf } from '../../protocols/consensus/dkg-session.ts';
+import { ceremonyIdOf } from '../../protocols/rendezvous/ceremony-run.ts';
+import { RecoveryLink } from '../../protocols/rendezvous/recovery-link.ts';
+import { NodeError } from '../api.ts';
+import type { RecoveryHelp, RecoveryView } from '../api-guardians.ts';
+import type { ContactsModule } from '../contacts/contacts-module.ts';
+import { chargedTopics, enteredCode } from '../host/ceremony-runs.ts';
+import { draft } from '../host/draft.ts';
+import type { NodeHost } from '../host/node-host.ts';
+import type { MembershipModule } from '../membership/membership-module.ts';
+import { pairs, type Pair } from './pairs.ts';
+import type { GuardianWards } from './wards.ts';
+
+/** A proposal no commit answered (a guardian away) is made again after this long. */
+const PROPOSE_EVERY_MS = 5_000;
+
+interface Help {
+  readonly id: string;
+  readonly code: RendezvousCode;
+  readonly link: RecoveryLink;
+  device: DeviceId | null;
+  ward: AuthorityId | null;
+  answer: 'approved' | 'refused' | null;
+  commit: ConsensusCommit | null;
+  proposedAt: number;
+  /** The recovered device proved it holds the ward's new tree: the pair's secret went to it. */
+  shared: boolean;
+}
+
+/**
+ * A guardian helping a recovery (DESIGN §2, §7): it enters the code the recovering person handed over, meets the
+ * new device, and approves (or refuses) for one of its wards — a fact in the pair with the ward, which the
+ * ward's surviving devices see and can cancel. Once its waiting period is over, and while nobody cancelled, it
+ * proposes the recovery to its fellow guardians' consensus; the signed result goes to the new device with the
+ * ward's tree. When that device proves it holds the recovered tree, the guardian re-shares their pair with it.
+ */
+export class GuardianHelps {
+  private readonly helps = new Map<string, Help>();
+
+  constructor(
+    private readonly host: NodeHost,
+    private readonly membership: MembershipModule,
+    private readonly contacts: ContactsModule,
+    private readonly wards: GuardianWards,
+  ) {}
+
+  help(text: string): RecoveryHelp {
+    this.host.requireIdentity();
+    if (!this.host.deps.transport) throw new NodeError('Offline', 'Helping a recovery needs the network.');
+    const code = enteredCode(this.host, text, 'recover', 'That is not a recovery code.');
+    const id = ceremonyIdOf(code);
+    const known = this.helps.get(id);
+    if (known) return this.view(known);
+    const help: Help = { id, code, device: null, ward: null, answer: null, commit: null, proposedAt: -Infinity, shared: false, link: null! };
+    (help as { link: RecoveryLink }).link = new RecoveryLink({
+      key: this.host.key,
+      code,
+      net: chargedTopics(this.host),
+      now: this.host.deps.now,
+      random: this.host.deps.random,
+      found: (offer) => {
+        help.device ??= offer.device;
+        this.host.changed();
+      },
+      received: (from, m) => void this.received(help, from, m),
+      dropped: (r) => this.host.countDrop(r),
+    });
+    this.helps.set(id, help);
+    help.link.start();
+    this.host.changed();
+    return this.view(help);
+  }
+
+  helpList(): RecoveryHelp[] {
+    return [...this.helps.values()].map((h) => this.view(h));
+  }
+
+  async answer(id: string, ward: AuthorityId, approve: boolean): Promise<void> {
+    const help = this.helps.get(id);
+    const p = pairs(this.host, this.contacts).get(ward);
+    if (!help || help.device === null) throw new NodeError('InvalidInput', 'The device asking has not been found yet: keep its tab open and online.');
+    if (!p || !this.wards.wards(() => '').some((w) => w.authority === ward)) throw new NodeError('InvalidInput', 'You are not a guardian of that person.');
+    if (help.answer !== null) throw new NodeError('InvalidInput', 'You already answered this request.');
+    const f = draft(this.host, journalOf(p.context), 'recovery.approve', { authority: ward, device: help.device, approve });
+    await this.host.write({ context: p.context, facts: [f], membership: this.host.membersOf(p.context).view, right: 'chat:send', announce: true });
+    help.ward = ward;
+    help.answer = approve ? 'approved' : 'refused';
+    this.tell(help, p);
+    this.host.changed();
+  }
+
+  /** May this guardian sign re-admitting `device` to `ward` now: it approved, waited, and nobody cancelled. */
+  signable(ward: AuthorityId, device: DeviceId): boolean {
+    const me = this.host.identity();
+    const p = pairs(this.host, this.contacts).get(ward);
+    const branch = p && this.wards.wardHead(p)?.guardians;
+    if (!me || !p || !branch || cancelledAt(p.g, ward, device) !== null) return false;
+    const mine = recoveryVotes(p.g, ward, device).find((v) => v.guardian === me.authorityId);
+    return mine?.approve === true && this.host.deps.now() >= signableAt(mine, branch);
+  }
+
+  committed(ward: AuthorityId, commit: ConsensusCommit): void {
+    for (const h of this.helps.values()) {
+      if (h.ward === ward && commit.consensusId === `recover:${h.device}`) h.commit ??= commit;
+    }
+    this.tick();
+  }
+
+  tick(): void {
+    const all = pairs(this.host, this.contacts);
+    for (const h of this.helps.values()) {
+      const p = h.ward === null ? undefined : all.get(h.ward);
+      if (!p || h.device === null) continue;
+      this.tell(h, p);
+      const head = this.wards.wardHead(p);
+      if (h.answer !== 'approved' || h.commit !== null || !head || !this.signable(p.other, h.device)) continue;
+      if (this.host.deps.now() - h.proposedAt < PROPOSE_EVERY_MS) continue;
+      const { ns: _ns, ...decision } = recoveryDecision(p.other, head.commitment, h.device);
+      if (this.wards.propose(p.other, decision)) h.proposedAt = this.host.deps.now();
+    }
+  }
+
+  /** Recoveries this guardian answered, with what its pair shows (and the recovered tree, once it is there). */
+  recoveries(nameOf: (a: AuthorityId) => string): RecoveryView[] {
+    const me = this.host.identity();
+    const all = pairs(this.host, this.contacts);
+    const out: RecoveryView[] = [];
+    for (const h of this.helps.values()) {
+      const p = h.ward === null ? undefined : all.get(h.ward);
+      const proof = p && newestProof(p.st, p.other);
+      const recovered = proof?.tree.recovered?.device === h.device ? proof!.tree.recovered : null;
+      const branch = recovered?.parent.guardians ?? (p && this.wards.wardHead(p)?.guardians);
+      if (!me || !p || !branch || h.device === null) continue;
+      const head = recovered?.parent ?? this.wards.wardHead(p)!;
+      // Who signed the recovery approved it: the signature is the evidence, whatever pair their approval is in.
+      const signedBy = recovered ? branch.guardians.filter((g) => recovered.signers.includes(participantOf(g.device))).map((g) => ({ guardian: g.authority, approve: true, at: 0 })) : [];
+      const votes = [...recoveryVotes(p.g, p.other, h.device), ...signedBy];
+      const mine = votes.find((v) => v.guardian === me.authorityId && v.at > 0);
+      const status = recoveryStatus({ authority: p.other, device: h.device, branch, prestate: head.commitment, epoch: head.epoch, votes, cancelledAt: cancelledAt(p.g, p.other, h.device), recoveredAt: recovered ? proof!.at : null });
+      out.push({ authority: p.other, name: nameOf(p.other), device: h.device, status, names: Object.fromEntries(branch.guardians.map((g) => [g.authority, nameOf(g.authority)])), signableAt: mine?.approve ? signableAt(mine, branch) : null });
+    }
+    return out;
+  }
+
+  stop(): void {
+    for (const h of this.helps.values()) h.link.stop();
+  }
+
+  /** What this guardian repeats to the new device until it is done: its word, then the signed recovery. */
+  private tell(h: Help, p: Pair): void {
+    const me = this.host.requireIdentity();
+    if (h.device === null || h.answer === null) return;
+    const cancelled = cancelledAt(p.g, p.other, h.device) !== null;
+    const word = cancelled ? 'cancelled' : h.answer;
+    const proof = newestProof(p.st, p.other);
+    const branch = proof?.tree.head.guardians;
+    if (branch) h.link.send(h.device, { type: 'word', word, authority: p.other, guardian: me.authorityId, name: me.displayName, threshold: branch.threshold, guardians: branch.guardians.length });
+    if (h.commit && !cancelled && proof && !h.shared) h.link.send(h.device, { type: 'done', authority: p.other, proof: proof.data, signers: h.commit.signers, signature: h.commit.signature });
+  }
+
+  /** The new device proved it holds the recovered tree: re-share the pair's context with it alone. */
+  private async received(h: Help, from: DeviceId, m: RecoveryMessage): Promise<void> {
+    if (m.type !== 'recovered' || from !== h.device || h.ward === null) return this.host.countDrop('recover:Unexpected');
+    const tree = provenTree(m.proof, h.ward);
+    if (tree?.recovered?.device !== h.device || !tree.devices.has(h.device)) return this.host.countDrop('recover:NotRecovered');
+    const p = pairs(this.host, this.contacts).get(h.ward);
+    const secret = p && this.membership.secretsView().get(p.context);
+    if (!p || !secret) return;
+    const me = this.host.requireIdentity();
+    h.link.send(h.device, { type: 'secret', context: p.context, secret, contact: me.authorityId, name: me.displayName });
+    h.shared = true;
+    this.host.changed();
+  }
+
+  private view(h: Help): RecoveryHelp {
+    return { id: h.id, claimedName: h.code.from ?? '', device: h.device, ward: h.ward, answer: h.answer };
+  }
+}
