@@ -123,6 +123,8 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.charges.restore(budgets);
     this.me = identity ?? null;
     for (const m of this.modules) await m.restore?.();
+    // Views read while facts replayed saw modules not yet restored: drop them.
+    this.changed();
     if (!transport) return;
     transport.onDelivery((d) => void this.receive(d));
     transport.subscribe(() => this.changed(false));

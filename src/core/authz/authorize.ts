@@ -33,6 +33,13 @@ export const enabledKinds: ReadonlySet<FactKind> = new Set<FactKind>([
   'group.rekey',
   'proposal.create',
   'proposal.vote',
+  'guardian.request',
+  'guardian.answer',
+  'guardian.ready',
+  'guardian.key',
+  'recovery.approve',
+  'recovery.cancel',
+  'recovery.reshare',
 ]);
 
 export function isEnabledKind(kind: string): boolean {

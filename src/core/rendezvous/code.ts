@@ -1,14 +1,14 @@
 import { AuraError } from '../errors.ts';
 import type { WorkMeter } from '../encoding/cbor.ts';
 import { decodeCodeText, encodeCodeText } from '../facts/code-text.ts';
-import { bytes, int, literal, obj, SchemaError, str, type Infer } from '../facts/schema.ts';
+import { bytes, deviceId, int, literal, obj, SchemaError, str, type Infer } from '../facts/schema.ts';
 import type { PhysicalTime } from '../ids.ts';
 import { MAX_WALL_TIME } from '../limits.ts';
 import { RENDEZVOUS_SECRET_BYTES } from './offer.ts';
 
 /**
  * A rendezvous code: what one device shows and the other types or pastes — `aura-rdv:` + base32(CBOR ‖
- * checksum) of its purpose, a one-time secret, when it expires, and optionally who offers it. Whoever holds
+ * checksum) of its purpose, a one-time secret, when it expires, and optionally who offers it (name, device). Whoever holds
  * it may answer on its topic, so it is shown once, expires soon, and is shared out of band.
  */
 export const RENDEZVOUS_CODE_PREFIX = 'aura-rdv:';
@@ -16,7 +16,8 @@ export const MAX_RENDEZVOUS_CODE_CHARS = 1_024;
 
 const Code = obj(
   { v: literal(1), purpose: literal('enroll', 'invite', 'recover'), secret: bytes({ len: RENDEZVOUS_SECRET_BYTES }), expires: int({ min: 0, max: MAX_WALL_TIME }) },
-  { from: str({ min: 1, max: 64 }) },
+  // `device`: the device that made the code, when only it may answer (a recovery: other holders are guardians).
+  { from: str({ min: 1, max: 64 }), device: deviceId },
 );
 export type RendezvousCode = Omit<Infer<typeof Code>, 'v'>;
 

@@ -57,6 +57,7 @@ export class GuardianHelps {
     this.host.requireIdentity();
     if (!this.host.deps.transport) throw new NodeError('Offline', 'Helping a recovery needs the network.');
     const code = enteredCode(this.host, text, 'recover', 'That is not a recovery code.');
+    if (code.device === undefined) throw new NodeError('InvalidInput', 'That recovery code does not say which device asks.');
     const id = ceremonyIdOf(code);
     const known = this.helps.get(id);
     if (known) return this.view(known);
@@ -68,7 +69,9 @@ export class GuardianHelps {
       now: this.host.deps.now,
       random: this.host.deps.random,
       found: (offer) => {
-        help.device ??= offer.device;
+        // Other guardians hold the code too: only the device the code names is the one asking.
+        if (offer.device !== code.device) return;
+        help.device = offer.device;
         this.host.changed();
       },
       received: (from, m) => void this.received(help, from, m),

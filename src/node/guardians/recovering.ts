@@ -45,7 +45,7 @@ export class Recovering {
     const name = claimedName.trim().slice(0, 64);
     if (name.length === 0) throw new NodeError('InvalidInput', 'Say who you are, as your guardians know you.');
     this.run?.link.stop();
-    const code: RendezvousCode = { purpose: 'recover', secret: this.host.deps.random(32), expires: this.host.deps.now() + CODE_TTL_MS, from: name };
+    const code: RendezvousCode = { purpose: 'recover', secret: this.host.deps.random(32), expires: this.host.deps.now() + CODE_TTL_MS, from: name, device: this.host.key.deviceId };
     const run = {
       code,
       guardians: new Set<DeviceId>(),
