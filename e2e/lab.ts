@@ -13,6 +13,13 @@ type LabNode = {
     accept(id: string): Promise<void>;
     contacts(): { authority: string }[];
   };
+  groups: {
+    createGroup(name: string, invitees: string[]): Promise<string>;
+    invitations(): { context: string }[];
+    accept(context: string): Promise<void>;
+    groups(): { context: string; ceremony: { state: { type: string } } }[];
+  };
+  guardians: { wards(): { authority: string; holdsShare: boolean }[] };
   proposals: { propose(context: string, operation: string, args: string[], expiresInMs?: number): Promise<string> };
   network(): { dropped: Record<string, number> };
 };
@@ -32,6 +39,22 @@ export async function befriend(a: Page, b: Page): Promise<void> {
   const lists = (p: Page, who: string) => p.evaluate((w) => window.auraLab!.node.contacts.contacts().some((c) => c.authority === w), who);
   await expect.poll(async () => (await lists(a, idb)) && (await lists(b, ida)), { timeout: 30_000 }).toBe(true);
 }
+
+/** `owner` makes a group of `members` (its contacts) and each accepts; resolves with its context once all committed. */
+export async function groupOf(owner: Page, name: string, members: readonly Page[]): Promise<string> {
+  const invitees = await Promise.all(members.map(authorityOf));
+  const context = await owner.evaluate(([n, i]) => window.auraLab!.node.groups.createGroup(n, i), [name, invitees] as const);
+  for (const m of members) {
+    await expect.poll(() => m.evaluate((c) => window.auraLab!.node.groups.invitations().some((i) => i.context === c), context), { timeout: 30_000 }).toBe(true);
+    await m.evaluate((c) => window.auraLab!.node.groups.accept(c), context);
+  }
+  const committed = (p: Page) => p.evaluate((c) => window.auraLab!.node.groups.groups().some((g) => g.context === c && g.ceremony.state.type === 'Committed'), context);
+  for (const p of [owner, ...members]) await expect.poll(() => committed(p), { timeout: 60_000 }).toBe(true);
+  return context;
+}
+
+/** Whom the tab's person guards, and whether this device holds its share of each ward's key. */
+export const wardsOf = (page: Page): Promise<{ authority: string; holdsShare: boolean }[]> => page.evaluate(() => window.auraLab!.node.guardians.wards());
 
 /** A proposal made straight through the node (e.g. with a short expiry). */
 export const propose = (page: Page, context: string, operation: string, args: string[], expiresInMs?: number): Promise<string> =>

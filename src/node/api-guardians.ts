@@ -59,6 +59,9 @@ export interface RecoveringView {
   readonly authority: AuthorityId | null;
   readonly name: string | null;
   readonly words: readonly { readonly guardian: AuthorityId; readonly name: string; readonly word: 'approved' | 'refused' | 'cancelled' }[];
+  /** Approvals needed and guardians in all, as the guardians' words say (shown only; null before the first word). */
+  readonly threshold: number | null;
+  readonly guardianCount: number | null;
   readonly error: string | null;
 }
 

@@ -14,6 +14,7 @@ import type { InvitationCeremony } from '../core/rendezvous/invitation.ts';
 import type { WaitingOp } from '../core/reduce/tree/tree-reducer.ts';
 import type { PolicyChange } from './account/threshold-module.ts';
 import type { GroupsApi, ProposalsApi } from './api-groups.ts';
+import type { GuardiansApi } from './api-guardians.ts';
 
 /** The UI's counter shows the limit the node and every peer enforce. */
 export { MAX_MESSAGE_CHARS } from '../core/limits.ts';
@@ -228,6 +229,7 @@ export interface AuraNodeApi {
   readonly contacts: ContactsApi;
   readonly groups: GroupsApi;
   readonly proposals: ProposalsApi;
+  readonly guardians: GuardiansApi;
 
   /** A copyable code that lets another device join the channel's context (it carries the context secret). */
   joinCode(channel: ChannelId): string;

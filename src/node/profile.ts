@@ -21,3 +21,16 @@ export function databaseName(profile: string): string {
 export function lockName(profile: string): string {
   return `aura-node:${profile}`;
 }
+
+/**
+ * Deletes a profile's database: its device key, journals and contacts are gone from this browser. Its node
+ * must be closed first; another tab still holding it blocks the deletion, which then fails instead of waiting.
+ */
+export function deleteProfileDatabase(profile: string, idb: IDBFactory = indexedDB): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = idb.deleteDatabase(databaseName(profile));
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error ?? new Error('the profile could not be deleted'));
+    req.onblocked = () => reject(new Error('another tab still has this profile open: close it first'));
+  });
+}

@@ -3,6 +3,7 @@ import { AddDevice } from './devices/AddDevice.tsx';
 import { DeviceList } from './devices/DeviceList.tsx';
 import { Ceremonies } from './devices/Ceremonies.tsx';
 import { ThresholdControl } from './devices/ThresholdControl.tsx';
+import { GuardiansSection } from './guardians/GuardiansSection.tsx';
 
 const ENROLLMENT_ROLES = { initiator: 'Adding a device', joiner: 'Joining as a device' } as const;
 
@@ -39,6 +40,7 @@ export function AccountSection() {
       <ThresholdControl threshold={summary.threshold} deviceCount={summary.deviceCount} />
       <AddDevice />
       <Ceremonies ceremonies={ceremonies} roles={ENROLLMENT_ROLES} />
+      <GuardiansSection />
     </section>
   );
 }

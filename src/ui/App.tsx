@@ -4,6 +4,7 @@ import type { AuraNodeApi } from '../node/api.ts';
 import { NodeContext, useNode, useNodeQuery } from '../node/hooks.ts';
 import { AppHeader } from './AppHeader.tsx';
 import { GroupActions } from './groups/GroupActions.tsx';
+import { GuardianNotices } from './guardians/GuardianNotices.tsx';
 import { lazyView } from './lazy-view.ts';
 import { MainLayout } from './MainLayout.tsx';
 import { NetworkStatus } from './NetworkStatus.tsx';
@@ -62,6 +63,7 @@ function Workspace() {
           </>
         }
       />
+      {identity !== null ? <GuardianNotices onOpenAccount={() => setDeviceOpen(true)} onOpenContacts={() => setContactsOpen(true)} /> : null}
       {identity === null ? <Onboarding /> : <MainLayout composerFocus={composerFocus} setComposerFocus={setComposerFocus} />}
       {deviceOpen ? <DevicePanel onClose={() => setDeviceOpen(false)} /> : null}
       {contactsOpen ? <ContactsPanel onClose={() => setContactsOpen(false)} onOpenChannel={openChannel} /> : null}

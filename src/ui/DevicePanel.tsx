@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DeviceInfo } from '../node/api.ts';
 import { useNode, useNodeQuery } from '../node/hooks.ts';
 import { AccountSection } from './AccountSection.tsx';
+import { DeleteProfile } from './DeleteProfile.tsx';
 import { DisplayNameForm } from './DisplayNameForm.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { formatStorage } from './format.ts';
@@ -64,6 +65,7 @@ export function DevicePanel({ onClose }: { readonly onClose: () => void }) {
       )}
       <DisplayNameForm />
       <AccountSection />
+      <DeleteProfile />
     </ModalPanel>
   );
 }

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useNode } from '../node/hooks.ts';
 import { EnrollThisDevice } from './devices/EnrollThisDevice.tsx';
+import { RecoverIdentity } from './guardians/RecoverIdentity.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { useAction } from './use-action.ts';
 
@@ -40,6 +41,7 @@ export function Onboarding() {
         </button>
       </form>
       <EnrollThisDevice />
+      <RecoverIdentity />
     </main>
   );
 }

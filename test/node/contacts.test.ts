@@ -158,4 +158,16 @@ describe('contacts: the invitation ceremony over the memory bus', () => {
     bob.node.contacts.acceptCode(fresh);
     expect(() => bob.node.contacts.acceptCode(fresh)).toThrow(expect.objectContaining({ code: 'CeremonyRunning' }));
   });
+
+  it('contacts remembered at the same moment are all kept, also after a reload (a recovery brings several back at once)', async () => {
+    const bus = new MemoryBus();
+    const [alice, bob, carol] = [await Profile.open(bus, 'alice'), await Profile.open(bus, 'bob'), await Profile.open(bus, 'carol')];
+    const person = (p: Profile) => ({ authority: p.authority, name: p.node.identity()!.displayName });
+    await Promise.all([alice.node.contacts.remember(person(bob), 'ctx-bob'), alice.node.contacts.remember(person(carol), 'ctx-carol')]);
+    const listed = () => alice.node.contacts.contacts().map((c) => [c.displayName, c.context]).sort();
+    expect(listed()).toEqual([['bob', 'ctx-bob'], ['carol', 'ctx-carol']]);
+    await alice.reopen();
+    expect(listed()).toEqual([['bob', 'ctx-bob'], ['carol', 'ctx-carol']]);
+    for (const p of [alice, bob, carol]) await p.node.close();
+  }, 30_000);
 });

@@ -60,6 +60,9 @@ describe('guardians and recovery over the memory bus', () => {
     await until(() => fresh.node.contacts.contacts().length >= 2, 'contacts come back', 60_000);
     await until(() => fresh.node.groups.groups().some((g) => g.context === group), 'the group comes back', 60_000);
     await until(() => texts(fresh, general).includes('before the loss'), 'the history comes back', 60_000);
+    // Its own recovery is no alert on the recovered device: the Recover op in its tree commits it.
+    await until(() => fresh.node.guardians.alerts().some((a) => a.device === device), 'the recovered device reads its recovery');
+    expect(fresh.node.guardians.alerts().find((a) => a.device === device)!.status.state.type).toBe('Committed');
     await fresh.node.sendMessage(general, 'back as alice');
     await until(() => bob.node.messages(general).data.some((m) => m.text === 'back as alice' && m.author === aliceId), 'bob reads alice again');
     for (const g of [bob, carol]) {

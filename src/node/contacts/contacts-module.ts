@@ -32,6 +32,7 @@ const PETNAMES_META = 'petnames';
 export class ContactsModule implements NodeModule, ContactsApi {
   private readonly runs: CeremonyRuns<InvitationCeremony, Run>;
   private records: readonly ContactRecord[] = [];
+  private remembering: Promise<void> = Promise.resolve();
   private petnames: Readonly<Record<AuthorityId, string>> = {};
 
   constructor(
@@ -168,11 +169,16 @@ export class ContactsModule implements NodeModule, ContactsApi {
   }
 
   /** Lists `other` as a contact over `context`, durably: after a ceremony, or when a recovered device gets the pair back. */
-  async remember(other: Person, context: ContextId): Promise<void> {
-    const records = [...this.records.filter((r) => r.authority !== other.authority), { authority: other.authority, name: other.name, context, since: this.host.deps.now() }];
-    await this.save(CONTACTS_META, records);
-    this.records = records;
-    this.host.changed();
+  remember(other: Person, context: ContextId): Promise<void> {
+    // One at a time: two contacts coming back at once (a recovery) must not each save a list without the other.
+    const run = this.remembering.then(async () => {
+      const records = [...this.records.filter((r) => r.authority !== other.authority), { authority: other.authority, name: other.name, context, since: this.host.deps.now() }];
+      await this.save(CONTACTS_META, records);
+      this.records = records;
+      this.host.changed();
+    });
+    this.remembering = run.catch(() => undefined);
+    return run;
   }
 
   private save(key: string, value: unknown): Promise<void> {

@@ -11,7 +11,7 @@ import type { ContactsModule } from '../contacts/contacts-module.ts';
 import { draft } from '../host/draft.ts';
 import type { NodeHost } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
-import { ownHead, pairs, type Pair } from './pairs.ts';
+import { ownHead, ownRecoveries, pairs, type Pair } from './pairs.ts';
 
 /** How long guardians have to answer a request (fact time). */
 const RESPOND_WITHIN_MS = 7 * 24 * 3600_000;
@@ -109,6 +109,7 @@ export class GuardianOwner {
     if (!me || !head?.guardians) return [];
     const branch = head.guardians;
     const mine = [...pairs(this.host, this.contacts).values()].filter((p) => branch.guardians.some((g) => g.authority === p.other));
+    const recovered = ownRecoveries(this.host);
     const devices = [...new Set(mine.flatMap((p) => recoveriesOf(p.g, me.authorityId)))].sort();
     return devices.map((device) => {
       const cancels = mine.map((p) => cancelledAt(p.g, me.authorityId, device)).filter((t): t is number => t !== null);
@@ -120,7 +121,7 @@ export class GuardianOwner {
         epoch: head.epoch,
         votes: mine.flatMap((p) => recoveryVotes(p.g, me.authorityId, device)),
         cancelledAt: cancels.length > 0 ? Math.min(...cancels) : null,
-        recoveredAt: null,
+        recoveredAt: recovered.get(device) ?? null,
       });
       return { authority: me.authorityId, name: me.displayName, device, status, names: Object.fromEntries(branch.guardians.map((g) => [g.authority, names(g.authority)])), signableAt: null };
     });

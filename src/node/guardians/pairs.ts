@@ -1,4 +1,4 @@
-import { journalOf, type AuthorityId, type ContextId } from '../../core/ids.ts';
+import { journalOf, type AuthorityId, type ContextId, type DeviceId, type PhysicalTime } from '../../core/ids.ts';
 import { authorityNamespace } from '../../core/ids.ts';
 import type { GuardiansState } from '../../core/reduce/guardians.ts';
 import type { NamespaceState } from '../../core/reduce/namespace-reducer.ts';
@@ -30,4 +30,16 @@ export function ownHead(host: NodeHost): TreeState | null {
   const me = host.identity();
   const tree = me && host.journals.get(authorityNamespace(me.authorityId))?.state.tree;
   return (tree && currentTree(tree)) ?? null;
+}
+
+/** Devices this authority's own tree re-admitted by a Recover op on its chain, with that op's fact time. */
+export function ownRecoveries(host: NodeHost): Map<DeviceId, PhysicalTime> {
+  const me = host.identity();
+  const tree = me && host.journals.get(authorityNamespace(me.authorityId))?.state.tree;
+  const out = new Map<DeviceId, PhysicalTime>();
+  for (const id of tree?.applied ?? []) {
+    const f = host.journals.fact(id);
+    if (f?.fact.kind === 'tree.op' && (f.fact.body as { op: { type: string; device?: DeviceId } }).op.type === 'Recover') out.set((f.fact.body as { op: { device: DeviceId } }).op.device, f.fact.time.wall);
+  }
+  return out;
 }

@@ -50,7 +50,7 @@ export class Recovering {
       code,
       guardians: new Set<DeviceId>(),
       recoveredAt: 0,
-      view: { code: encodeRendezvousCode(code), device: this.host.key.deviceId, phase: 'waiting', authority: null, name: null, words: [], error: null } as RecoveringView,
+      view: { code: encodeRendezvousCode(code), device: this.host.key.deviceId, phase: 'waiting', authority: null, name: null, words: [], threshold: null, guardianCount: null, error: null } as RecoveringView,
       link: new RecoveryLink({
         key: this.host.key,
         code,
@@ -92,7 +92,7 @@ export class Recovering {
       // What guardians say of the branch is only shown, never trusted: the signed recovery is checked on its own.
       const refused = words.filter((w) => w.word === 'refused').length > m.guardians - m.threshold;
       const phase = run.view.phase !== 'waiting' ? run.view.phase : m.word === 'cancelled' ? 'cancelled' : refused ? 'refused' : 'waiting';
-      return this.update({ words, phase, authority: run.view.authority ?? m.authority });
+      return this.update({ words, phase, authority: run.view.authority ?? m.authority, threshold: m.threshold, guardianCount: m.guardians });
     }
     if (m.type === 'done' && run.view.phase === 'waiting') return this.recover(m);
     if (m.type === 'secret' && run.view.phase === 'recovered') {

@@ -1,6 +1,7 @@
 import type { ChannelId } from '../../core/ids.ts';
 import { useNodeQuery } from '../../node/hooks.ts';
 import { Ceremonies } from '../devices/Ceremonies.tsx';
+import { GuardingSection } from '../guardians/GuardingSection.tsx';
 import { ModalPanel } from '../ModalPanel.tsx';
 import { ContactList } from './ContactList.tsx';
 import { EnterContactCode } from './EnterContactCode.tsx';
@@ -27,6 +28,7 @@ export function ContactsPanel({ onClose, onOpenChannel }: { readonly onClose: ()
         <ContactList onOpenChannel={onOpenChannel} />
       </section>
       <Ceremonies ceremonies={ceremonies} roles={INVITATION_ROLES} />
+      <GuardingSection />
     </ModalPanel>
   );
 }

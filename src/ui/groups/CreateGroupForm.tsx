@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { AuthorityId } from '../../core/ids.ts';
 import { useNode, useNodeQuery } from '../../node/hooks.ts';
+import { ContactPicker, NeededOf } from '../contacts/ContactPicker.tsx';
 import { ErrorAlert } from '../ErrorAlert.tsx';
 import { useAction } from '../use-action.ts';
 
@@ -19,10 +20,6 @@ export function CreateGroupForm() {
   const invitees = picked.filter((a) => contacts.some((c) => c.authority === a));
   const k = Math.min(threshold ?? invitees.length, invitees.length);
   const trimmed = name.trim();
-
-  function toggle(a: AuthorityId, on: boolean) {
-    setPicked((p) => (on ? [...p, a] : p.filter((x) => x !== a)));
-  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -52,31 +49,11 @@ export function CreateGroupForm() {
         dir="auto"
         onChange={(e) => setName(e.target.value)}
       />
-      <fieldset className="group-pick">
-        <legend>Invite</legend>
-        {contacts.map((c) => (
-          <label key={c.authority} className="group-pick-item">
-            <input
-              type="checkbox"
-              data-testid="group-invitee-checkbox"
-              data-authority={c.authority}
-              checked={picked.includes(c.authority)}
-              onChange={(e) => toggle(c.authority, e.target.checked)}
-            />{' '}
-            <span dir="auto">{c.petname ?? c.displayName}</span>
-          </label>
-        ))}
-      </fieldset>
+      <ContactPicker legend="Invite" contacts={contacts} picked={picked} onChange={setPicked} testId="group-invitee-checkbox" />
       {invitees.length > 0 ? (
         <p>
           <label htmlFor={ids.threshold}>Created once </label>
-          <select id={ids.threshold} className="input inline" data-testid="group-threshold" value={k} onChange={(e) => setThreshold(Number(e.target.value))}>
-            {invitees.map((_, i) => (
-              <option key={i + 1} value={i + 1}>
-                {i + 1}
-              </option>
-            ))}
-          </select>{' '}
+          <NeededOf id={ids.threshold} count={invitees.length} value={k} onChange={setThreshold} testId="group-threshold" />{' '}
           of {invitees.length} invited accept{invitees.length > 1 && k === invitees.length ? ' (all)' : ''}
         </p>
       ) : null}
