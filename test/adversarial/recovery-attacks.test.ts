@@ -91,4 +91,38 @@ describe('attacks on guardians and recovery', () => {
     expect(await held()).toEqual(before);
     expect(fresh.node.identity()!.authorityId).toBe(aliceId);
   }, 300_000);
+
+  it('a lost device that comes back online learns it was removed and can no longer write', async () => {
+    const { bus, alice, bob, carol, dave } = await guarded(0);
+    const ch = await alice.node.createChannel('general');
+    await bob.node.joinChannel(alice.node.joinCode(ch));
+    const context = alice.node.channels().data[0]!.context;
+    await alice.node.sendMessage(ch, 'before the loss');
+    await until(() => texts(bob, ch).includes('before the loss'), 'bob reads alice');
+    // The old device is offline (lost) while the guardians re-admit a new one.
+    const others = [bob, carol, dave];
+    for (const p of others) bus.partition(alice.transport.device, p.transport.device);
+    const { fresh, device, helpId, aliceId } = await ask(bus, 'alice-new', alice, [bob, carol]);
+    bus.partition(alice.transport.device, device);
+    for (const g of [bob, carol]) await g.node.guardians.approve(helpId(g), aliceId);
+    await until(() => fresh.node.guardians.recovering()?.phase === 'recovered', 'the fresh device recovers alice', 60_000);
+    await until(() => texts(fresh, ch).includes('before the loss'), 'the channel comes back to the new device', 60_000);
+    await until(() => !bob.node.membersOf(context).devices.get(aliceId)?.has(alice.transport.device), 'bob no longer counts the old device');
+
+    // Back online: the old device syncs the new device's binding and learns it is no longer one of alice's.
+    for (const p of [...others, fresh]) bus.partition(alice.transport.device, p.transport.device, false);
+    await until(() => alice.node.membersOf(context).devices.get(aliceId)?.has(device) === true, 'the old device sees the new one', 60_000);
+    await until(() => !alice.node.membersOf(context).devices.get(aliceId)?.has(alice.transport.device), 'the old device knows it was removed', 30_000);
+    await until(() => alice.node.account()?.thisDeviceRemoved === true, 'its account screen says it was removed');
+    await expect(alice.node.sendMessage(ch, 'old device, after recovery')).rejects.toMatchObject({ name: 'NodeError', code: 'DeviceRemoved' });
+    // Forced onto the wire with its key: every member refuses it, counted.
+    const secret = (await alice.node.deps.store.contextSecrets()).get(context)!;
+    const forced = createFact(alice.node.key, { ns: journalOf(context), kind: 'chat.message', author: aliceId, time: alice.node.tick(), body: { channel: ch, text: 'forced by the old device', ack: false } });
+    const wire = new ContextChannel(context, secret);
+    for (const b of wire.seal([forced.bytes], seededRandom('forced'))) bus.inject(wire.topic, b, alice.transport.device);
+    for (const p of [bob, fresh]) await until(() => dropped(p, 'unauthorized:DeviceRemoved') >= 1, `${p.node.profile} refuses the old device`);
+    expect(texts(bob, ch)).not.toContain('forced by the old device');
+    await fresh.node.sendMessage(ch, 'the new device writes');
+    await until(() => texts(bob, ch).includes('the new device writes'), 'bob reads the new device');
+  }, 300_000);
 });
