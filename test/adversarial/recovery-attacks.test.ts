@@ -98,7 +98,9 @@ describe('attacks on guardians and recovery', () => {
     const { bus, alice, bob, carol, dave } = await guarded(0);
     const ch = await alice.node.createChannel('general');
     await bob.node.joinChannel(alice.node.joinCode(ch));
-    const context = alice.node.channels().data[0]!.context;
+    const context = alice.node.channels().data.find((c) => c.id === ch)!.context;
+    // A channel of the old device alone: no binding of the new device will ever come there.
+    const notes = await alice.node.createChannel('notes');
     await alice.node.sendMessage(ch, 'before the loss');
     await until(() => texts(bob, ch).includes('before the loss'), 'bob reads alice');
     // The old device is offline (lost) while the guardians re-admit a new one.
@@ -117,6 +119,8 @@ describe('attacks on guardians and recovery', () => {
     await until(() => !alice.node.membersOf(context).devices.get(aliceId)?.has(alice.transport.device), 'the old device knows it was removed', 30_000);
     await until(() => alice.node.account()?.thisDeviceRemoved === true, 'its account screen says it was removed');
     await expect(alice.node.sendMessage(ch, 'old device, after recovery')).rejects.toMatchObject({ name: 'NodeError', code: 'DeviceRemoved' });
+    // Known anywhere, it writes nowhere.
+    await expect(alice.node.sendMessage(notes, 'old device, alone')).rejects.toMatchObject({ name: 'NodeError', code: 'DeviceRemoved' });
     // Forced onto the wire with its key: every member refuses it, counted.
     const secret = (await alice.node.deps.store.contextSecrets()).get(context)!;
     const forced = createFact(alice.node.key, { ns: journalOf(context), kind: 'chat.message', author: aliceId, time: alice.node.tick(), body: { channel: ch, text: 'forced by the old device', ack: false } });

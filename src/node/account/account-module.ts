@@ -1,5 +1,5 @@
-import { authorityNamespace, namespaceKind, type AuthorityId, type DeviceId } from '../../core/ids.ts';
-import { revocations } from '../../core/reduce/membership.ts';
+import { authorityNamespace, type AuthorityId, type DeviceId } from '../../core/ids.ts';
+import { thisDeviceRemoved as removedDevice } from '../membership/removed.ts';
 import { currentTree } from '../../core/reduce/tree/tree-reducer.ts';
 import { summarize, type TreeStateSummary } from '../../core/reduce/tree/tree-state.ts';
 import type { NodeHost } from '../host/node-host.ts';
@@ -50,12 +50,7 @@ export class AccountModule {
       const head = tree && currentTree(tree);
       if (!head) return null;
       const devices = head.leaves.flatMap((l) => (l === null ? [] : [{ deviceId: l.device, role: l.role, thisDevice: l.device === this.host.key.deviceId }]));
-      const device = this.host.key.deviceId;
-      // Its own tree says so, or (a device its guardians replaced, which no sibling syncs any more) the
-      // bindings of a context it shares with its authority's new devices prove it.
-      const thisDeviceRemoved =
-        (!devices.some((d) => d.thisDevice) && tree.devices.has(device)) ||
-        this.host.journals.namespaces().some((ns) => namespaceKind(ns) === 'context' && revocations(this.host.journals.get(ns)!.state).get(me.authorityId)?.has(device) === true);
+      const thisDeviceRemoved = removedDevice(this.host);
       return { authorityId: me.authorityId, displayName: me.displayName, summary: summarize(head), devices, thisDeviceRemoved };
     });
   }
