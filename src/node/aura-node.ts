@@ -201,7 +201,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
 
   write(req: WriteRequest): Promise<void> {
     return guardedWrite(
-      { key: this.key, charges: this.charges, transport: this.membership.gossips(req) ? this.deps.transport : undefined, sender: () => this.requireIdentity().authorityId, removed: (c) => this.membership.deviceRemoved(c), siblings: (c) => this.membership.hasSiblings(c), commit: (f, x) => this.commit(f, x), changed: () => this.changed() },
+      { key: this.key, charges: this.charges, transport: this.membership.gossips(req) ? this.deps.transport : undefined, sender: () => this.requireIdentity().authorityId, removed: () => this.membership.deviceRemoved(), siblings: (c) => this.membership.hasSiblings(c), commit: (f, x) => this.commit(f, x), changed: () => this.changed() },
       req,
     );
   }

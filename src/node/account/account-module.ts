@@ -1,4 +1,5 @@
 import { authorityNamespace, type AuthorityId, type DeviceId } from '../../core/ids.ts';
+import { thisDeviceRemoved as removedDevice } from '../membership/removed.ts';
 import { currentTree } from '../../core/reduce/tree/tree-reducer.ts';
 import { summarize, type TreeStateSummary } from '../../core/reduce/tree/tree-state.ts';
 import type { NodeHost } from '../host/node-host.ts';
@@ -49,7 +50,7 @@ export class AccountModule {
       const head = tree && currentTree(tree);
       if (!head) return null;
       const devices = head.leaves.flatMap((l) => (l === null ? [] : [{ deviceId: l.device, role: l.role, thisDevice: l.device === this.host.key.deviceId }]));
-      const thisDeviceRemoved = !devices.some((d) => d.thisDevice) && tree.devices.has(this.host.key.deviceId);
+      const thisDeviceRemoved = removedDevice(this.host);
       return { authorityId: me.authorityId, displayName: me.displayName, summary: summarize(head), devices, thisDeviceRemoved };
     });
   }

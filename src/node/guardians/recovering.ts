@@ -94,7 +94,8 @@ export class Recovering {
       const phase = run.view.phase !== 'waiting' ? run.view.phase : m.word === 'cancelled' ? 'cancelled' : refused ? 'refused' : 'waiting';
       return this.update({ words, phase, authority: run.view.authority ?? m.authority, threshold: m.threshold, guardianCount: m.guardians });
     }
-    if (m.type === 'done' && run.view.phase === 'waiting') return this.recover(m);
+    // A word can be anyone's who holds the code (a lone guardian's too): it never stops a signed recovery.
+    if (m.type === 'done' && run.view.phase !== 'recovering' && run.view.phase !== 'recovered') return this.recover(m);
     if (m.type === 'secret' && run.view.phase === 'recovered') {
       if (this.host.membersOf(m.context).devices.get(this.host.requireIdentity().authorityId)?.has(this.host.key.deviceId)) return;
       await this.membership.joinContext(m.context, m.secret);

@@ -28,7 +28,7 @@ export interface WritePathDeps {
   readonly charges: ChargeLedger;
   readonly transport?: Transport;
   sender(): AuthorityId;
-  /** Whether this device's authority removed it (as the context knows): it then writes nothing there. */
+  /** Whether this device's authority removed it (as its tree or any context's bindings prove): it then writes nothing. */
   removed(context: ContextId): boolean;
   /** Whether other devices of this authority are in the context: they hear our writes even with no other member. */
   siblings(context: ContextId): boolean;

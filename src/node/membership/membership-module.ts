@@ -6,13 +6,12 @@ import { authorityNamespace, journalOf, namespaceId, namespaceKind, type Channel
 import { listChannels } from '../../core/reduce/chat.ts';
 import { isGroupContext } from '../../core/reduce/group-id.ts';
 import { groupRoster } from '../../core/reduce/group-roster.ts';
-import { accountMembership, contextMembership, MEMBER_BINDING, revocations, type ContextMembers } from '../../core/reduce/membership.ts';
-import { currentTree } from '../../core/reduce/tree/tree-reducer.ts';
-import { activeDevices } from '../../core/reduce/tree/tree-state.ts';
+import { accountMembership, contextMembership, MEMBER_BINDING, type ContextMembers } from '../../core/reduce/membership.ts';
 import { NodeError } from '../api.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import { draft } from '../host/draft.ts';
 import { Names } from './names.ts';
+import { thisDeviceRemoved } from './removed.ts';
 import { writeAccountFact } from '../account/tree-write.ts';
 import { encodeDeviceProof } from '../../core/reduce/tree/device-proof.ts';
 
@@ -103,16 +102,9 @@ export class MembershipModule implements NodeModule {
     return namespaceKind(ns) === 'authority' ? accountMembership(context, st) : contextMembership(context, st);
   }
 
-  /** Whether this device's authority removed it: from its own tree, or as the context's bindings prove. */
-  deviceRemoved(context: ContextId): boolean {
-    const me = this.host.identity();
-    if (!me) return false;
-    const device = this.host.key.deviceId;
-    const own = this.host.journals.get(authorityNamespace(me.authorityId))?.state.tree;
-    const head = own && currentTree(own);
-    if (head && own.devices.has(device) && !activeDevices(head).includes(device)) return true;
-    const st = this.host.journals.get(journalOf(context))?.state;
-    return st !== undefined && namespaceKind(journalOf(context)) === 'context' && revocations(st).get(me.authorityId)?.has(device) === true;
+  /** Whether this device's authority removed it (`removed.ts`): then it writes in no context. */
+  deviceRemoved(): boolean {
+    return thisDeviceRemoved(this.host);
   }
 
   /** Whether another device of this authority writes in the context (or shares its own journal). */
@@ -173,7 +165,7 @@ export class MembershipModule implements NodeModule {
     for (const context of [...this.secrets.keys()].sort()) {
       const view = this.membersOf(context).view;
       // Not where this authority is no member (any more), nor where this device was removed: it writes nothing there.
-      if (context === me.authorityId || !view.rights.has(me.authorityId) || this.deviceRemoved(context)) continue;
+      if (context === me.authorityId || !view.rights.has(me.authorityId) || this.deviceRemoved()) continue;
       await this.host.write({ context, facts: [draft(this.host, journalOf(context), 'profile.name', { name: clean })], membership: view, right: PROFILE_RIGHT });
     }
   }
