@@ -99,6 +99,9 @@ export class GuardianHelps {
     help.answer = approve ? 'approved' : 'refused';
     this.tell(help, p);
     this.host.changed();
+    // Propose as soon as this approval may count, not at the next tick: the last approval often completes t.
+    const branch = this.wards.wardHead(p)?.guardians;
+    if (approve && branch) setTimeout(() => this.host.closed || this.tick(), Math.max(0, f.fact.time.wall + branch.delayMs - this.host.deps.now()));
   }
 
   /** May this guardian sign re-admitting `device` to `ward` now: it approved, waited, and nobody cancelled. */
