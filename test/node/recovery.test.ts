@@ -6,7 +6,7 @@ const texts = (p: TestPeer, ch: string) => p.node.messages(ch).data.map((m) => m
 
 describe('guardians and recovery over the memory bus', () => {
   it('2-of-3 guardians re-admit a fresh device as alice: contacts, groups and history come back, and it writes as alice', async () => {
-    const { bus, alice, bob, carol } = await guarded(0);
+    const { bus, alice, bob, carol, dave } = await guarded(0);
     const group = await alice.node.groups.createGroup('team', [idOf(bob), idOf(carol)]);
     for (const p of [bob, carol]) {
       await until(() => p.node.groups.invitations().some((i) => i.context === group), `${p.node.profile} is invited`);
@@ -35,6 +35,9 @@ describe('guardians and recovery over the memory bus', () => {
       await until(() => g.node.guardians.recoveries()[0]?.status.state.type === 'Committed', `${g.node.profile} sees the recovery committed`, 30_000);
       expect(g.node.guardians.recoveries()[0]!.status.committedAgreement).toMatchObject({ level: 'Finalized' });
     }
+    // Guarding reads nothing: dave, a guardian outside the group, never holds its channel or messages.
+    expect(dave.node.channels().data.some((c) => c.id === general)).toBe(false);
+    expect(dave.node.messages(general).data).toEqual([]);
   }, 300_000);
 
   it('a recovery a surviving device cancels during the waiting period is never signed', async () => {
