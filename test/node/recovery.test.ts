@@ -23,7 +23,9 @@ describe('guardians and recovery over the memory bus', () => {
     await until(() => fresh.node.guardians.recovering()?.phase === 'recovered', 'the fresh device recovers alice', 60_000);
     expect(fresh.node.identity()).toMatchObject({ authorityId: aliceId, displayName: 'alice' });
     expect(fresh.node.account()!.devices.map((d) => d.deviceId)).toEqual([device]);
-    await until(() => fresh.node.contacts.contacts().length >= 2, 'contacts come back', 60_000);
+    // Every contact: bob and carol who helped, and dave, a guardian who did not (he follows their signed code).
+    await until(() => fresh.node.contacts.contacts().length === 3, 'contacts come back', 60_000);
+    expect(fresh.node.contacts.contacts().map((c) => c.displayName).sort()).toEqual(['bob', 'carol', 'dave']);
     await until(() => fresh.node.groups.groups().some((g) => g.context === group), 'the group comes back', 60_000);
     await until(() => texts(fresh, general).includes('before the loss'), 'the history comes back', 60_000);
     // Its own recovery is no alert on the recovered device: the Recover op in its tree commits it.
@@ -31,7 +33,8 @@ describe('guardians and recovery over the memory bus', () => {
     expect(fresh.node.guardians.alerts().find((a) => a.device === device)!.status.state.type).toBe('Committed');
     await fresh.node.sendMessage(general, 'back as alice');
     await until(() => bob.node.messages(general).data.some((m) => m.text === 'back as alice' && m.author === aliceId), 'bob reads alice again');
-    for (const g of [bob, carol]) {
+    expect(dave.node.guardians.helps()).toEqual([]);
+    for (const g of [bob, carol, dave]) {
       await until(() => g.node.guardians.recoveries()[0]?.status.state.type === 'Committed', `${g.node.profile} sees the recovery committed`, 30_000);
       expect(g.node.guardians.recoveries()[0]!.status.committedAgreement).toMatchObject({ level: 'Finalized' });
     }

@@ -34,6 +34,7 @@ export class GuardiansModule extends WitnessModule implements GuardiansApi {
       keys: () => this.keys,
       prestate: (ward, decision) => this.prestate(ward, decision),
       committed: (ward, commit) => this.helping.committed(ward, commit),
+      recoveryCode: (ward, code) => this.helping.follow(ward, code),
     });
     this.helping = new GuardianHelps(host, membership, contacts, this.wardsOf);
     this.recoveringRun = new Recovering(host, membership, contacts, become);

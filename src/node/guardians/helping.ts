@@ -1,6 +1,7 @@
 import type { ConsensusCommit } from '../../core/facts/kinds/consensus.ts';
 import { journalOf, type AuthorityId, type DeviceId } from '../../core/ids.ts';
-import type { RendezvousCode } from '../../core/rendezvous/code.ts';
+import { AuraError } from '../../core/errors.ts';
+import { decodeRendezvousCode, encodeRendezvousCode, type RendezvousCode } from '../../core/rendezvous/code.ts';
 import type { RecoveryMessage } from '../../core/rendezvous/recovery-message.ts';
 import { cancelledAt, recoveryVotes } from '../../core/reduce/guardians.ts';
 import { newestProof } from '../../core/reduce/membership.ts';
@@ -22,6 +23,8 @@ import type { GuardianWards } from './wards.ts';
 
 /** A proposal no commit answered (a guardian away) is made again after this long. */
 const PROPOSE_EVERY_MS = 5_000;
+/** Codes followed from fellow guardians at once: a guardian flooding codes is bounded and counted. */
+const MAX_FOLLOWED = 16;
 
 interface Help {
   readonly id: string;
@@ -34,6 +37,10 @@ interface Help {
   proposedAt: number;
   /** The recovered device proved it holds the ward's new tree: the pair's secret went to it. */
   shared: boolean;
+  /** Met on a fellow guardian's word (`follow`), not entered here: never answered, only re-shares. */
+  readonly followed: boolean;
+  /** This device told the ward's other guardians the code, once the recovery was signed. */
+  codeShared: boolean;
 }
 
 /**
@@ -58,10 +65,30 @@ export class GuardianHelps {
     if (!this.host.deps.transport) throw new NodeError('Offline', 'Helping a recovery needs the network.');
     const code = enteredCode(this.host, text, 'recover', 'That is not a recovery code.');
     if (code.device === undefined) throw new NodeError('InvalidInput', 'That recovery code does not say which device asks.');
+    return this.view(this.helps.get(ceremonyIdOf(code)) ?? this.meet(code, null));
+  }
+
+  /**
+   * A fellow guardian of `ward` signed a recovery and shared its code: meet that device too, without a word of
+   * our own, so that once it proves the recovered tree our pair is re-shared with it and we see the recovery.
+   */
+  follow(ward: AuthorityId, text: string): void {
+    let code: RendezvousCode;
+    try {
+      code = decodeRendezvousCode(text, this.host.deps.now());
+    } catch (e) {
+      if (!(e instanceof AuraError)) throw e;
+      return this.host.countDrop(`guardians:BadCode:${e.code}`);
+    }
+    if (code.purpose !== 'recover' || code.device === undefined) return this.host.countDrop('guardians:BadCode');
+    if (this.helps.has(ceremonyIdOf(code)) || !this.host.identity() || !this.host.deps.transport) return;
+    if ([...this.helps.values()].filter((h) => h.followed).length >= MAX_FOLLOWED) return this.host.countDrop('guardians:TooManyCodes');
+    this.meet(code, ward);
+  }
+
+  private meet(code: RendezvousCode, followedWard: AuthorityId | null): Help {
     const id = ceremonyIdOf(code);
-    const known = this.helps.get(id);
-    if (known) return this.view(known);
-    const help: Help = { id, code, device: null, ward: null, answer: null, commit: null, proposedAt: -Infinity, shared: false, link: null! };
+    const help: Help = { id, code, device: null, ward: followedWard, followed: followedWard !== null, answer: null, commit: null, proposedAt: -Infinity, shared: false, codeShared: false, link: null! };
     (help as { link: RecoveryLink }).link = new RecoveryLink({
       key: this.host.key,
       code,
@@ -80,11 +107,12 @@ export class GuardianHelps {
     this.helps.set(id, help);
     help.link.start();
     this.host.changed();
-    return this.view(help);
+    return help;
   }
 
+  /** Codes this person entered (not those followed from a fellow guardian). */
   helpList(): RecoveryHelp[] {
-    return [...this.helps.values()].map((h) => this.view(h));
+    return [...this.helps.values()].filter((h) => !h.followed).map((h) => this.view(h));
   }
 
   async answer(id: string, ward: AuthorityId, approve: boolean): Promise<void> {
@@ -116,7 +144,12 @@ export class GuardianHelps {
 
   committed(ward: AuthorityId, commit: ConsensusCommit): void {
     for (const h of this.helps.values()) {
-      if (h.ward === ward && commit.consensusId === `recover:${h.device}`) h.commit ??= commit;
+      if (h.ward !== ward || commit.consensusId !== `recover:${h.device}`) continue;
+      h.commit ??= commit;
+      if (h.answer === 'approved' && !h.codeShared) {
+        this.wards.shareCode(ward, encodeRendezvousCode(h.code));
+        h.codeShared = true;
+      }
     }
     this.tick();
   }

@@ -57,7 +57,8 @@ export class Recovering {
         net: chargedTopics(this.host),
         now: this.host.deps.now,
         random: this.host.deps.random,
-        found: () => undefined,
+        // Guardians who did not help follow a signed recovery's code: they too get the proof, then re-share.
+        found: (offer) => run.guardians.add(offer.device),
         received: (from, m) => void this.received(from, m).catch((e: unknown) => this.update({ error: e instanceof AuraError ? e.message : String(e) })),
         dropped: (r) => this.host.countDrop(r),
       }),

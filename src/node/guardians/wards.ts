@@ -36,6 +36,8 @@ export interface WardsDeps {
   /** The prestate this guardian holds for a recovery decision: the ward's head, only when it may sign now. */
   readonly prestate: (ward: AuthorityId, decision: CommitDecision) => Hash32;
   readonly committed: (ward: AuthorityId, commit: ConsensusCommit) => void;
+  /** A fellow guardian of `ward` shared the code of a recovery it helped sign. */
+  readonly recoveryCode: (ward: AuthorityId, code: string) => void;
 }
 
 /**
@@ -123,10 +125,19 @@ export class GuardianWards {
 
   /** Proposes re-admitting `device` over the ward's head, if this device is one of its guardians' witnesses. */
   propose(ward: AuthorityId, decision: CommitDecision): boolean {
+    return this.current(ward)?.service?.service.propose(decision) ?? false;
+  }
+
+  /** Tells the ward's other guardians the code of a recovery this device helped sign. */
+  shareCode(ward: AuthorityId, code: string): void {
+    this.current(ward)?.channel.send('all', { type: 'recovery-code', code });
+  }
+
+  /** The group serving the ward's current guardian key. */
+  private current(ward: AuthorityId): WardGroup | undefined {
     const p = pairs(this.deps.host, this.deps.contacts).get(ward);
     const key = p && this.wardHead(p)?.guardians?.groupKey;
-    const g = [...this.groups.values()].find((x) => x.ward === ward && x.service?.groupKey === key);
-    return g?.service?.service.propose(decision) ?? false;
+    return [...this.groups.values()].find((x) => x.ward === ward && x.service?.groupKey === key);
   }
 
   private open(p: Pair, request: GuardianRequest, devices: DeviceId[]): WardGroup {
@@ -148,6 +159,7 @@ export class GuardianWards {
         keyReady: (key) => this.keyReady(group, key),
         failed: (reason) => host.countDrop(`guardians:DkgFailed:${reason.slice(0, 40)}`),
         consensus: (from, bytes) => group.service?.service.receive(participantOf(from), bytes),
+        recoveryCode: (_from, code) => this.deps.recoveryCode(group.ward, code),
       }),
     };
     this.groups.set(request.ceremony, group);

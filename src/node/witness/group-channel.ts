@@ -27,6 +27,8 @@ export interface GroupChannelDeps {
   readonly keyReady: (key: FrostKeyPackage, initiator: boolean) => Promise<void>;
   readonly failed: (reason: string) => void;
   readonly consensus: (from: DeviceId, bytes: Uint8Array) => void;
+  /** A recovery code from a fellow guardian (guardian groups only; elsewhere a counted drop). */
+  readonly recoveryCode?: (from: DeviceId, code: string) => void;
 }
 
 /**
@@ -118,6 +120,7 @@ export class WitnessGroupChannel {
     if (!participants.includes(from)) return host.countDrop(`${tag}:NotAParticipant`);
     const body = m.body;
     if (body.type === 'consensus') return this.deps.consensus(from, body.bytes);
+    if (body.type === 'recovery-code') return this.deps.recoveryCode ? this.deps.recoveryCode(from, body.code) : host.countDrop(`${tag}:Unexpected`);
     if (body.type === 'dkg-start') return this.join(from, body, participants);
     if (this.dkg?.session.id === body.id) return this.dkg.session.receive(from, body);
     if (this.early.length < EARLY_MAX) this.early.push([from, body]);

@@ -1,5 +1,6 @@
 import { encodeCanonical, type WorkMeter } from '../../core/encoding/cbor.ts';
-import { arr, bytes, deviceId, hash32, int, literal, obj, union, type Infer, type Schema } from '../../core/facts/schema.ts';
+import { arr, bytes, deviceId, hash32, int, literal, obj, str, union, type Infer, type Schema } from '../../core/facts/schema.ts';
+import { MAX_RENDEZVOUS_CODE_CHARS } from '../../core/rendezvous/code.ts';
 import type { DeviceId } from '../../core/ids.ts';
 import { decodeWire } from './wire.ts';
 
@@ -23,6 +24,11 @@ const Body = union({
   dkg2: obj({ type: literal('dkg2'), id: hash32, box: bytes({ max: 1024 }) }),
   /** An Aura Consensus message (wire.ts) among the group's witnesses. */
   consensus: obj({ type: literal('consensus'), bytes: bytes({ max: 64 * 1024 }) }),
+  /**
+   * Among a ward's guardians: the code of a recovery they signed, so that those who did not help meet the
+   * recovered device too (and re-share their pair once it proves the recovered tree).
+   */
+  'recovery-code': obj({ type: literal('recovery-code'), code: str({ min: 1, max: MAX_RENDEZVOUS_CODE_CHARS }) }),
 });
 
 const Message = obj({ v: literal(1), to, body: Body });
