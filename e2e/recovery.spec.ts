@@ -143,7 +143,7 @@ test('alice’s profile is deleted; with carol offline the recovery waits at 1 o
   await team.click();
   await expect(page.getByTestId('message').filter({ hasText: 'before the loss' })).toBeVisible({ timeout: 60_000 });
   await page.getByTestId('open-contacts-panel').click();
-  for (const name of ['bob', 'carol']) await expect(page.getByTestId('contact-name').filter({ hasText: name })).toBeVisible({ timeout: 60_000 });
+  for (const name of ['bob', 'carol', 'dave']) await expect(page.getByTestId('contact-name').filter({ hasText: name })).toBeVisible({ timeout: 60_000 });
   await closePanel(page);
   await sendMessage(page, 'back as alice');
   await bob.getByTestId('channel-item').filter({ hasText: 'team' }).first().click();
