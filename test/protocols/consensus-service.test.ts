@@ -69,6 +69,19 @@ describe('consensus service on a memory bus, real FROST', () => {
     expect([...b.drops.values()].flat()).toEqual([]);
   });
 
+  it('two coordinators proposing the same decision at once both commit: neither asks the other for a nonce it just spent on its own session', () => {
+    // The third witness hears nothing (a guardian who did not approve): no fallback can rescue a collision.
+    const b = bus('svc-two', [2]);
+    expect(b.services[0]!.propose(decision)).toBe(true);
+    expect(b.services[1]!.propose(decision)).toBe(true);
+    b.pump();
+    for (const id of [b.ids[0]!, b.ids[1]!]) {
+      expect(b.commits.get(id)).toHaveLength(1);
+      expect(commitVerifies(ns, b.commits.get(id)![0]!, b.groupKey)).toBe(true);
+    }
+    expect([...b.drops.values()].flat()).not.toContain('consensus:UnknownCommitment');
+  });
+
   it('T_fallback follows the measured round trip (2.5 × the median, within bounds) once a share came back', () => {
     const b = bus('svc-rtt');
     expect(b.services[0]!.fallbackMs()).toBe(T_FALLBACK);

@@ -44,10 +44,12 @@ export class Profile {
     readonly bus: MemoryBus,
     readonly name: string,
     private readonly extra: Partial<NodeDeps>,
+    private readonly withIdentity: boolean,
   ) {}
 
-  static async open(bus: MemoryBus, name: string, extra: Partial<NodeDeps> = {}): Promise<Profile> {
-    const p = new Profile(bus, name, extra);
+  /** `withIdentity: false` keeps it a device without an identity (before onboarding, or recovering). */
+  static async open(bus: MemoryBus, name: string, extra: Partial<NodeDeps> = {}, withIdentity = true): Promise<Profile> {
+    const p = new Profile(bus, name, extra, withIdentity);
     await p.open();
     return p;
   }
@@ -71,7 +73,7 @@ export class Profile {
     }
     this.transport = this.bus.connect(deviceKeyFromSeed(seed).deviceId, random);
     this.node = await AuraNode.open({ profile: this.name, store: this.store, now: () => Date.now(), random, transport: this.transport, ...this.extra });
-    if (!this.node.identity()) await this.node.createIdentity(this.name);
+    if (this.withIdentity && !this.node.identity()) await this.node.createIdentity(this.name);
     return this.node;
   }
 

@@ -41,6 +41,18 @@ export class GuardiansModule extends WitnessModule implements GuardiansApi {
     this.reshare = new Reshare(host, membership, contacts);
   }
 
+  override async restore(): Promise<void> {
+    await super.restore();
+    await this.helping.restore();
+    await this.recoveringRun.restore();
+  }
+
+  override start(): void {
+    super.start();
+    this.helping.resume();
+    this.recoveringRun.resume();
+  }
+
   applied(f: ValidatedFact): void {
     this.reshare.applied(f);
     const kind = f.fact.kind;

@@ -19,12 +19,14 @@ import { draft } from '../host/draft.ts';
 import type { NodeHost } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
 import { pairs, type Pair } from './pairs.ts';
+import { loadCodes, saveCodes, type SavedCode } from './saved-codes.ts';
 import type { GuardianWards } from './wards.ts';
 
 /** A proposal no commit answered (a guardian away) is made again after this long. */
 const PROPOSE_EVERY_MS = 5_000;
 /** Codes followed from fellow guardians at once: a guardian flooding codes is bounded and counted. */
 const MAX_FOLLOWED = 16;
+const HELPS_META = 'recovery-helps';
 
 interface Help {
   readonly id: string;
@@ -59,6 +61,19 @@ export class GuardianHelps {
     private readonly contacts: ContactsModule,
     private readonly wards: GuardianWards,
   ) {}
+
+  /** Read at restore: the codes this device was helping with before a reload, resumed once the network starts. */
+  private saved: SavedCode[] = [];
+
+  async restore(): Promise<void> {
+    this.saved = await loadCodes(this.host, HELPS_META);
+  }
+
+  /** After a reload: meet the same devices again; what this guardian answered is read back from its pairs (`tick`). */
+  resume(): void {
+    if (!this.host.identity() || !this.host.deps.transport) return;
+    for (const s of this.saved.splice(0)) if (!this.helps.has(ceremonyIdOf(s.code))) this.meet(s.code, s.ward);
+  }
 
   help(text: string): RecoveryHelp {
     this.host.requireIdentity();
@@ -105,6 +120,7 @@ export class GuardianHelps {
       dropped: (r) => this.host.countDrop(r),
     });
     this.helps.set(id, help);
+    saveCodes(this.host, HELPS_META, [...this.helps.values()].map((h) => ({ code: h.code, ward: h.followed ? h.ward : null })));
     help.link.start();
     this.host.changed();
     return help;
@@ -157,6 +173,7 @@ export class GuardianHelps {
   tick(): void {
     const all = pairs(this.host, this.contacts);
     for (const h of this.helps.values()) {
+      if (h.answer === null && !h.followed) this.recall(h, all);
       const p = h.ward === null ? undefined : all.get(h.ward);
       if (!p || h.device === null) continue;
       this.tell(h, p);
@@ -165,6 +182,20 @@ export class GuardianHelps {
       if (this.host.deps.now() - h.proposedAt < PROPOSE_EVERY_MS) continue;
       const { ns: _ns, ...decision } = recoveryDecision(p.other, head.commitment, h.device);
       if (this.wards.propose(p.other, decision)) h.proposedAt = this.host.deps.now();
+    }
+  }
+
+  /** An answer given before a reload is in a pair's facts: take it back, so the help carries on where it was. */
+  private recall(h: Help, all: Map<AuthorityId, Pair>): void {
+    const me = this.host.identity();
+    const device = h.code.device;
+    for (const p of all.values()) {
+      const mine = me && device && recoveryVotes(p.g, p.other, device).find((v) => v.guardian === me.authorityId);
+      if (!mine) continue;
+      h.ward = p.other;
+      h.answer = mine.approve ? 'approved' : 'refused';
+      this.host.changed();
+      return;
     }
   }
 

@@ -15,11 +15,13 @@ import type { ContactsModule } from '../contacts/contacts-module.ts';
 import { chargedTopics } from '../host/ceremony-runs.ts';
 import type { NodeHost } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
+import { loadCodes, saveCodes } from './saved-codes.ts';
 
 /** How long a recovery code stays valid: long enough for every guardian's waiting period to run. */
 const CODE_TTL_MS = 7 * 24 * 3600_000;
 /** The recovered device tells guardians it holds the new tree this long, so each re-shares its pair. */
 const ANNOUNCE_FOR_MS = 120_000;
+const RECOVERING_META = 'recovering';
 
 export type Become = (authority: AuthorityId, name: string, facts: readonly ValidatedFact[]) => Promise<void>;
 
@@ -39,13 +41,31 @@ export class Recovering {
     private readonly become: Become,
   ) {}
 
+  /** Read at restore: the code this device was showing before a reload, resumed once the network starts. */
+  private saved: RendezvousCode | null = null;
+
+  async restore(): Promise<void> {
+    const [saved] = await loadCodes(this.host, RECOVERING_META);
+    this.saved = saved?.code.device === this.host.key.deviceId ? saved.code : null;
+  }
+
+  /** After a reload: the same code again, so guardians who have it still meet this device. */
+  resume(): void {
+    if (this.saved && !this.run && !this.host.identity() && this.host.deps.transport) this.begin(this.saved);
+  }
+
   start(claimedName: string): RecoveringView {
     if (this.host.identity()) throw new NodeError('IdentityExists', 'This device already has an identity.');
     if (!this.host.deps.transport) throw new NodeError('Offline', 'Recovering needs the network.');
     const name = claimedName.trim().slice(0, 64);
     if (name.length === 0) throw new NodeError('InvalidInput', 'Say who you are, as your guardians know you.');
-    this.run?.link.stop();
     const code: RendezvousCode = { purpose: 'recover', secret: this.host.deps.random(32), expires: this.host.deps.now() + CODE_TTL_MS, from: name, device: this.host.key.deviceId };
+    saveCodes(this.host, RECOVERING_META, [{ code, ward: null }]);
+    return this.begin(code);
+  }
+
+  private begin(code: RendezvousCode): RecoveringView {
+    this.run?.link.stop();
     const run = {
       code,
       guardians: new Set<DeviceId>(),
@@ -125,6 +145,7 @@ export class Recovering {
     const recover = createFact(this.host.key, { ns: authorityNamespace(m.authority), kind: 'tree.op', author: m.authority, time: this.host.tick(), body: { parentEpoch: head.epoch, parentCommitment: head.commitment, op } });
     await this.become(m.authority, name, [...facts, recover]);
     this.run!.recoveredAt = this.host.deps.now();
+    saveCodes(this.host, RECOVERING_META, []);
     this.update({ phase: 'recovered', name });
     this.tick();
   }

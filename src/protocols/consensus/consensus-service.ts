@@ -8,7 +8,7 @@ import type { Hash32, Namespace, PhysicalTime } from '../../core/ids.ts';
 import { ConsensusCoordinator } from './coordinator.ts';
 import { executeRequest, type CommitDecision, type ExecuteRequest } from './execute.ts';
 import { commitmentsFromWire, commitmentsToWire, decodeConsensusMessage, encodeConsensusMessage, executeFromWire, executeToWire, type ConsensusMessage } from './wire.ts';
-import { commitmentId, type WitnessSigner } from './witness-signer.ts';
+import { commitmentId, NONCE_POOL, SignerError, type WitnessSigner } from './witness-signer.ts';
 
 /** How consensus messages move between the witnesses of one namespace (gossip on its topic, or a test bus). */
 export interface ConsensusNet {
@@ -108,7 +108,14 @@ export class ConsensusService {
         const signer = this.deps.signer;
         if (!signer) return;
         const req = executeFromWire(m);
-        const share = signer.sign(req, this.deps.prestate(req.body));
+        let share;
+        try {
+          share = signer.sign(req, this.deps.prestate(req.body));
+        } catch (e) {
+          // Another coordinator spent that nonce (two proposing at once): say which ones are left, then refuse.
+          if (e instanceof SignerError && e.code === 'UnknownCommitment') this.reannounce();
+          throw e;
+        }
         const bytes = encodeConsensusMessage({ type: 'share', ns: this.deps.ns, session: req.session.id, participant: share.participant, share: share.share });
         if (from === this.deps.self) this.receive(from, bytes);
         else this.deps.net.send(from, bytes);
@@ -140,11 +147,15 @@ export class ConsensusService {
     this.sendExecute(req);
   }
 
-  /** One unspent commitment from each of the first t of these witnesses that have one, or null. */
+  /**
+   * One unspent commitment from each of the first t of these witnesses that have one, or null. Our own is our
+   * oldest, another's its newest: when two coordinators propose at once, each spends its own oldest first, so
+   * neither asks the other for a nonce that other just spent on its own session.
+   */
   private session(witnesses: readonly string[]): SigningCommitments[] | null {
     const chosen = witnesses.filter((w) => (this.nonces.get(w)?.length ?? 0) > 0).slice(0, this.deps.set.threshold);
     if (chosen.length < this.deps.set.threshold) return null;
-    return chosen.map((w) => this.nonces.get(w)!.shift()!);
+    return chosen.map((w) => (w === this.deps.self ? this.nonces.get(w)!.shift()! : this.nonces.get(w)!.pop()!));
   }
 
   /** T_fallback: 2.5 × the median of the last round trips measured, or the configured value before any. */
@@ -171,6 +182,8 @@ export class ConsensusService {
   }
 
   private remember(witness: string, fresh: readonly SigningCommitments[]): void {
+    // A full pool is everything the witness has unspent (a start, or a re-announcement): what we held beyond it was spent.
+    if (fresh.length === NONCE_POOL) return void this.nonces.set(witness, [...fresh]);
     const known = this.nonces.get(witness) ?? [];
     const seen = new Set(known.map(commitmentId));
     this.nonces.set(witness, [...known, ...fresh.filter((c) => !seen.has(commitmentId(c)))]);
