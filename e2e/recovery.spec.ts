@@ -10,7 +10,8 @@ import { relayTabs } from './relay-tab.ts';
  * back online, carol's.
  */
 test.describe.configure({ mode: 'serial' });
-test.setTimeout(300_000);
+// Four browser contexts and a 30 s waiting period: on a loaded 2-core machine one test takes minutes.
+test.setTimeout(600_000);
 
 const tab = relayTabs();
 const people: { alice?: Page; bob?: Page; carol?: Page; dave?: Page; group?: string } = {};
