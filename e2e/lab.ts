@@ -6,6 +6,7 @@ import { expect, type Page } from '@playwright/test';
  */
 type LabNode = {
   identity(): { authorityId: string } | null;
+  deviceInfo(): Promise<{ deviceId: string }>;
   contacts: {
     invite(): { id: string; code: string | null };
     acceptCode(code: string): { id: string };
@@ -24,6 +25,9 @@ type LabNode = {
   network(): { dropped: Record<string, number> };
 };
 declare const window: { auraLab?: { node: LabNode } };
+
+/** The tab's device id as its node knows it (with or without an identity). */
+export const deviceIdOf = (page: Page): Promise<string> => page.evaluate(async () => (await window.auraLab!.node.deviceInfo()).deviceId);
 
 export const authorityOf = (page: Page): Promise<string> => page.evaluate(() => window.auraLab!.node.identity()!.authorityId);
 

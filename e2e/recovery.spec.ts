@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createIdentity, deviceId, sendMessage } from './helpers.ts';
-import { befriend, groupOf, wardsOf } from './lab.ts';
+import { createIdentity, sendMessage } from './helpers.ts';
+import { befriend, deviceIdOf, groupOf, wardsOf } from './lab.ts';
 import { relayTabs } from './relay-tab.ts';
 
 /**
@@ -32,11 +32,12 @@ async function closePanel(page: Page): Promise<void> {
 async function asker(browser: Browser, profile: string): Promise<{ page: Page; code: string; device: string }> {
   const page = await tab(browser, profile);
   await expect(page.getByTestId('onboarding')).toBeVisible({ timeout: 30_000 });
-  const device = await deviceId(page);
   await page.getByTestId('recover-name-input').fill('alice');
   await page.getByTestId('start-recovery').click();
   const code = (await page.getByTestId('recovery-code').inputValue()).trim();
   expect(code).toMatch(/^aura-rdv:/);
+  const device = (await page.getByTestId('recovering-device').getAttribute('data-device'))!;
+  expect(device).toBe(await deviceIdOf(page));
   await expect(page.getByTestId('recovering-device')).toHaveText(shownDevice(device));
   return { page, code, device };
 }

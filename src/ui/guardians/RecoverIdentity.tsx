@@ -67,7 +67,9 @@ export function RecoverIdentity() {
             autoFocus
           />
           <p className="hint">
-            This device: <strong data-testid="recovering-device">{deviceFingerprint(view.device)}</strong> — your guardians see the same; tell them by
+            This device: <strong data-testid="recovering-device" data-device={view.device}>
+              {deviceFingerprint(view.device)}
+            </strong> — your guardians see the same; tell them by
             another way than the code, so an impostor’s device cannot pass for yours.
           </p>
           <CeremonyStepper ceremony={{ id: view.code, peer: null, state: recoveringState(view) }} steps={RECOVERY_STEPS} committed="Recovered: opening your identity…" />
