@@ -81,8 +81,9 @@ export class GuardiansModule extends WitnessModule implements GuardiansApi {
     return this.owner.setGuardians(guardians, threshold, delayMs);
   }
 
+  // Both are read by the notices above the app on every change: computed once per data version.
   invitations(): readonly GuardianInvitation[] {
-    return this.wardsOf.invitations((a) => this.nameOf(a));
+    return this.host.cached('guardians:invitations', () => this.wardsOf.invitations((a) => this.nameOf(a)));
   }
 
   answer(context: ContextId, ceremony: string, accept: boolean): Promise<void> {
@@ -94,7 +95,7 @@ export class GuardiansModule extends WitnessModule implements GuardiansApi {
   }
 
   alerts(): readonly RecoveryView[] {
-    return this.owner.alerts((a) => this.nameOf(a));
+    return this.host.cached('guardians:alerts', () => this.owner.alerts((a) => this.nameOf(a)));
   }
 
   cancelRecovery(device: DeviceId): Promise<void> {
