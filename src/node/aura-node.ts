@@ -237,38 +237,19 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     }
   }
 
-  channels(): QueryResult<readonly ChannelSummary[]> {
-    return this.chat.channels();
-  }
-
-  createChannel(name: string): Promise<ChannelId> {
-    return this.chat.createChannel(name);
-  }
-
-  messages(channel: ChannelId, limit?: number): QueryResult<readonly MessageView[]> {
-    return this.chat.messages(channel, limit);
-  }
-
-  sendMessage(channel: ChannelId, text: string): Promise<FactId> {
-    return this.chat.sendMessage(channel, text);
-  }
-
   // Plain delegations to the modules that own them.
+  channels = (): QueryResult<readonly ChannelSummary[]> => this.chat.channels();
+  createChannel = (name: string): Promise<ChannelId> => this.chat.createChannel(name);
+  messages = (channel: ChannelId, limit?: number): QueryResult<readonly MessageView[]> => this.chat.messages(channel, limit);
+  sendMessage = (channel: ChannelId, text: string): Promise<FactId> => this.chat.sendMessage(channel, text);
   statusDetails = (id: FactId): StatusDetails | null => this.chat.statusDetails(id);
   account = (): AccountView | null => this.accountModule.account();
   joinCode = (channel: ChannelId): string => this.chat.joinCode(channel);
 
-  joinChannel(code: string): Promise<ContextId> {
-    return this.membership.joinChannel(code);
-  }
-
-  network(): NetStatus {
-    return this.deps.transport?.status() ?? OFFLINE_STATUS;
-  }
-
-  syncMetrics(): SyncMetrics | null {
-    return this.sync.metrics();
-  }
+  joinChannel = (code: string): Promise<ContextId> => this.membership.joinChannel(code);
+  network = (): NetStatus => this.deps.transport?.status() ?? OFFLINE_STATUS;
+  syncMetrics = (): SyncMetrics | null => this.sync.metrics();
+  deviceInfo = (): Promise<DeviceInfo> => this.accountModule.deviceInfo();
 
   /** Runs anti-entropy with every connected peer now (tests, and the network panel's "Sync now"). */
   syncNow(): Promise<void> {
@@ -278,10 +259,6 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   /** Resolves once no ack GC run is scheduled or running (tests; the node itself never waits for GC). */
   whenAckGcIdle(): Promise<void> {
     return this.acks.idle();
-  }
-
-  deviceInfo(): Promise<DeviceInfo> {
-    return this.accountModule.deviceInfo();
   }
 
   async close(): Promise<void> {
