@@ -16,6 +16,7 @@ import { selectChannel } from './use-selected-channel.ts';
 // Loaded on the first open, with the account and device screens below it: no first screen needs them.
 const DevicePanel = lazyView(async () => (await import('./DevicePanel.tsx')).DevicePanel);
 const ContactsPanel = lazyView(async () => (await import('./contacts/ContactsPanel.tsx')).ContactsPanel);
+const MaintenancePanel = lazyView(async () => (await import('./maintenance/MaintenancePanel.tsx')).MaintenancePanel);
 
 /** The app of a ready node: provides the node to every view below. */
 export function App({ node }: { readonly node: AuraNodeApi }) {
@@ -32,6 +33,7 @@ function Workspace() {
   const { profile } = useNode();
   const [deviceOpen, setDeviceOpen] = useState(false);
   const [contactsOpen, setContactsOpen] = useState(false);
+  const [maintenanceOpen, setMaintenanceOpen] = useState(false);
   const [composerFocus, setComposerFocus] = useState<ChannelId | null>(null);
 
   // A contact's channel is behind the panel: select it, close the panel, and be ready to write in it.
@@ -60,12 +62,18 @@ function Workspace() {
             <PanelOpener testId="open-device-panel" open={deviceOpen} onOpen={() => setDeviceOpen(true)}>
               Device info
             </PanelOpener>
+            {identity !== null ? (
+              <PanelOpener testId="open-maintenance-panel" open={maintenanceOpen} onOpen={() => setMaintenanceOpen(true)}>
+                Maintenance
+              </PanelOpener>
+            ) : null}
           </>
         }
       />
       {identity !== null ? <GuardianNotices onOpenAccount={() => setDeviceOpen(true)} onOpenContacts={() => setContactsOpen(true)} /> : null}
       {identity === null ? <Onboarding /> : <MainLayout composerFocus={composerFocus} setComposerFocus={setComposerFocus} />}
       {deviceOpen ? <DevicePanel onClose={() => setDeviceOpen(false)} /> : null}
+      {maintenanceOpen ? <MaintenancePanel onClose={() => setMaintenanceOpen(false)} /> : null}
       {contactsOpen ? <ContactsPanel onClose={() => setContactsOpen(false)} onOpenChannel={openChannel} /> : null}
     </div>
   );

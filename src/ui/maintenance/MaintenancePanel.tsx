@@ -1,0 +1,14 @@
+import { ModalPanel } from '../ModalPanel.tsx';
+import { StorageSection } from './StorageSection.tsx';
+
+/**
+ * Maintenance (spec 004): storage, and — one section each — snapshots, backup and restore, upgrades.
+ * A modal <dialog> like the other panels.
+ */
+export function MaintenancePanel({ onClose }: { readonly onClose: () => void }) {
+  return (
+    <ModalPanel testId="maintenance-panel" title="Maintenance" onClose={onClose}>
+      <StorageSection />
+    </ModalPanel>
+  );
+}
