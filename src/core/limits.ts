@@ -42,3 +42,6 @@ export const MAX_MESSAGE_CHARS = 4000;
  * characters of CJK text (3 bytes each) would not fit, so the byte bound is checked too.
  */
 export const MAX_MESSAGE_BYTES = MAX_FACT_BYTES - 1024;
+
+/** Largest snapshot blob a node decodes (about a million messages): bounds the memory a hostile blob can claim. */
+export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;

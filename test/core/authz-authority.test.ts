@@ -17,8 +17,6 @@ const ok = { ok: true };
 /** One fact of every kind an authority journal holds whose rule starts with "signed by a device of the tree". */
 function everyDeviceKind(w: Writer): ValidatedFact[] {
   return [
-    w.fact('maint.snapshotProposed', { proposalId: 'p', targetEpoch: 1, digest: 'a'.repeat(64) }),
-    w.fact('maint.snapshotCompleted', { proposalId: 'p', snapshot: { epoch: 1, digest: 'a'.repeat(64), blobCid: 'b' }, thresholdSignature: new Uint8Array(64) }),
     w.fact('maint.cacheInvalidated', { keys: ['k'], epochFloor: 1 }),
     w.fact('maint.upgradeActivated', { packageId: 'p', toVersion: { major: 2, minor: 0, patch: 0 }, activationFence: 3 }),
     w.fact('maint.adminReplacement', { oldAdmin: w.key.deviceId, newAdmin: 'x', activationEpoch: 1 }),

@@ -175,7 +175,7 @@ describe('JournalCoupler', () => {
   });
 
   it("refuses a fact from the sender's own authority journal", () => {
-    const body = { proposalId: 'p1', targetEpoch: 1, digest: '00'.repeat(32) };
+    const body = { proposalId: 'p1', targetEpoch: 1, digest: '00'.repeat(32), cut: { wall: 1, logical: 0 }, blobCid: 'b' };
     const own = new Writer(aliceKey, alice, authorityNamespace(alice)).fact('maint.snapshotProposed', body);
     expect(validateFact(own.bytes).id).toBe(own.id);
     const r = runGuardChain(request({ facts: [own] }), state());

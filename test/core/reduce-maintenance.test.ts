@@ -39,7 +39,7 @@ function at<K extends FactKind>(dev: Dev, t: number, kind: K, body: BodyOf<K>): 
 
 const hex = (c: string) => c.repeat(64);
 const proposed = (dev: Dev, t: number, proposalId: string, targetEpoch: number, digest = hex('a')) =>
-  at(dev, t, 'maint.snapshotProposed', { proposalId, targetEpoch, digest });
+  at(dev, t, 'maint.snapshotProposed', { proposalId, targetEpoch, digest, cut: { wall: T0, logical: 0 }, blobCid: 'blob-1' });
 const completed = (dev: Dev, t: number, proposalId: string, epoch: number, digest = hex('a'), blobCid = 'blob-1') =>
   at(dev, t, 'maint.snapshotCompleted', { proposalId, snapshot: { epoch, digest, blobCid }, thresholdSignature: new Uint8Array([1, 2, 3]) });
 const invalidate = (dev: Dev, t: number, keys: string[], epochFloor: number) => at(dev, t, 'maint.cacheInvalidated', { keys, epochFloor });

@@ -10,6 +10,7 @@ import type { NamespaceState } from '../reduce/namespace-reducer.ts';
 import { commitVerifies, groupKeyOf } from './consensus-commit.ts';
 import { groupCreator, groupJoin, groupParty } from './group-rules.ts';
 import { guardianInitiator, namedGuardian, notSelf, ownCeremony } from './guardian-rules.ts';
+import { snapshotConsensusId, snapshotDigest } from '../snapshot/blob.ts';
 import { ALLOW, refuse, wait, waitKey, type AuthzVerdict } from './verdict.ts';
 import { isMemberJoin, writerVerdict } from './writer.ts';
 
@@ -93,6 +94,25 @@ const treeAttestation: Rule<'consensus.commit'> = (f, st) => {
   return commitVerifies(f.fact.ns, f.fact.body, fromHex(state.groupKey)) ? ALLOW : refuse('BadThresholdSignature');
 };
 
+const snapshotProposed: Rule<'maint.snapshotProposed'> = (f) => {
+  if (namespaceKind(f.fact.ns) === 'authority') return refuse('NoSnapshotWitnesses');
+  const { targetEpoch, blobCid, digest } = f.fact.body;
+  return snapshotDigest(f.fact.ns, targetEpoch, blobCid) === digest ? ALLOW : refuse('BadSnapshotDigest');
+};
+
+/**
+ * A snapshot completes only with its witnesses' consensus: a verified commit `snapshot:<proposalId>` over its
+ * digest (so a bad threshold signature never completes one: that commit is refused). Several verified commits
+ * may carry one id, so it waits rather than refuses.
+ */
+const snapshotCompleted: Rule<'maint.snapshotCompleted'> = (f, st) => {
+  if (namespaceKind(f.fact.ns) === 'authority') return refuse('NoSnapshotWitnesses');
+  const { proposalId, snapshot } = f.fact.body;
+  if (snapshotDigest(f.fact.ns, snapshot.epoch, snapshot.blobCid) !== snapshot.digest) return refuse('BadSnapshotDigest');
+  const id = snapshotConsensusId(proposalId);
+  return st && committedBy(st.agreement, id).some((c) => c.prestateHash === snapshot.digest) ? ALLOW : wait(waitKey.consensus(id));
+};
+
 /**
  * One rule per kind: who may author it, judged from the namespace's reduced state. Every rule is monotone in
  * the fact set (authorized in S ⇒ authorized in every superset; refused in S ⇒ refused in every superset),
@@ -103,8 +123,8 @@ export const RULES: { readonly [K in FactKind]: Rule<K> } = {
   'authority.genesis': (f) => (f.fact.body.device === f.fact.device ? ALLOW : refuse('GenesisDeviceMismatch')),
   // The tree reducer's own rule decides: the op's device must be a leaf of the parent state it names.
   'tree.op': () => ALLOW,
-  'maint.snapshotProposed': writer,
-  'maint.snapshotCompleted': writer,
+  'maint.snapshotProposed': writerThen(snapshotProposed),
+  'maint.snapshotCompleted': writerThen(snapshotCompleted),
   'maint.cacheInvalidated': writer,
   'maint.upgradeActivated': writer,
   // The admin of an authority journal is its devices; one hands over only its own role (the threshold

@@ -31,7 +31,11 @@ export type AuthzRefusal =
   /** A roster genesis by someone other than the creator the group's context id names. */
   | 'NotGroupCreator'
   /** A group fact outside a group context. */
-  | 'NotAGroup';
+  | 'NotAGroup'
+  /** A snapshot proposal or completion whose digest is not the one its namespace, epoch and blob make. */
+  | 'BadSnapshotDigest'
+  /** A snapshot of an authority journal: no witness rule signs those yet. */
+  | 'NoSnapshotWitnesses';
 
 /**
  * ok: the fact counts. wait: it may count once what `wait` names arrives (authorization only grows with the

@@ -84,16 +84,20 @@ function applyChannel(st: ChatState, vf: ValidatedFact<'chat.channel'>): void {
 }
 
 function applyMessage(st: ChatState, vf: ValidatedFact<'chat.message'>): void {
-  if (st.messageIds.has(vf.id)) return;
-  st.messageIds.add(vf.id);
   const b = vf.fact.body;
-  const msg: ChatMessage = { id: vf.id, time: orderTimeOf(vf.fact), channel: b.channel, author: vf.fact.author, device: vf.fact.device, text: b.text, ack: b.ack };
-  let bucket = st.buckets.get(b.channel);
-  if (!bucket) st.buckets.set(b.channel, (bucket = { messages: [], sorted: true }));
+  addMessage(st, { id: vf.id, time: orderTimeOf(vf.fact), channel: b.channel, author: vf.fact.author, device: vf.fact.device, text: b.text, ack: b.ack });
+}
+
+/** A counted message, from its fact or from a snapshot that kept it as this record. */
+export function addMessage(st: ChatState, msg: ChatMessage): void {
+  if (st.messageIds.has(msg.id)) return;
+  st.messageIds.add(msg.id);
+  let bucket = st.buckets.get(msg.channel);
+  if (!bucket) st.buckets.set(msg.channel, (bucket = { messages: [], sorted: true }));
   const last = bucket.messages[bucket.messages.length - 1];
   if (last && compareStamps(last, msg) > 0) bucket.sorted = false;
   bucket.messages.push(msg);
-  if (st.channels.has(b.channel)) st.visibleMessages++;
+  if (st.channels.has(msg.channel)) st.visibleMessages++;
 }
 
 function applyReaction(st: ChatState, vf: ValidatedFact<'chat.reaction'>): void {

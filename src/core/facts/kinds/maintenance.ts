@@ -7,7 +7,8 @@ export type SnapshotV1 = Infer<typeof SnapshotV1>;
 export const ProtocolVersion = obj({ major: int(), minor: int(), patch: int() });
 export type ProtocolVersion = Infer<typeof ProtocolVersion>;
 
-export const SnapshotProposed = obj({ proposalId: ident, targetEpoch: int(), digest: hash32 });
+/** A proposal names the cut and the blob it computed; witnesses recompute both before they sign the digest. */
+export const SnapshotProposed = obj({ proposalId: ident, targetEpoch: int({ min: 1 }), digest: hash32, cut: obj({ wall: int(), logical: int() }), blobCid: ident });
 export const SnapshotCompleted = obj({ proposalId: ident, snapshot: SnapshotV1, thresholdSignature: bytes({ max: 128 }) });
 export const CacheInvalidated = obj({ keys: arr(str({ min: 1, max: 256 }), { min: 1, max: 256 }), epochFloor: int() });
 export const UpgradeActivated = obj({ packageId: ident, toVersion: ProtocolVersion, activationFence: int() });
@@ -19,8 +20,9 @@ export type UpgradeActivated = Infer<typeof UpgradeActivated>;
 export type AdminReplacement = Infer<typeof AdminReplacement>;
 
 export const maintenanceKinds = {
-  'maint.snapshotProposed': kind('authority', SnapshotProposed),
-  'maint.snapshotCompleted': kind('authority', SnapshotCompleted),
+  // A context's snapshots are its witnesses' (DESIGN §8): both kinds live in contexts too.
+  'maint.snapshotProposed': kind('any', SnapshotProposed),
+  'maint.snapshotCompleted': kind('any', SnapshotCompleted),
   'maint.cacheInvalidated': kind('authority', CacheInvalidated),
   'maint.upgradeActivated': kind('authority', UpgradeActivated),
   'maint.adminReplacement': kind('authority', AdminReplacement),
