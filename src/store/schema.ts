@@ -4,6 +4,7 @@ import type { FlowBudget } from '../core/flow/flow-budget.ts';
 import type { AuthorityId, ContextId, FactId, PhysicalTime } from '../core/ids.ts';
 import type { NsTimeKey, StoredFact } from './fact-record.ts';
 import type { PeerRecord } from './peers.ts';
+import type { StoredSnapshot } from './snapshots.ts';
 
 /** One peer's ack of one fact; the key [factId, peer] keeps one row per pair. */
 export interface StoredAck {
@@ -42,6 +43,8 @@ export interface AuraDB extends DBSchema {
   peers: { key: string; value: PeerRecord };
   /** Keyed by core's `budgetKey(context, peer, epoch)`. */
   budgets: { key: string; value: FlowBudget };
+  /** Each namespace's latest completed snapshot (`snapshots.ts`). */
+  snapshots: { key: string; value: StoredSnapshot };
 }
 
 export type AuraStoreName = StoreNames<AuraDB>;
@@ -66,6 +69,9 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   (db) => {
     db.createObjectStore('ackSummaries', { keyPath: 'factId' });
+  },
+  (db) => {
+    db.createObjectStore('snapshots', { keyPath: 'ns' });
   },
 ];
 

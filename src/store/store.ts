@@ -12,6 +12,7 @@ import { namespaceRange, type StoredFact } from './fact-record.ts';
 import * as keys from './keys.ts';
 import { openDatabase } from './open-database.ts';
 import type { PeerRecord } from './peers.ts';
+import { loadSnapshots, saveSnapshot, type StoredSnapshot } from './snapshots.ts';
 import { MIGRATIONS, type AckSummary, type AuraDB, type StoredAck } from './schema.ts';
 import { inTransaction } from './tx.ts';
 
@@ -102,6 +103,15 @@ export class AuraStore implements AckStore {
       }
       return out;
     });
+  }
+
+  /** Stores a namespace's snapshot and deletes the facts it lets go, atomically (`snapshots.ts`). */
+  saveSnapshot(snapshot: StoredSnapshot, prune: readonly FactId[]): Promise<void> {
+    return this.run('write', (db) => saveSnapshot(db, snapshot, prune));
+  }
+
+  loadSnapshots(): Promise<StoredSnapshot[]> {
+    return this.run('read', (db) => loadSnapshots(db));
   }
 
   // Keys

@@ -40,7 +40,7 @@ describe('schema and migrations', () => {
     store.close();
     const db = await openDatabase(factory, 'fresh', MIGRATIONS, GRACE);
     expect(db.version).toBe(SCHEMA_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['ackSummaries', 'ackTracking', 'acks', 'budgets', 'facts', 'keys', 'meta', 'peers']);
+    expect([...db.objectStoreNames].sort()).toEqual(['ackSummaries', 'ackTracking', 'acks', 'budgets', 'facts', 'keys', 'meta', 'peers', 'snapshots']);
     expect([...db.transaction('facts').store.indexNames]).toEqual(['by-ns-time']);
     db.close();
   });
@@ -95,7 +95,8 @@ describe('schema and migrations', () => {
     expect(await store.ackSummaries()).toEqual([{ factId: genesis.id, expected: ['bob', 'carol'], ackedBy: [{ peer: 'bob', ackedAt: 5 }] }]);
     store.close();
     expect(await versionOf(factory, 'v2')).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(SCHEMA_VERSION).toBe(4);
+    expect(await (await openStore("v2", { factory })).loadSnapshots()).toEqual([]);
   });
 
   it('runs exactly the migrations from the stored version on, in order', async () => {
