@@ -32,6 +32,7 @@ import { guardedWrite, type WriteRequest } from './host/write-path.ts';
 import { Journals } from './journals.ts';
 import { MembershipModule } from './membership/membership-module.ts';
 import { OFFLINE_STATUS } from './offline-status.ts';
+import { SnapshotsModule } from './maintenance/snapshots-module.ts';
 import { SyncModule } from './sync/sync-module.ts';
 
 const IDENTITY_META = 'identity';
@@ -62,6 +63,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   readonly groups: GroupsModule;
   readonly proposals: ProposalsModule;
   readonly guardians: GuardiansModule;
+  readonly snapshots: SnapshotsModule;
   readonly names: NamesApi;
   private readonly acks: AcksModule;
   private readonly sync: SyncModule;
@@ -86,7 +88,9 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.sync = new SyncModule(this, this.membership);
     this.acks = new AcksModule(this, { consistencyOf: (ns, id, t, m) => this.chat.consistencyOf(ns, id, t, m), items: (c) => this.sync.journalHost.items(c) });
     this.sync.useAcks(this.acks);
-    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, new CheckpointModule(this, this.membership)];
+    const checkpoints = new CheckpointModule(this, this.membership);
+    this.snapshots = new SnapshotsModule(this, this.membership, checkpoints, (c) => this.sync.journalHost.forget(c));
+    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,
@@ -114,7 +118,8 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   /** Never fails on stored bytes: a record that no longer decodes is skipped and counted, the rest opens. */
   private async restore(): Promise<void> {
     const { store, transport } = this.deps;
-    const [records, identity, budgets] = await Promise.all([store.loadFacts(), store.getMeta<StoredIdentity>(IDENTITY_META), store.loadBudgets()]);
+    const [snapshots, records, identity, budgets] = await Promise.all([store.loadSnapshots(), store.loadFacts(), store.getMeta<StoredIdentity>(IDENTITY_META), store.loadBudgets()]);
+    this.snapshots.seed(snapshots);
     for (const r of records) {
       const f = restoreFact(r.id, r.bytes);
       if (f === null) this.countDrop('restore:corrupt-fact');

@@ -19,6 +19,8 @@ export interface NodeDeps {
   readonly syncIntervalMs?: readonly [number, number];
   /** Messages per peer per context per flow epoch; default DEFAULT_FLOW_LIMIT. */
   readonly flowLimit?: number;
+  /** Messages above a context's latest snapshot that make its first witness propose one; default 10 000. */
+  readonly snapshotEvery?: number;
   /** Signature check for received facts; absent, the pure-JS verifier. */
   readonly verify?: SignatureVerifier;
   /** Signing with this device's key for sends and acks; absent, the pure-JS signer. */

@@ -25,6 +25,8 @@ const SENTENCES: Record<NodeErrorCode, (e: NodeError) => string> = {
   InvalidCode: (e) => `That code cannot be used: ${codeProblem(e.message)}. Ask whoever gave it to you for a new one.`,
   CeremonyRunning: () => 'That is already under way on this device. Finish or cancel it first.',
   Offline: () => 'This needs the network, and this tab is offline.',
+  NoWitnessGroup: () => 'A snapshot needs the witnesses of at least two members; this channel has only you.',
+  NothingToSnapshot: () => 'Nothing new to snapshot yet: try again in a few seconds.',
   NodeClosed: () => 'This tab no longer runs the node for this profile. Reclaim it or reload the tab.',
 };
 

@@ -40,6 +40,8 @@ export const enabledKinds: ReadonlySet<FactKind> = new Set<FactKind>([
   'recovery.approve',
   'recovery.cancel',
   'recovery.reshare',
+  'maint.snapshotProposed',
+  'maint.snapshotCompleted',
 ]);
 
 export function isEnabledKind(kind: string): boolean {

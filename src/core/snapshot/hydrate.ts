@@ -28,10 +28,18 @@ export function hydrateSnapshot(blob: SnapshotBlob): Hydrated {
     facts.push(f);
     namespaceReducer.apply(state, f);
   }
+  seedMessages(state, blob);
+  return { state, facts };
+}
+
+/**
+ * A snapshot's messages (and the wall time they prove) into a state: what a node that kept the snapshot's
+ * whole facts as stored facts needs at cold start, before it replays them.
+ */
+export function seedMessages(state: NamespaceState, blob: SnapshotBlob): void {
   for (const [id, channel, author, device, wall, logical, text, ack] of blob.messages) {
     const d = blob.devices[device] as DeviceId;
     addMessage(state.chat, { id, time: { wall, logical, device: d }, channel: blob.channels[channel]!, author: blob.authors[author] as AuthorityId, device: d, text, ack: ack === 1 });
   }
   state.proposals.maxWall = Math.max(state.proposals.maxWall, blob.maxWall);
-  return { state, facts };
 }

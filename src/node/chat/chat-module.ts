@@ -2,7 +2,7 @@ import { ConsistencyMap } from '../../core/consistency/consistency-map.ts';
 import type { Consistency } from '../../core/consistency/consistency.ts';
 import { OPTIMISTIC } from '../../core/consistency/operation-category.ts';
 import { optimisticIndicator, optimisticProgress } from '../../core/consistency/optimistic-status.ts';
-import { LOCAL, type Propagation } from '../../core/consistency/propagation.ts';
+import { COMPLETE, LOCAL, type Propagation } from '../../core/consistency/propagation.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { journalOf, namespaceId, type AuthorityId, type ChannelId, type ContextId, type FactId, type Namespace } from '../../core/ids.ts';
 import { utf8 } from '../../core/encoding/bytes.ts';
@@ -10,6 +10,7 @@ import { MAX_MESSAGE_BYTES, MAX_MESSAGE_CHARS } from '../../core/limits.ts';
 import { agreementOf } from '../../core/reduce/agreement.ts';
 import { listChannels, messageReactions } from '../../core/reduce/chat.ts';
 import { groupRoster } from '../../core/reduce/group-roster.ts';
+import { compactedAgreement } from '../../core/snapshot/compacted.ts';
 import { contextMembership, hasRight, memberList, rightsOf, visibleMessages } from '../../core/reduce/membership.ts';
 import { NodeError, type ChannelSummary, type ChatApi, type MessageView, type QueryResult, type StatusDetails } from '../api.ts';
 import { draft, draftSigned } from '../host/draft.ts';
@@ -171,10 +172,13 @@ export class ChatModule implements ChatApi {
   /** `members`, when the caller already has them, saves recomputing membership for every item of a list. */
   consistencyOf(ns: Namespace, id: FactId, tracksAcks: boolean, members?: readonly AuthorityId[]): Consistency {
     const j = this.host.journals.get(ns)!;
+    const f = j.facts.get(id);
+    // A message whose fact a snapshot let go: its witnesses signed a state holding it.
+    if (!f) return { category: OPTIMISTIC, agreement: compactedAgreement(j.state), propagation: COMPLETE, acknowledgment: null };
     return {
       category: OPTIMISTIC,
       agreement: agreementOf(j.state.agreement, id),
-      propagation: this.propagationOf(j.facts.get(id)!, members),
+      propagation: this.propagationOf(f, members),
       acknowledgment: tracksAcks ? this.host.evidence.acknowledgmentOf(id) : null,
     };
   }

@@ -88,7 +88,7 @@ export class IngestPipeline {
   }
 
   private fate(context: ContextId, id: FactId): Fate {
-    if (this.deps.journals.get(journalOf(context))?.facts.has(id)) return 'stored';
+    if (this.deps.journals.holds(journalOf(context), id)) return 'stored';
     return this.pending.has(context, id) || this.future.has(context, id) ? 'held' : 'refused';
   }
 
@@ -98,7 +98,6 @@ export class IngestPipeline {
    */
   private async validate(context: ContextId, raw: readonly Uint8Array[], fates: Map<Uint8Array, Fate>): Promise<{ byBytes: Map<Uint8Array, FactId>; fresh: ValidatedFact[] }> {
     const ns = journalOf(context);
-    const known = this.deps.journals.get(ns)?.facts;
     const now = this.deps.now();
     const out = new Map<Uint8Array, FactId>();
     const fresh: ValidatedFact[] = [];
@@ -116,7 +115,7 @@ export class IngestPipeline {
       }
       const f = c.value;
       out.set(bytes, f.id);
-      if (known?.has(f.id) || this.pending.has(context, f.id) || this.future.has(context, f.id)) continue;
+      if (this.deps.journals.holds(ns, f.id) || this.pending.has(context, f.id) || this.future.has(context, f.id)) continue;
       if (isBeyondSkew(f.fact.time, now)) {
         this.deps.countDrop('held:future');
         later.push(f);

@@ -75,6 +75,11 @@ export class JournalSyncHost implements SyncHost {
     return false;
   }
 
+  /** Facts of the context were pruned: its item set is built again on next use. */
+  forget(context: ContextId): void {
+    this.sets.delete(context);
+  }
+
   items(context: ContextId): ItemSet {
     let set = this.sets.get(context);
     if (!set) {

@@ -32,13 +32,20 @@ const VOTE_SETTLE_MS = 150;
 const MAX_COVERS = 256;
 
 /** The witness devices of a context (DESIGN §6): per member authority, its lowest member device, sorted. */
-function witnessesOf(host: NodeHost, context: ContextId): DeviceId[] {
+export function witnessesOf(host: NodeHost, context: ContextId): DeviceId[] {
   const out: DeviceId[] = [];
   for (const devices of host.membersOf(context).devices.values()) {
     const first = [...devices].sort(compareStrings)[0];
     if (first !== undefined) out.push(first);
   }
   return out.sort(compareStrings);
+}
+
+/** Decisions of other modules taken by the same witnesses: null for a decision that is not theirs. */
+export interface OtherDecisions {
+  prestate(context: ContextId, d: CommitDecision): Hash32 | null;
+  /** A decision of theirs waits in this context: witnesses keep announcing nonces for it. */
+  waiting(context: ContextId): boolean;
 }
 
 /** A checkpoint's prestate: the messages it covers. A witness that lacks one computes another and does not sign. */
@@ -52,12 +59,24 @@ const prestateOf = (covers: readonly FactId[]): Hash32 => hashValue('aura/checkp
  */
 export class CheckpointModule extends WitnessModule {
   private readonly groups = new Map<ContextId, ContextWitnesses>();
+  /** Judges decisions other than checkpoints (snapshots): the prestate this witness holds for them. */
+  decisions: OtherDecisions | null = null;
 
   constructor(
     host: NodeHost,
     private readonly membership: MembershipModule,
   ) {
     super(host);
+  }
+
+  /** Puts a decision to this context's witnesses, if this device is a witness with a running service. */
+  propose(context: ContextId, d: CommitDecision): boolean {
+    return this.groups.get(context)?.proposeDecision(d) ?? false;
+  }
+
+  /** This device is the context's first witness: the one that proposes. */
+  isProposer(context: ContextId): boolean {
+    return witnessesOf(this.host, context)[0] === this.host.key.deviceId;
   }
 
   protected stopped(): void {
@@ -78,7 +97,7 @@ export class CheckpointModule extends WitnessModule {
     for (const context of this.membership.secretsView().keys()) {
       if (context === me.authorityId) continue;
       let g = this.groups.get(context);
-      if (!g) this.groups.set(context, (g = new ContextWitnesses(this.host, context, this.membership, this.keys)));
+      if (!g) this.groups.set(context, (g = new ContextWitnesses(this.host, context, this.membership, this.keys, { prestate: (d) => this.decisions?.prestate(context, d) ?? null, waiting: () => this.decisions?.waiting(context) ?? false })));
       g.tick();
     }
   }
@@ -96,6 +115,7 @@ class ContextWitnesses {
     private readonly context: ContextId,
     membership: MembershipModule,
     private readonly keys: Map<string, FrostKeyPackage>,
+    private readonly other: { prestate(d: CommitDecision): Hash32 | null; waiting(): boolean },
   ) {
     this.channel = new WitnessGroupChannel({
       host,
@@ -143,7 +163,7 @@ class ContextWitnesses {
    */
   tick(): void {
     this.channel.tick();
-    if (this.service && this.st && this.pending(this.st).length > 0) this.service.svc.reannounce();
+    if (this.service && this.st && (this.pending(this.st).length > 0 || this.other.waiting())) this.service.svc.reannounce();
     this.refresh();
   }
 
@@ -194,14 +214,22 @@ class ContextWitnesses {
 
   /** The prestate this witness holds for a checkpoint: equal to the proposer's only if it holds every message. */
   private held(d: CommitDecision): Hash32 {
-    return d.covers.every((id) => this.host.journals.fact(id) !== undefined) ? prestateOf(d.covers) : prestateOf([]);
+    const other = this.other.prestate(d);
+    if (other !== null) return other;
+    return d.covers.every((id) => this.host.journals.holds(journalOf(this.context), id)) ? prestateOf(d.covers) : prestateOf([]);
+  }
+
+  proposeDecision(d: CommitDecision): boolean {
+    return this.service?.svc.propose(d) ?? false;
   }
 
   /** The messages, proposals and votes not yet Finalized, sorted (an applied proposal is ◆ once its deciding vote is). */
   private pending(st: NonNullable<ContextWitnesses['st']>): FactId[] {
     const ids: FactId[] = [...st.proposals.creates.keys()];
     for (const votes of st.proposals.firstVotes.values()) for (const v of votes.values()) ids.push(v.id);
-    for (const ch of listChannels(st.chat)) for (const m of visibleMessages(st, ch.id)) ids.push(m.id);
+    // A message a snapshot compacted is Finalized by it (and its fact is gone).
+    const facts = this.host.journals.get(journalOf(this.context))!.facts;
+    for (const ch of listChannels(st.chat)) for (const m of visibleMessages(st, ch.id)) if (facts.has(m.id)) ids.push(m.id);
     return ids.filter((id) => agreementOf(st.agreement, id).level !== 'Finalized').sort(compareStrings);
   }
 

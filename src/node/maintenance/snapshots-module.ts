@@ -1,0 +1,236 @@
+import { hashValue } from '../../core/crypto/hash.ts';
+import type { ValidatedFact } from '../../core/facts/fact.ts';
+import { compareHlc, type Hlc } from '../../core/facts/hlc.ts';
+import { journalOf, namespaceId, namespaceKind, type ContextId, type Hash32, type Namespace } from '../../core/ids.ts';
+import { listChannels, messageCount } from '../../core/reduce/chat.ts';
+import { committedBy } from '../../core/reduce/agreement.ts';
+import { latestSnapshot } from '../../core/reduce/maintenance.ts';
+import { compareFacts } from '../../core/reduce/stamp.ts';
+import { decodeSnapshot, SnapshotError, snapshotConsensusId } from '../../core/snapshot/blob.ts';
+import type { CommitDecision } from '../../protocols/consensus/execute.ts';
+import type { StoredSnapshot } from '../../store/snapshots.ts';
+import type { ContextSnapshots, SnapshotsApi } from '../api-maintenance.ts';
+import { NodeError } from '../api.ts';
+import { draft } from '../host/draft.ts';
+import type { NodeHost, NodeModule } from '../host/node-host.ts';
+import type { LiveJournal } from '../journals.ts';
+import type { MembershipModule } from '../membership/membership-module.ts';
+import { witnessesOf, type CheckpointModule } from '../witness/checkpoint-module.ts';
+import { SnapshotBuilds, type Proposal } from './snapshot-builds.ts';
+
+/** The cut lies this far in the past: what was written before it has reached the witnesses (the writer fence). */
+const FENCE_MS = 2_000;
+const DEFAULT_EVERY = 10_000;
+const TICK_MS = 3_000;
+/** A proposal's consensus is put to the witnesses again after 3 s, doubling to 60 s, until it completes. */
+const RETRY_MS = 3_000;
+const RETRY_MAX_MS = 60_000;
+
+type Stored = Omit<StoredSnapshot, 'bytes'> & { readonly size: number };
+
+/**
+ * Snapshots of contexts (spec 004 §2, DESIGN §8): any member proposes one (a cut a little in the past, the blob's
+ * digest); the context's first witness puts it to the witnesses, each of which builds the blob from its own facts
+ * and signs only the same digest; the commit completes it; every device that builds the same blob stores it
+ * and prunes the messages it covers, atomically. Cold start seeds those messages before the stored facts replay.
+ */
+export class SnapshotsModule implements NodeModule, SnapshotsApi {
+  private readonly stored = new Map<Namespace, Stored>();
+  private readonly builds: SnapshotBuilds;
+  private readonly tried = new Map<string, { at: number; tries: number }>();
+  private readonly settling = new Set<Namespace>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly host: NodeHost,
+    private readonly membership: MembershipModule,
+    private readonly witnesses: CheckpointModule,
+    private readonly forgetItems: (context: ContextId) => void,
+  ) {
+    this.builds = new SnapshotBuilds(host);
+    witnesses.decisions = {
+      prestate: (context, d) => this.prestate(context, d),
+      waiting: (context) => {
+        const j = this.host.journals.get(journalOf(context));
+        return j !== undefined && this.pendingProposal(j) !== null;
+      },
+    };
+  }
+
+  /** Cold start, before the stored facts replay: each stored snapshot's messages into its journal. */
+  seed(records: readonly StoredSnapshot[]): void {
+    for (const r of records) {
+      try {
+        this.host.journals.seed(decodeSnapshot(r.bytes, r.blobCid));
+        this.stored.set(r.ns, { ns: r.ns, epoch: r.epoch, blobCid: r.blobCid, pruned: r.pruned, size: r.bytes.length });
+      } catch (e) {
+        if (!(e instanceof SnapshotError)) throw e;
+        this.host.countDrop(`restore:snapshot-${e.code}`);
+      }
+    }
+  }
+
+  start(): void {
+    const loop = () => {
+      if (this.host.closed) return;
+      this.tick();
+      this.timer = setTimeout(loop, TICK_MS);
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  applied(f: ValidatedFact): void {
+    if (namespaceKind(f.fact.ns) !== 'context') return;
+    const ns = f.fact.ns;
+    if (f.fact.kind === 'maint.snapshotProposed') queueMicrotask(() => this.drive(ns));
+    else if (f.fact.kind === 'consensus.commit' && (f as ValidatedFact<'consensus.commit'>).fact.body.consensusId.startsWith('snapshot:')) queueMicrotask(() => void this.complete(ns));
+    else if (f.fact.kind === 'maint.snapshotCompleted') queueMicrotask(() => void this.settle(ns));
+  }
+
+  async takeSnapshot(context: ContextId): Promise<void> {
+    const ns = journalOf(context);
+    if (witnessesOf(this.host, context).length < 2) throw new NodeError('NoWitnessGroup', 'A snapshot needs the witnesses of two or more members.');
+    const j = this.host.journals.get(ns);
+    const cut = j && this.cutOf(j);
+    if (!j || !cut) throw new NodeError('NothingToSnapshot', 'Nothing new to snapshot yet.');
+    const epoch = (latestSnapshot(j.state.maintenance)?.snapshot.epoch ?? 0) + 1;
+    const { digest, blobCid } = this.builds.build(ns, epoch, cut);
+    const fact = draft(this.host, ns, 'maint.snapshotProposed', { proposalId: `${epoch}-${digest.slice(0, 16)}`, targetEpoch: epoch, digest, cut, blobCid });
+    await this.host.write({ context, facts: [fact], membership: this.host.membersOf(context).view, right: 'witness', announce: true });
+  }
+
+  list(): readonly ContextSnapshots[] {
+    return this.host.cached('snapshots', () => {
+      const me = this.host.identity()?.authorityId;
+      const out: ContextSnapshots[] = [];
+      for (const context of [...this.membership.secretsView().keys()].sort()) {
+        const j = this.host.journals.get(journalOf(context));
+        if (context === me || !j) continue;
+        const latest = latestSnapshot(j.state.maintenance);
+        const stored = this.stored.get(j.ns);
+        const completed = latest && j.facts.get(latest.fact);
+        const pending = this.pendingProposal(j);
+        out.push({
+          context,
+          name: listChannels(j.state.chat).map((c) => `#${c.name}`).join(', ') || context.slice(0, 12),
+          messages: messageCount(j.state.chat),
+          facts: j.facts.size,
+          latest: latest && {
+            epoch: latest.snapshot.epoch,
+            covered: this.builds.covered(latest.proposalId),
+            completedAt: completed?.fact.time.wall ?? 0,
+            stored: stored?.blobCid === latest.snapshot.blobCid ? { bytes: stored.size, pruned: stored.pruned } : null,
+          },
+          pending: pending && { epoch: pending.fact.body.targetEpoch, proposedAt: pending.fact.time.wall },
+          canSnapshot: witnessesOf(this.host, context).length >= 2,
+        });
+      }
+      return out;
+    });
+  }
+
+  /** The newest counted fact old enough to lie behind the fence, if it is past the latest snapshot's cut. */
+  private cutOf(j: LiveJournal): Hlc | null {
+    const bound = this.host.deps.now() - FENCE_MS;
+    let cut: Hlc | null = null;
+    for (const f of j.facts.values()) if (f.fact.time.wall <= bound && (cut === null || compareHlc(f.fact.time, cut) > 0)) cut = f.fact.time;
+    const latest = latestSnapshot(j.state.maintenance);
+    const previous = latest && j.state.maintenance.proposed.get(latest.proposalId)?.fact.body.cut;
+    return cut && (!previous || compareHlc(cut, previous) > 0) ? { wall: cut.wall, logical: cut.logical } : null;
+  }
+
+  /**
+   * The open proposal for the next epoch, latest by fact order: a doctored or unsigned proposal (or one naming a
+   * far epoch) cannot hold back an honest one written after it.
+   */
+  private pendingProposal(j: LiveJournal): Proposal | null {
+    const next = (latestSnapshot(j.state.maintenance)?.snapshot.epoch ?? 0) + 1;
+    let newest: Proposal | null = null;
+    for (const p of j.state.maintenance.proposed.values()) if (p.fact.body.targetEpoch === next && (!newest || compareFacts(p, newest) > 0)) newest = p;
+    return newest;
+  }
+
+  private tick(): void {
+    const every = this.host.deps.snapshotEvery ?? DEFAULT_EVERY;
+    for (const context of this.membership.secretsView().keys()) {
+      const j = this.host.journals.get(journalOf(context));
+      if (!j || !this.witnesses.isProposer(context)) continue;
+      this.drive(j.ns);
+      const covered = this.builds.covered(latestSnapshot(j.state.maintenance)?.proposalId ?? '');
+      if (!this.pendingProposal(j) && messageCount(j.state.chat) - covered >= every) this.takeSnapshot(context).catch(() => this.host.countDrop('snapshot:ProposeFailed'));
+    }
+  }
+
+  /** The first witness puts the newest open proposal to the witnesses (again after RETRY_MS while it is open). */
+  private drive(ns: Namespace): void {
+    const context = namespaceId(ns);
+    const j = this.host.journals.get(ns);
+    const p = j && this.pendingProposal(j);
+    if (!p || !this.witnesses.isProposer(context)) return;
+    const now = this.host.deps.now();
+    const last = this.tried.get(p.id);
+    if (last && now - last.at < Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (last.tries - 1))) return;
+    const body = p.fact.body;
+    if (this.witnesses.propose(context, { consensusId: snapshotConsensusId(body.proposalId), prestateHash: body.digest, covers: [p.id] })) this.tried.set(p.id, { at: now, tries: (last?.tries ?? 0) + 1 });
+  }
+
+  /** What this witness holds for a snapshot decision: the proposal's digest only if its own blob has it. */
+  private prestate(context: ContextId, d: CommitDecision): Hash32 | null {
+    if (!d.consensusId.startsWith('snapshot:')) return null;
+    const ns = journalOf(context);
+    const p = this.host.journals.get(ns)?.state.maintenance.proposed.get(d.consensusId.slice('snapshot:'.length));
+    const mismatch = hashValue('aura/snapshot/mismatch', d.consensusId);
+    if (!p || d.covers.length !== 1 || d.covers[0] !== p.id) return mismatch;
+    const { targetEpoch, cut, digest } = p.fact.body;
+    return this.builds.build(ns, targetEpoch, cut, p.fact.body.proposalId).digest === digest ? digest : mismatch;
+  }
+
+  /** The first witness records the completion once the witnesses' commit counts. */
+  private async complete(ns: Namespace): Promise<void> {
+    const j = this.host.journals.get(ns);
+    const p = j && this.pendingProposal(j);
+    if (!p || !this.witnesses.isProposer(namespaceId(ns))) return;
+    const { proposalId, targetEpoch, digest, blobCid } = p.fact.body;
+    const commit = committedBy(j.state.agreement, snapshotConsensusId(proposalId)).find((c) => c.prestateHash === digest);
+    const commitFact = commit && [...j.facts.values()].find((f) => f.fact.kind === 'consensus.commit' && (f as ValidatedFact<'consensus.commit'>).fact.body.consensusId === commit.consensusId);
+    if (!commitFact) return;
+    const signature = (commitFact as ValidatedFact<'consensus.commit'>).fact.body.signature;
+    try {
+      const fact = draft(this.host, ns, 'maint.snapshotCompleted', { proposalId, snapshot: { epoch: targetEpoch, digest, blobCid }, thresholdSignature: signature });
+      await this.host.write({ context: namespaceId(ns), facts: [fact], membership: this.host.membersOf(namespaceId(ns)).view, right: 'witness', announce: true });
+    } catch {
+      this.host.countDrop('snapshot:WriteFailed');
+    }
+  }
+
+  /** A completed snapshot this device can build itself: stored, and the messages it covers pruned, atomically. */
+  private async settle(ns: Namespace): Promise<void> {
+    const j = this.host.journals.get(ns);
+    const latest = j && latestSnapshot(j.state.maintenance);
+    const p = latest && j.state.maintenance.proposed.get(latest.proposalId);
+    if (!p || this.stored.get(ns)?.blobCid === latest.snapshot.blobCid || this.settling.has(ns)) return;
+    const { targetEpoch, cut, proposalId } = p.fact.body;
+    const built = this.builds.build(ns, targetEpoch, cut, proposalId);
+    // Another blob: this device lacks covered facts or holds others below the cut. It keeps every fact.
+    if (built.blobCid !== latest.snapshot.blobCid) return this.host.countDrop('snapshot:Mismatch');
+    this.settling.add(ns);
+    try {
+      const prune = built.blob.messages.map((m) => m[0]).filter((id) => j.facts.has(id));
+      const record: StoredSnapshot = { ns, epoch: targetEpoch, blobCid: built.blobCid, bytes: built.bytes, pruned: (this.stored.get(ns)?.pruned ?? 0) + prune.length };
+      await this.host.deps.store.saveSnapshot(record, prune);
+      this.host.journals.prune(ns, prune);
+      this.forgetItems(namespaceId(ns));
+      this.stored.set(ns, { ns, epoch: record.epoch, blobCid: record.blobCid, pruned: record.pruned, size: record.bytes.length });
+      this.host.changed();
+    } catch {
+      this.host.countDrop('snapshot:SaveFailed');
+    } finally {
+      this.settling.delete(ns);
+    }
+  }
+}
