@@ -1,0 +1,63 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { relayTabs } from './relay-tab.ts';
+import { createChannel, createIdentity, sendMessage } from './helpers.ts';
+
+/**
+ * Two people in a channel, both online: a snapshot taken from Maintenance is signed by both witnesses, stored
+ * and pruned on both tabs, and after a reload the channel still shows its whole history.
+ */
+test.setTimeout(300_000);
+
+const tab = relayTabs();
+
+async function person(browser: Browser, profile: string, name: string): Promise<Page> {
+  const page = await tab(browser, profile);
+  await createIdentity(page, name);
+  return page;
+}
+
+const storedMessages = (page: Page) =>
+  page.evaluate(async () => {
+    const lab = (window as unknown as { auraLab: { node: { deps: { store: { loadFacts(): Promise<{ kind: string }[]> } } } } }).auraLab;
+    return (await lab.node.deps.store.loadFacts()).filter((f) => f.kind === 'chat.message').length;
+  });
+
+test('a snapshot taken with two devices online is stored and pruned on both, and the history survives a reload', async ({ browser }) => {
+  const alice = await person(browser, 'e2e-snap-alice', 'Alice');
+  const bob = await person(browser, 'e2e-snap-bob', 'Bob');
+  await createChannel(alice, 'archive');
+  await alice.getByTestId('share-channel').click();
+  const code = (await alice.getByTestId('join-code').inputValue()).trim();
+  await alice.keyboard.press('Escape');
+  await bob.getByTestId('join-code-input').fill(code);
+  await bob.getByTestId('join-channel').click();
+  await expect(bob.getByTestId('channel-item').filter({ hasText: 'archive' })).toBeVisible({ timeout: 30_000 });
+  await bob.getByTestId('channel-item').filter({ hasText: 'archive' }).click();
+  const texts = Array.from({ length: 6 }, (_, i) => `entry ${i + 1}`);
+  for (const [i, t] of texts.entries()) await sendMessage(i % 2 === 0 ? alice : bob, t);
+  for (const page of [alice, bob]) {
+    await expect(page.getByTestId('message-text')).toHaveCount(texts.length, { timeout: 60_000 });
+    // Both witnesses have a key (the messages reach ◆): a snapshot can be signed.
+    await expect(page.getByTestId('status-indicator').last()).toHaveAttribute('data-status', 'Finalized', { timeout: 120_000 });
+  }
+  expect(await storedMessages(alice)).toBe(texts.length);
+
+  await alice.getByTestId('open-maintenance-panel').click();
+  const item = alice.getByTestId('snapshot-item').filter({ hasText: '#archive' });
+  await expect(item.getByTestId('take-snapshot')).toBeEnabled();
+  // The cut lies 2 s in the past: what was just written is in it once that long has passed.
+  await alice.waitForTimeout(2_500);
+  await item.getByTestId('take-snapshot').click();
+  await expect(item.getByTestId('snapshot-latest')).toHaveAttribute('data-stored', 'true', { timeout: 90_000 });
+  await expect(item.getByTestId('snapshot-latest')).toContainText(`${texts.length} facts pruned here`);
+
+  await bob.getByTestId('open-maintenance-panel').click();
+  await expect(bob.getByTestId('snapshot-item').filter({ hasText: '#archive' }).getByTestId('snapshot-latest')).toHaveAttribute('data-stored', 'true', { timeout: 90_000 });
+  for (const page of [alice, bob]) expect(await storedMessages(page)).toBe(0);
+
+  await alice.reload();
+  await alice.getByTestId('channel-item').filter({ hasText: 'archive' }).click();
+  await expect(alice.getByTestId('message-text')).toHaveText(texts, { timeout: 30_000 });
+  await expect(alice.getByTestId('status-indicator').first()).toHaveAttribute('data-status', 'Finalized');
+  expect(await storedMessages(alice)).toBe(0);
+});
