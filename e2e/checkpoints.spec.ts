@@ -1,17 +1,13 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { relayTabs } from './relay-tab.ts';
-import { createChannel, createIdentity, sendMessage } from './helpers.ts';
+import { createChannel, onboardedTab, sendMessage, shareChannel } from './helpers.ts';
 
 /** Two people in a channel: their witness devices make a group key and checkpoint the channel (◆). */
 test.setTimeout(180_000);
 
 const tab = relayTabs();
 
-async function person(browser: Browser, profile: string, name: string): Promise<Page> {
-  const page = await tab(browser, profile);
-  await createIdentity(page, name);
-  return page;
-}
+const person = (browser: Browser, profile: string, name: string) => onboardedTab(tab, browser, profile, name);
 
 const drops = (page: Page) =>
   page.evaluate(() => (window as unknown as { auraLab?: { node: { network(): { dropped: unknown } } } }).auraLab?.node.network().dropped);
@@ -21,13 +17,7 @@ test('a message reaches ◆ Finalized after a checkpoint commit, and its details
   const bob = await person(browser, 'e2e-ckpt-bob', 'Bob');
   await createChannel(alice, 'decisions');
   await sendMessage(alice, 'we ship on friday');
-  await alice.getByTestId('share-channel').click();
-  const code = (await alice.getByTestId('join-code').inputValue()).trim();
-  await alice.keyboard.press('Escape');
-  await bob.getByTestId('join-code-input').fill(code);
-  await bob.getByTestId('join-channel').click();
-  await expect(bob.getByTestId('channel-item').filter({ hasText: 'decisions' })).toBeVisible({ timeout: 30_000 });
-  await bob.getByTestId('channel-item').filter({ hasText: 'decisions' }).click();
+  await shareChannel(alice, bob, 'decisions');
   await expect(bob.getByTestId('message-text').filter({ hasText: 'we ship on friday' })).toBeVisible({ timeout: 30_000 });
 
   const mine = alice.getByTestId('message').filter({ hasText: 'we ship on friday' }).getByTestId('status-indicator');

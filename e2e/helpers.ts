@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 
 /** Onboards a fresh profile: display name → identity. */
 export async function createIdentity(page: Page, name: string): Promise<void> {
@@ -31,4 +31,21 @@ export async function deviceId(page: Page): Promise<string> {
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('device-panel')).toBeHidden();
   return id;
+}
+
+/** The joiner enters the channel's join code from the creator's Share, then opens the channel. */
+export async function shareChannel(from: Page, to: Page, name: string): Promise<void> {
+  await from.getByTestId('share-channel').click();
+  const code = (await from.getByTestId('join-code').inputValue()).trim();
+  await from.keyboard.press('Escape');
+  await to.getByTestId('join-code-input').fill(code);
+  await to.getByTestId('join-channel').click();
+  await to.getByTestId('channel-item').filter({ hasText: name }).click({ timeout: 60_000 });
+}
+
+/** A tab on its own profile (from a spec's `relayTabs()`), onboarded as `name`. */
+export async function onboardedTab(tab: (browser: Browser, profile: string) => Promise<Page>, browser: Browser, profile: string, name: string): Promise<Page> {
+  const page = await tab(browser, profile);
+  await createIdentity(page, name);
+  return page;
 }

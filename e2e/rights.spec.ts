@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createChannel, createIdentity, sendMessage } from './helpers.ts';
+import { createChannel, createIdentity, sendMessage, shareChannel } from './helpers.ts';
 import { relayTabs } from './relay-tab.ts';
 
 /**
@@ -27,12 +27,7 @@ test('the creator renames and sets the topic; the joiner cannot, even by forcing
   await createIdentity(alice, 'Alice');
   await createIdentity(bob, 'Bob');
   await createChannel(alice, 'plans');
-  await alice.getByTestId('share-channel').click();
-  const code = (await alice.getByTestId('join-code').inputValue()).trim();
-  await alice.keyboard.press('Escape');
-  await bob.getByTestId('join-code-input').fill(code);
-  await bob.getByTestId('join-channel').click();
-  await bob.getByTestId('channel-item').filter({ hasText: 'plans' }).click({ timeout: 60_000 });
+  await shareChannel(alice, bob, 'plans');
   // Alice has Bob's join once she has his message: from then on her writes go to him.
   await sendMessage(bob, 'hi from bob');
   await expect(messageBy(alice, 'hi from bob')).toBeVisible({ timeout: 60_000 });

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { relayTabs } from './relay-tab.ts';
-import { createChannel, createIdentity, sendMessage } from './helpers.ts';
+import { createChannel, onboardedTab, sendMessage, shareChannel } from './helpers.ts';
 
 /**
  * Two people in a channel, both online: a snapshot taken from Maintenance is signed by both witnesses, stored
@@ -10,11 +10,7 @@ test.setTimeout(300_000);
 
 const tab = relayTabs();
 
-async function person(browser: Browser, profile: string, name: string): Promise<Page> {
-  const page = await tab(browser, profile);
-  await createIdentity(page, name);
-  return page;
-}
+const person = (browser: Browser, profile: string, name: string) => onboardedTab(tab, browser, profile, name);
 
 const storedMessages = (page: Page) =>
   page.evaluate(async () => {
@@ -26,13 +22,7 @@ test('a snapshot taken with two devices online is stored and pruned on both, and
   const alice = await person(browser, 'e2e-snap-alice', 'Alice');
   const bob = await person(browser, 'e2e-snap-bob', 'Bob');
   await createChannel(alice, 'archive');
-  await alice.getByTestId('share-channel').click();
-  const code = (await alice.getByTestId('join-code').inputValue()).trim();
-  await alice.keyboard.press('Escape');
-  await bob.getByTestId('join-code-input').fill(code);
-  await bob.getByTestId('join-channel').click();
-  await expect(bob.getByTestId('channel-item').filter({ hasText: 'archive' })).toBeVisible({ timeout: 30_000 });
-  await bob.getByTestId('channel-item').filter({ hasText: 'archive' }).click();
+  await shareChannel(alice, bob, 'archive');
   const texts = Array.from({ length: 6 }, (_, i) => `entry ${i + 1}`);
   for (const [i, t] of texts.entries()) await sendMessage(i % 2 === 0 ? alice : bob, t);
   for (const page of [alice, bob]) {
