@@ -1,8 +1,10 @@
 import { deviceKeyFromSeed } from '../../src/core/crypto/ed25519.ts';
 import { createFact } from '../../src/core/facts/create.ts';
 import type { ValidatedFact } from '../../src/core/facts/fact.ts';
-import { hlcTick, type Hlc } from '../../src/core/facts/hlc.ts';
-import { contextNamespace } from '../../src/core/ids.ts';
+import { compareHlc, hlcTick, type Hlc } from '../../src/core/facts/hlc.ts';
+import { contextNamespace, type Namespace } from '../../src/core/ids.ts';
+import { encodeSnapshot } from '../../src/core/snapshot/blob.ts';
+import { buildSnapshot } from '../../src/core/snapshot/build.ts';
 import { AuraNode } from '../../src/node/aura-node.ts';
 import { browserDeps } from '../../src/node/deps.ts';
 import { databaseName } from '../../src/node/profile.ts';
@@ -11,7 +13,7 @@ import { openStore } from '../../src/store/index.ts';
 /**
  * Seeds a profile for the cold-start figure, on the app's own origin: a real node creates the identity
  * and one channel, then the same device key writes the rest of the facts as messages in that channel,
- * through the store in batches. Query: ?profile=…&facts=….
+ * through the store in batches. Query: ?profile=…&facts=…[&snapshot=1].
  */
 async function seed(): Promise<void> {
   const q = new URLSearchParams(location.search);
@@ -42,7 +44,35 @@ async function seed(): Promise<void> {
   const count = await store.countFacts();
   store.close();
   if (count !== total) throw new Error(`seeded ${count} facts, expected ${total}`);
+  if (q.get('snapshot') === '1') await snapshotAndPrune(profile, ns);
   document.body.dataset.state = 'done';
+}
+
+/**
+ * What a completed snapshot leaves behind, written directly (one tab has no second witness to sign it): the
+ * channel's blob stored and every message it covers pruned, in the store's one transaction. Records the fact
+ * bytes before and the blob + tail bytes after, and the browser's storage estimate around it.
+ */
+async function snapshotAndPrune(profile: string, ns: Namespace): Promise<void> {
+  const store = await openStore(databaseName(profile));
+  const usageBefore = (await navigator.storage.estimate()).usage ?? 0;
+  const node = await AuraNode.open(browserDeps(profile, store));
+  const j = node.journals.get(ns)!;
+  let cut: Hlc = { wall: 0, logical: 0 };
+  let bytesBefore = 0;
+  for (const f of j.facts.values()) {
+    bytesBefore += f.bytes.length;
+    if (compareHlc(f.fact.time, cut) > 0) cut = f.fact.time;
+  }
+  const blob = buildSnapshot(ns, 1, cut, j.facts.values(), j.state);
+  const { bytes, blobCid } = encodeSnapshot(blob);
+  const prune = blob.messages.map((m) => m[0]);
+  await store.saveSnapshot({ ns, epoch: 1, blobCid, bytes, pruned: prune.length }, prune);
+  let tail = 0;
+  for (const f of j.facts.values()) if (f.fact.kind !== 'chat.message') tail += f.bytes.length;
+  await node.close();
+  const usageAfter = (await navigator.storage.estimate()).usage ?? 0;
+  Object.assign(document.body.dataset, { bytesBefore: String(bytesBefore), bytesAfter: String(bytes.length + tail), usageBefore: String(usageBefore), usageAfter: String(usageAfter) });
 }
 
 seed().catch((e: unknown) => {

@@ -2,11 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import { build, preview } from 'vite';
 import playwrightConfig from '../../playwright.config.ts';
 import { freePort } from '../free-port.ts';
-import { median, report } from '../report.ts';
+import { report } from '../report.ts';
+import { coldStart } from './cold-start.ts';
 import { DEFAULT_OPTIONS, toQuery, type StoreBenchOptions } from './options.ts';
 
 /**
@@ -34,74 +35,6 @@ function isFigureLine(text: string): boolean {
     return typeof v === 'object' && v !== null && 'bench' in v && 'value' in v && 'unit' in v;
   } catch {
     return false;
-  }
-}
-
-declare global {
-  interface Window {
-    __auraChannelAt?: number;
-    __auraMessagesAt?: number;
-  }
-}
-
-/**
- * Marks, from navigation start, when the first channel and the first message appear in the DOM. A string,
- * not a function: tsx would wrap a function with helpers that do not exist in the page.
- */
-const WATCH_FIRST_RENDER = `
-  new MutationObserver(() => {
-    if (window.__auraChannelAt === undefined && document.querySelector('[data-testid="channel-item"]')) window.__auraChannelAt = performance.now();
-    if (window.__auraMessagesAt === undefined && document.querySelector('[data-testid="message"]')) window.__auraMessagesAt = performance.now();
-  }).observe(document, { childList: true, subtree: true });
-`;
-
-/**
- * Cold start with a seeded journal: the real app (project config, PWA included) and a seeding page are
- * built together so both share an origin; the seed page fills profile `bench-cold`, then the app is loaded
- * `loads` times and the time from navigation start to the first rendered channel (and message) is taken.
- */
-async function coldStart(browser: Browser, facts: number, loads: number): Promise<void> {
-  const outDir = await mkdtemp(join(tmpdir(), 'aura-bench-cold-'));
-  const port = await freePort();
-  try {
-    await build({
-      root: ROOT,
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true, rolldownOptions: { input: { app: resolve(ROOT, 'index.html'), seed: resolve(ROOT, 'bench/store/cold-seed.html') } } },
-    });
-    const server = await preview({ root: ROOT, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true } });
-    const context = await browser.newContext();
-    try {
-      const seedPage = await context.newPage();
-      seedPage.on('pageerror', (e) => console.error(`[seed error] ${e.message}`));
-      seedPage.on('console', (m) => m.type() === 'error' && console.error(`[seed] ${m.text()}`));
-      await seedPage.goto(`http://127.0.0.1:${port}/bench/store/cold-seed.html?profile=bench-cold&facts=${facts}`);
-      await seedPage.waitForFunction(() => document.body.dataset.state !== 'running', undefined, { timeout: 0, polling: 250 });
-      if ((await seedPage.evaluate(() => document.body.dataset.state)) !== 'done') throw new Error('seeding failed');
-      await seedPage.close();
-      const page = await context.newPage();
-      await page.addInitScript(WATCH_FIRST_RENDER);
-      const channel: number[] = [];
-      const messages: number[] = [];
-      for (let i = 0; i <= loads; i++) {
-        await page.goto(`http://127.0.0.1:${port}/?profile=bench-cold`);
-        await page.waitForFunction(() => window.__auraMessagesAt !== undefined, undefined, { timeout: 60_000 });
-        const t = await page.evaluate(() => [window.__auraChannelAt!, window.__auraMessagesAt!]);
-        // The first load fills the HTTP cache and installs the service worker; it is not a reload.
-        if (i > 0) {
-          channel.push(t[0]!);
-          messages.push(t[1]!);
-        }
-      }
-      console.error(`cold start (ms, channel): ${channel.map((x) => x.toFixed(0)).join(' ')}`);
-      report(`store.coldStart.channel.${facts}`, median(channel), 'ms');
-      report(`store.coldStart.messages.${facts}`, median(messages), 'ms');
-    } finally {
-      await context.close();
-      await server.close();
-    }
-  } finally {
-    await rm(outDir, { recursive: true, force: true });
   }
 }
 
@@ -135,7 +68,9 @@ async function main(): Promise<void> {
       await page.waitForFunction(() => document.body.dataset.state !== 'running', undefined, { timeout: 0, polling: 250 });
       const state = await page.evaluate(() => document.body.dataset.state);
       if (state !== 'done') throw new Error('the benchmark page failed (see its errors above)');
-      await coldStart(browser, opts.facts, 5);
+      const cold = await coldStart(browser, { facts: opts.facts, loads: 5 });
+      report(`store.coldStart.channel.${opts.facts}`, cold.channel, 'ms');
+      report(`store.coldStart.messages.${opts.facts}`, cold.messages, 'ms');
     } finally {
       await browser.close();
       await server.close();

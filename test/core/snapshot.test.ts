@@ -123,9 +123,13 @@ describe('a snapshot blob is hostile input', () => {
     return 'accepted';
   };
 
-  it('decodes what was encoded', () => {
+  it('decodes what was encoded, at any size (far more messages than a fact list holds)', () => {
     expect(decodeSnapshot(bytes, blobCid)).toEqual(blob);
     expect(blob.messages).toHaveLength(2);
+    const many = factsOf(Array.from({ length: 1_000 }, (_, i) => ({ by: (i % 2) as 0 | 1, kind: 0 as const, value: i % 4, wall: T0 + i })));
+    const big = snapshotAt(many, { wall: T0 + 2_000, logical: 0 });
+    const enc = encodeSnapshot(big);
+    expect(decodeSnapshot(enc.bytes, enc.blobCid).messages).toHaveLength(1_000);
   });
 
   it('bytes other than the ones the digest names are refused: flipped, truncated, another blob', () => {

@@ -69,6 +69,8 @@ const Message = (v: unknown, p: string): CompactMessage => {
   if (!Array.isArray(v) || v.length !== 8) throw new SchemaError('Malformed', `${p}: not a message record`);
   return [ident(v[0], p), u32(v[1], p), u32(v[2], p), u32(v[3], p), int({ min: 0 })(v[4], p), u32(v[5], p), str({ min: 1, max: MAX_MESSAGE_CHARS })(v[6], p), literal(0, 1)(v[7], p)];
 };
+/** Every list in a blob is bounded by the blob's size: an entry takes at least a few bytes. */
+const many = { max: MAX_SNAPSHOT_BYTES / 4 };
 const Blob = obj({
   v: literal(1),
   ns: str({ min: 1, max: 256 }),
@@ -76,11 +78,11 @@ const Blob = obj({
   cut: obj({ wall: int({ min: 0 }), logical: u32 }),
   prefix: hash32,
   maxWall: int({ min: 0 }),
-  facts: arr(bytes()),
-  channels: arr(ident),
-  authors: arr(ident),
-  devices: arr(ident),
-  messages: arr(Message),
+  facts: arr(bytes(), many),
+  channels: arr(ident, many),
+  authors: arr(ident, many),
+  devices: arr(ident, many),
+  messages: arr(Message, many),
 });
 
 /**
