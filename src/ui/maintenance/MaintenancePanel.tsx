@@ -1,4 +1,5 @@
 import { ModalPanel } from '../ModalPanel.tsx';
+import { BackupSection } from './BackupSection.tsx';
 import { StorageSection } from './StorageSection.tsx';
 
 /**
@@ -9,6 +10,7 @@ export function MaintenancePanel({ onClose }: { readonly onClose: () => void }) 
   return (
     <ModalPanel testId="maintenance-panel" title="Maintenance" onClose={onClose}>
       <StorageSection />
+      <BackupSection />
     </ModalPanel>
   );
 }
