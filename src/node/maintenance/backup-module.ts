@@ -114,5 +114,7 @@ export class BackupModule implements BackupApi {
 
 /** The KDF off the main thread's critical path: noble's async Argon2id yields every few ms and reports progress. */
 async function derive(passphrase: string, kdf: KdfParams, salt: Uint8Array, onProgress: (f: number) => void): Promise<Uint8Array> {
+  // Told at once: noble reports its first progress only after a slice of the work.
+  onProgress(0);
   return argon2idAsync(passphraseBytes(passphrase), salt, { ...argon2Options(kdf), onProgress });
 }
