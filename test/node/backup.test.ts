@@ -3,6 +3,7 @@ import { BackupError } from '../../src/core/backup/errors.ts';
 import { decodeCanonical, encodeCanonical } from '../../src/core/encoding/cbor.ts';
 import { MIN_BACKUP_PASSPHRASE, type BackupProgress } from '../../src/node/api-maintenance.ts';
 import type { AuraNode } from '../../src/node/aura-node.ts';
+import { webCryptoVerifier } from '../../src/node/webcrypto-verify.ts';
 import { freshProfile, onDisk, openTestBackup, PASS, sealTestBackup, TEST_KDF } from '../support/backup-world.ts';
 import { MemoryBus, peerOn, until } from '../support/node-net.ts';
 
@@ -96,13 +97,16 @@ describe('backup and restore', () => {
     const [ns, list] = Object.entries(contents.journals).find(([n]) => n.startsWith('context:'))!;
     const forged = list.map((b, i) => (i === list.length - 1 ? badSignature(b) : b));
     const file = sealTestBackup({ ...contents, journals: { ...contents.journals, [ns]: forged } });
-    const fresh = await freshProfile('forged');
-    const empty = await onDisk(fresh.store);
-    const r = await refusal(fresh.node.backups.restoreBackup(file, PASS));
-    expect(r).toEqual({ type: 'BackupError', code: 'InvalidFact' });
-    expect(String(await fresh.node.backups.restoreBackup(file, PASS).catch((e: Error) => e.message))).toContain('BadSignature');
-    expect(await onDisk(fresh.store)).toEqual(empty);
-    expect(fresh.node.identity()).toBeNull();
+    // With the pure-JS verifier and with the platform's batch verifier the browser uses (`deps.verify`).
+    for (const [name, extra] of [['forged-noble', {}], ['forged-webcrypto', { verify: webCryptoVerifier() }]] as const) {
+      const fresh = await freshProfile(name, undefined, extra);
+      const empty = await onDisk(fresh.store);
+      const r = await refusal(fresh.node.backups.restoreBackup(file, PASS));
+      expect(r).toEqual({ type: 'BackupError', code: 'InvalidFact' });
+      expect(String(await fresh.node.backups.restoreBackup(file, PASS).catch((e: Error) => e.message))).toContain('BadSignature');
+      expect(await onDisk(fresh.store)).toEqual(empty);
+      expect(fresh.node.identity()).toBeNull();
+    }
   });
 
   it('a profile that has an identity is refused IdentityExists, and keeps what it had', async () => {

@@ -3,6 +3,7 @@ import { decodeContents, encodeContents, type BackupContents } from '../../src/c
 import { openBackup, readHeader, sealBackup } from '../../src/core/backup/file.ts';
 import { deriveBackupKey, type KdfParams } from '../../src/core/backup/kdf.ts';
 import { AuraNode } from '../../src/node/aura-node.ts';
+import type { NodeDeps } from '../../src/node/deps.ts';
 import { openStore, type AuraStore } from '../../src/store/store.ts';
 import { seededRandom } from './node-net.ts';
 
@@ -11,10 +12,10 @@ export const TEST_KDF: KdfParams = { m: 64, t: 1, p: 1 };
 export const PASS = 'a long enough passphrase';
 
 /** A fresh profile as a new tab opens it: a device seed of its own, no identity, no network. */
-export async function freshProfile(name: string, factory = new IDBFactory()): Promise<{ node: AuraNode; store: AuraStore; factory: IDBFactory; reopen: () => Promise<AuraNode> }> {
+export async function freshProfile(name: string, factory = new IDBFactory(), extra: Partial<NodeDeps> = {}): Promise<{ node: AuraNode; store: AuraStore; factory: IDBFactory; reopen: () => Promise<AuraNode> }> {
   const open = async () => {
     const store = await openStore(`aura-${name}`, { factory });
-    return { store, node: await AuraNode.open({ profile: name, store, now: () => Date.now(), random: seededRandom(`${name}/${Math.random()}`) }) };
+    return { store, node: await AuraNode.open({ profile: name, store, now: () => Date.now(), random: seededRandom(`${name}/${Math.random()}`), ...extra }) };
   };
   const { node, store } = await open();
   return { node, store, factory, reopen: async () => (await open()).node };

@@ -6,8 +6,10 @@ import { BackupError } from './errors.ts';
  * The passphrase KDF of backup files: Argon2id (RFC 9106) from `@noble/hashes`, pure JS.
  *
  * Parameters written by this build: m = 65 536 KiB (64 MiB), t = 1, p = 1 — above OWASP's Argon2id floor
- * (46 MiB, t = 1). Measured on the 2-core AMD EPYC VM (Node v20.20): ~0.8 s; in Chromium see BENCHMARKS.md
- * ("Backup"). They are stored in each file's header, so raising them later breaks no file: readers take
+ * (46 MiB, t = 1). Measured on the 2-core AMD EPYC VM, 2026-12-03: 0.6–0.9 s in Node v20.20, 0.5–0.9 s in
+ * Chromium 156 (BENCHMARKS.md, "Backup and restore"); scrypt N = 2^17, r = 8 took ~1.0 s in Node, Argon2id was
+ * chosen as the stronger of the two at that cost. They are stored in each file's header, so raising them later
+ * breaks no file: readers take
  * them from the header, within `KDF_BOUNDS` (a hostile header must not ask for gigabytes or hours).
  */
 export interface KdfParams {
