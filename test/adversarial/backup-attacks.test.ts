@@ -48,6 +48,14 @@ describe('a backup file is hostile input', () => {
     expect(await onDisk(fresh.store)).toMatchObject({ identity: undefined, facts: 0 });
   });
 
+  it('a device key that is not a device of the identity is refused Inconsistent (a profile every peer would refuse)', async () => {
+    const { file } = await aliceBackup();
+    const c = openTestBackup(file);
+    const fresh = await freshProfile('other-seed');
+    expect(await codeOf(fresh.node.backups.restoreBackup(sealTestBackup({ ...c, deviceSeed: new Uint8Array(32).fill(42) }), PASS))).toBe('Inconsistent');
+    expect(await onDisk(fresh.store)).toMatchObject({ identity: undefined, facts: 0 });
+  });
+
   it('a header asking the KDF for 4 GiB (with a recomputed digest) is refused before the KDF runs', async () => {
     const { file } = await aliceBackup();
     const bad = file.slice();

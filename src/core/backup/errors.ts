@@ -11,7 +11,8 @@ import { AuraError } from '../errors.ts';
  * - `WrongPassphrase`: the passphrase's key check does not match;
  * - `TooLarge`: beyond `MAX_BACKUP_BYTES`;
  * - `InvalidFact`: a fact inside does not validate (forged signature, wrong journal, corrupt bytes);
- * - `Inconsistent`: the contents do not describe one identity (its genesis is missing).
+ * - `Inconsistent`: the contents do not describe one identity (its genesis is missing, or the device key is not one
+ *   of its devices).
  */
 export type BackupErrorCode = 'Truncated' | 'Malformed' | 'UnsupportedVersion' | 'Tampered' | 'WrongPassphrase' | 'TooLarge' | 'InvalidFact' | 'Inconsistent';
 

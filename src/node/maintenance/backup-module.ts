@@ -10,11 +10,13 @@ import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { validateFactWith } from '../../core/facts/validate.ts';
 import { verify } from '../../core/crypto/ed25519.ts';
 import { authorityNamespace, type Namespace } from '../../core/ids.ts';
+import { accountMembership } from '../../core/reduce/membership.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { BackupApi, OnBackupProgress } from '../api-maintenance.ts';
 import { MIN_BACKUP_PASSPHRASE } from '../api-maintenance.ts';
 import { NodeError, type Identity } from '../api.ts';
 import { IDENTITY_META, type NodeHost } from '../host/node-host.ts';
+import { Journals } from '../journals.ts';
 
 /**
  * The local records (not facts) that make a profile whole again, by their owners' meta keys: contacts and
@@ -104,12 +106,25 @@ export class BackupModule implements BackupApi {
       }
       progress(Math.min(1, (i + batch.length) / all.length));
     }
-    const genesis = authorityNamespace(contents.identity.authority);
-    if (!out.some((f) => f.fact.ns === genesis && f.fact.kind === 'authority.genesis' && f.fact.author === contents.identity.authority)) {
-      throw new BackupError('Inconsistent', 'the backup does not hold the genesis of its identity');
-    }
+    checkWhole(contents, out);
     return out;
   }
+}
+
+/**
+ * The contents describe one identity this device key writes for: its genesis is there, and the key's device is
+ * a device of the tree its authority journal reduces to (a mismatched seed would make a profile every peer
+ * refuses). Only the authority journal is reduced here; every journal is reduced again when the profile opens.
+ */
+function checkWhole(contents: BackupContents, facts: readonly ValidatedFact[]): void {
+  const { authority } = contents.identity;
+  const ns = authorityNamespace(authority);
+  const own = facts.filter((f) => f.fact.ns === ns);
+  if (!own.some((f) => f.fact.kind === 'authority.genesis' && f.fact.author === authority)) throw new BackupError('Inconsistent', 'the backup does not hold the genesis of its identity');
+  const journal = new Journals();
+  for (const f of own) journal.apply(f);
+  const devices = accountMembership(authority, journal.get(ns)!.state).devices.get(authority);
+  if (!devices?.has(deviceKeyFromSeed(contents.deviceSeed).deviceId)) throw new BackupError('Inconsistent', 'the backup’s device key is not a device of its identity');
 }
 
 /** The KDF off the main thread's critical path: noble's async Argon2id yields every few ms and reports progress. */
