@@ -15,7 +15,7 @@ import type { WaitingOp } from '../core/reduce/tree/tree-reducer.ts';
 import type { PolicyChange } from './account/threshold-module.ts';
 import type { GroupsApi, ProposalsApi } from './api-groups.ts';
 import type { GuardiansApi } from './api-guardians.ts';
-import type { SnapshotsApi } from './api-maintenance.ts';
+import type { BackupApi, SnapshotsApi } from './api-maintenance.ts';
 
 /** The UI's counter shows the limit the node and every peer enforce. */
 export { MAX_MESSAGE_CHARS } from '../core/limits.ts';
@@ -234,6 +234,7 @@ export interface AuraNodeApi {
   readonly proposals: ProposalsApi;
   readonly guardians: GuardiansApi;
   readonly snapshots: SnapshotsApi;
+  readonly backups: BackupApi;
 
   /** A copyable code that lets another device join the channel's context (it carries the context secret). */
   joinCode(channel: ChannelId): string;

@@ -27,15 +27,14 @@ import { Evidence } from './evidence.ts';
 import { ChargeLedger } from './host/charges.ts';
 import { NodeClock } from './host/clock.ts';
 import { IngestPipeline, type IngestResult } from './host/ingest.ts';
-import type { NodeHost, NodeModule, StoredIdentity } from './host/node-host.ts';
+import { IDENTITY_META, type NodeHost, type NodeModule, type StoredIdentity } from './host/node-host.ts';
 import { guardedWrite, type WriteRequest } from './host/write-path.ts';
 import { Journals } from './journals.ts';
+import { BackupModule } from './maintenance/backup-module.ts';
 import { MembershipModule } from './membership/membership-module.ts';
 import { OFFLINE_STATUS } from './offline-status.ts';
 import { SnapshotsModule } from './maintenance/snapshots-module.ts';
 import { SyncModule } from './sync/sync-module.ts';
-
-const IDENTITY_META = 'identity';
 
 /**
  * The in-browser Aura node: a small host (lifecycle, device key, clock, the ingest pipeline and the guarded
@@ -65,6 +64,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   readonly guardians: GuardiansModule;
   readonly snapshots: SnapshotsModule;
   readonly names: NamesApi;
+  readonly backups: BackupModule;
   private readonly acks: AcksModule;
   private readonly sync: SyncModule;
   private readonly modules: readonly NodeModule[];
@@ -88,6 +88,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.sync = new SyncModule(this, this.membership);
     this.acks = new AcksModule(this, { consistencyOf: (ns, id, t, m) => this.chat.consistencyOf(ns, id, t, m), items: (c) => this.sync.journalHost.items(c) });
     this.sync.useAcks(this.acks);
+    this.backups = new BackupModule(this, () => this.close());
     const checkpoints = new CheckpointModule(this, this.membership);
     this.snapshots = new SnapshotsModule(this, this.membership, checkpoints, (c) => this.sync.journalHost.forget(c));
     this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots];

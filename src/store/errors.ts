@@ -10,7 +10,7 @@ import { AuraError } from '../core/errors.ts';
  * - Closed: this connection was closed, by us or because a newer tab upgraded the database;
  * - SeedExists: a device key already exists for this profile and is never overwritten.
  */
-export type StoreErrorCode = 'QuotaExceeded' | 'Blocked' | 'VersionTooNew' | 'Unavailable' | 'WriteFailed' | 'Closed' | 'SeedExists';
+export type StoreErrorCode = 'QuotaExceeded' | 'Blocked' | 'VersionTooNew' | 'Unavailable' | 'WriteFailed' | 'Closed' | 'SeedExists' | 'ProfileNotEmpty';
 
 export class StoreError extends AuraError<StoreErrorCode> {
   override readonly name = 'StoreError';

@@ -11,6 +11,7 @@ import { StoreError, toStoreError, type StoreActivity } from './errors.ts';
 import { namespaceRange, type StoredFact } from './fact-record.ts';
 import * as keys from './keys.ts';
 import { openDatabase } from './open-database.ts';
+import { restoreProfile, type ProfileImage } from './restore.ts';
 import type { PeerRecord } from './peers.ts';
 import { loadSnapshots, saveSnapshot, type StoredSnapshot } from './snapshots.ts';
 import { MIGRATIONS, type AckSummary, type AuraDB, type StoredAck } from './schema.ts';
@@ -131,6 +132,11 @@ export class AuraStore implements AckStore {
 
   contextSecrets(): Promise<Map<ContextId, Uint8Array>> {
     return this.run('read', (db) => keys.contextSecrets(db));
+  }
+
+  /** A whole profile into an empty one, in one transaction (`restore.ts`); `ProfileNotEmpty` otherwise. */
+  restoreProfile(image: ProfileImage, guardMeta: string): Promise<void> {
+    return this.run('write', (db) => restoreProfile(db, image, guardMeta));
   }
 
   // Meta

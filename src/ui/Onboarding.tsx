@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useNode } from '../node/hooks.ts';
 import { EnrollThisDevice } from './devices/EnrollThisDevice.tsx';
 import { RecoverIdentity } from './guardians/RecoverIdentity.tsx';
+import { RestoreBackup } from './RestoreBackup.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
 import { useAction } from './use-action.ts';
 
@@ -42,6 +43,7 @@ export function Onboarding() {
       </form>
       <EnrollThisDevice />
       <RecoverIdentity />
+      <RestoreBackup />
     </main>
   );
 }

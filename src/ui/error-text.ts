@@ -1,3 +1,4 @@
+import { BackupError, type BackupErrorCode } from '../core/backup/errors.ts';
 import { NodeError, type NodeErrorCode } from '../node/api.ts';
 
 /** What the person is told for each typed write failure; the node's own message is for developers. */
@@ -30,6 +31,18 @@ const SENTENCES: Record<NodeErrorCode, (e: NodeError) => string> = {
   NodeClosed: () => 'This tab no longer runs the node for this profile. Reclaim it or reload the tab.',
 };
 
+/** Why a backup file was refused, for the person holding it: what to do next, and that nothing changed. */
+const BACKUP_SENTENCES: Record<BackupErrorCode, string> = {
+  WrongPassphrase: 'That passphrase does not open this backup. Nothing was restored — check it and try again.',
+  Truncated: 'This backup file is incomplete (the download or copy was cut short). Nothing was restored.',
+  Malformed: 'This is not an Aura backup file, or it is damaged. Nothing was restored.',
+  UnsupportedVersion: 'This backup was made by a newer version of Aura. Update the app, then restore it. Nothing was restored.',
+  Tampered: 'This backup file was changed or damaged after it was made. Nothing was restored.',
+  TooLarge: 'This file is too large to be an Aura backup. Nothing was restored.',
+  InvalidFact: 'This backup holds data whose signatures do not check out — it may have been tampered with. Nothing was restored.',
+  Inconsistent: 'This backup does not hold a whole identity. Nothing was restored.',
+};
+
 /**
  * The node's reason for refusing a code, as a clause: enrollment and invitation codes share these messages
  * ("That code is not valid (this code has expired: ask for a new one).", "That code is not an invitation.").
@@ -44,11 +57,12 @@ function codeProblem(message: string): string {
 
 export function errorText(err: unknown): string {
   if (err instanceof NodeError) return SENTENCES[err.code](err);
+  if (err instanceof BackupError) return BACKUP_SENTENCES[err.code];
   const detail = err instanceof Error ? err.message : String(err);
   return `Something went wrong: ${detail}`;
 }
 
-/** The typed code, for markup that tests and styles key on; null for anything that is not a NodeError. */
+/** The typed code, for markup that tests and styles key on; null for anything that is not a NodeError or BackupError. */
 export function errorCode(err: unknown): string | null {
-  return err instanceof NodeError ? err.code : null;
+  return err instanceof NodeError || err instanceof BackupError ? err.code : null;
 }

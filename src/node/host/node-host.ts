@@ -12,6 +12,9 @@ import type { ChargeLedger } from './charges.ts';
 import type { IngestResult } from './ingest.ts';
 import type { WriteRequest } from './write-path.ts';
 
+/** The meta record of this profile's identity (`StoredIdentity`); a profile without it has none yet. */
+export const IDENTITY_META = 'identity';
+
 export interface StoredIdentity {
   readonly authorityId: AuthorityId;
   readonly displayName: string;

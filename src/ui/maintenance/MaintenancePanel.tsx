@@ -1,4 +1,5 @@
 import { ModalPanel } from '../ModalPanel.tsx';
+import { BackupSection } from './BackupSection.tsx';
 import { SnapshotsSection } from './SnapshotsSection.tsx';
 import { StorageSection } from './StorageSection.tsx';
 
@@ -11,6 +12,7 @@ export function MaintenancePanel({ onClose }: { readonly onClose: () => void }) 
     <ModalPanel testId="maintenance-panel" title="Maintenance" onClose={onClose}>
       <StorageSection />
       <SnapshotsSection />
+      <BackupSection />
     </ModalPanel>
   );
 }
