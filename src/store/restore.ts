@@ -5,6 +5,7 @@ import { StoreError, toStoreError } from './errors.ts';
 import { factRecord } from './fact-record.ts';
 import { DEVICE_SEED_BYTES } from './keys.ts';
 import type { AuraDB } from './schema.ts';
+import type { StoredSnapshot } from './snapshots.ts';
 
 /** Everything a restored profile is made of, written together or not at all. */
 export interface ProfileImage {
@@ -13,10 +14,12 @@ export interface ProfileImage {
   readonly secrets: readonly (readonly [ContextId, Uint8Array])[];
   readonly meta: readonly (readonly [string, unknown])[];
   readonly facts: readonly ValidatedFact[];
+  /** Each namespace's latest snapshot: its blob holds the messages its journal no longer does. */
+  readonly snapshots: readonly StoredSnapshot[];
 }
 
 /**
- * Writes a whole profile in ONE readwrite transaction over facts, keys and meta, only into an empty one: the
+ * Writes a whole profile in ONE readwrite transaction over facts, keys, meta and snapshots, only into an empty one: the
  * transaction itself first reads `guardMeta` (the identity record) and counts the facts, and aborts when
  * either is there (`ProfileNotEmpty`), so two tabs racing cannot both restore, nor restore over an identity.
  * Any failure (quota, a value that cannot be cloned, a dying tab) aborts the whole: nothing is left behind.
@@ -25,7 +28,7 @@ export async function restoreProfile(db: IDBPDatabase<AuraDB>, image: ProfileIma
   if (image.seed.length !== DEVICE_SEED_BYTES) throw new RangeError(`a device seed is ${DEVICE_SEED_BYTES} bytes`);
   let tx: IDBTransaction;
   try {
-    tx = unwrap(db).transaction(['facts', 'keys', 'meta'], 'readwrite');
+    tx = unwrap(db).transaction(['facts', 'keys', 'meta', 'snapshots'], 'readwrite');
   } catch (e) {
     throw toStoreError(e, 'write');
   }
@@ -70,4 +73,6 @@ function write(tx: IDBTransaction, image: ProfileImage): void {
   for (const [key, value] of image.meta) meta.put(value, key);
   const facts = tx.objectStore('facts');
   for (const f of image.facts) facts.put(factRecord(f));
+  const snapshots = tx.objectStore('snapshots');
+  for (const snapshot of image.snapshots) snapshots.put({ ...snapshot, bytes: snapshot.bytes.slice() });
 }

@@ -2,9 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BackupError } from '../../src/core/backup/errors.ts';
-import { encodeCanonical } from '../../src/core/encoding/cbor.ts';
-import { deriveBackupKey } from '../../src/core/backup/kdf.ts';
-import { sealBackup } from '../../src/core/backup/file.ts';
+import { encodeSnapshot } from '../../src/core/snapshot/blob.ts';
 import type { AuraNode } from '../../src/node/aura-node.ts';
 import { freshProfile, onDisk, openTestBackup, PASS, sealTestBackup, TEST_KDF } from '../support/backup-world.ts';
 import { peerOn, MemoryBus } from '../support/node-net.ts';
@@ -65,14 +63,20 @@ describe('a backup file is hostile input', () => {
     expect(await codeOf(fresh.node.backups.restoreBackup(bad, PASS))).toBe('Malformed');
   });
 
-  it('a file carrying snapshots (reserved) is refused UnsupportedVersion rather than restored with a hole', async () => {
+  it('a snapshot that is not its blob, or that no witnesses signed, is refused Inconsistent and nothing is written', async () => {
     const { file } = await aliceBackup();
     const c = openTestBackup(file);
-    const salt = new Uint8Array(16);
-    const plain = encodeCanonical({ ...c, v: 1, snapshots: [{ completed: new Uint8Array(8), blob: new Uint8Array(8) }] });
-    const withSnapshots = sealBackup({ kdf: TEST_KDF, salt, nonce: new Uint8Array(24), derived: deriveBackupKey(PASS, TEST_KDF, salt) }, plain);
-    const fresh = await freshProfile('snapshots');
-    expect(await codeOf(fresh.node.backups.restoreBackup(withSnapshots, PASS))).toBe('UnsupportedVersion');
+    const ns = Object.keys(c.journals).find((k) => k.startsWith('context:'))!;
+    const blob = encodeSnapshot({ v: 1, ns: ns as never, epoch: 1, cut: { wall: 1, logical: 0 }, prefix: '0'.repeat(64), maxWall: 1, facts: [], channels: [], authors: [], devices: [], messages: [] });
+    for (const [name, snapshot] of [
+      ['other-bytes', { ns, epoch: 1, blobCid: blob.blobCid, blob: new Uint8Array([1, 2, 3]) }],
+      ['unsigned', { ns, epoch: 1, blobCid: blob.blobCid, blob: blob.bytes }],
+    ] as const) {
+      const fresh = await freshProfile(`snapshot-${name}`);
+      expect(await codeOf(fresh.node.backups.restoreBackup(sealTestBackup({ ...c, snapshots: [snapshot as never] }), PASS))).toBe('Inconsistent');
+      expect(await fresh.store.countFacts()).toBe(0);
+      expect(await fresh.store.loadSnapshots()).toEqual([]);
+    }
   });
 
   it('a hostile local record restores and is skipped by its owner: the profile still opens', async () => {

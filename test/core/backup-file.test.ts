@@ -138,9 +138,9 @@ describe('backup file format', () => {
     expect(codeOf(() => read(seal(encodeCanonical({ ...contents, v: 1, journals: { ns: [new Uint8Array(13 * 1024)] } }))))).toBe('Malformed');
   });
 
-  it('reserves snapshots: a file carrying them is refused as UnsupportedVersion, not restored with a hole', () => {
+  it('a snapshots section of the wrong shape is Malformed', () => {
     const plain = encodeCanonical({ ...contents, v: 1, snapshots: [{ completed: new Uint8Array(4), blob: new Uint8Array(4) }] });
     const file = sealBackup({ kdf: KDF, salt: SALT, nonce: NONCE, derived: deriveBackupKey(PASS, KDF, SALT) }, plain);
-    expect(codeOf(() => read(file))).toBe('UnsupportedVersion');
+    expect(codeOf(() => read(file))).toBe('Malformed');
   });
 });

@@ -9,6 +9,7 @@ import { AuraNode } from '../../src/node/aura-node.ts';
 import type { NodeDeps } from '../../src/node/deps.ts';
 import { draft } from '../../src/node/host/draft.ts';
 import { openStore } from '../../src/store/store.ts';
+import { freshProfile, PASS, TEST_KDF } from '../support/backup-world.ts';
 import { MemoryBus, seededRandom, until } from '../support/node-net.ts';
 
 const FENCE_WAIT_MS = 2_200;
@@ -48,7 +49,7 @@ const latestOf = (node: AuraNode, context: ContextId) => node.snapshots.list().f
 
 describe('snapshots of a context (spec 004 §2)', () => {
   it('proposed, signed by both witnesses, stored and pruned on both; history and statuses stay; a reload reads snapshot + tail', async () => {
-    const { alice, bob, ch, context } = await twoMembers();
+    const { alice, bob, ch, context } = await twoMembers({ backupKdf: TEST_KDF });
     const before = await alice.store.countFacts();
     await new Promise((r) => setTimeout(r, FENCE_WAIT_MS));
     await bob.node.snapshots.takeSnapshot(context);
@@ -71,6 +72,15 @@ describe('snapshots of a context (spec 004 §2)', () => {
     await alice.node.syncNow();
     await bob.node.syncNow();
     expect(await storedMessages(alice)).toBe(1);
+
+    // A backup carries the snapshot with the tail; restored into a fresh profile, the whole history is back.
+    const file = await alice.node.backups.backup(PASS);
+    const fresh = await freshProfile('alice-restored');
+    await fresh.node.backups.restoreBackup(file, PASS);
+    const restored = await fresh.reopen();
+    expect(restored.messages(ch).data.map((m) => m.text)).toEqual([...texts, 'after the snapshot']);
+    expect(await restored.deps.store.loadSnapshots()).toHaveLength(1);
+    await restored.close();
 
     // A reload: the stored snapshot's messages, then the tail.
     await alice.node.close();

@@ -16,6 +16,7 @@ const image = (over: Partial<ProfileImage> = {}): ProfileImage => ({
   secrets: [['ctx', new Uint8Array(32).fill(1)]],
   meta: [['identity', { authorityId: 'bafyreiauthor', displayName: 'Ada' }], ['petnames', { x: 'y' }]],
   facts,
+  snapshots: [],
   ...over,
 });
 

@@ -1,6 +1,6 @@
 import { decodeCanonical, DecodeError, encodeCanonical } from '../encoding/cbor.ts';
-import { MAX_FACT_BYTES } from '../limits.ts';
-import { bytes, int, literal, obj, str, SchemaError } from '../facts/schema.ts';
+import { MAX_FACT_BYTES, MAX_SNAPSHOT_BYTES } from '../limits.ts';
+import { arr, bytes, int, literal, obj, str, SchemaError } from '../facts/schema.ts';
 import type { AuthorityId, ContextId, Namespace } from '../ids.ts';
 import { BackupError } from './errors.ts';
 
@@ -15,10 +15,10 @@ import { BackupError } from './errors.ts';
  * - `local`: the few local records that are not facts but make the profile whole (contacts, petnames, FROST key
  *   packages); opaque here, each checked by the node module that reads it;
  * - `journals`: each namespace's stored fact bytes, exactly as signed;
- * - `snapshots` (reserved, not written by version 1): a list of `{ completed: <maint.snapshotCompleted fact
- *   bytes>, blob: <snapshot blob> }`, whose journals then hold only the tail after each snapshot. Adding it is
- *   no format break: the field is optional and a reader that cannot verify snapshots refuses a file that
- *   carries any (`UnsupportedVersion`) instead of restoring a history with a hole.
+ * - `snapshots` (present once a snapshot pruned a journal): each namespace's latest `{ns, epoch, blobCid, blob}`;
+ *   its journal then holds the tail, and the `maint.snapshotCompleted` fact with the witnesses' commit that
+ *   sign the blob's digest. The blob must be the one `blobCid` names; the node checks the signature by
+ *   reducing the journal onto it before it writes anything.
  */
 export const CONTENTS_VERSION = 1;
 export const SEED_BYTES = 32;
@@ -30,6 +30,14 @@ export interface BackupContents {
   readonly secrets: Readonly<Record<ContextId, Uint8Array>>;
   readonly local: Readonly<Record<string, unknown>>;
   readonly journals: Readonly<Record<Namespace, readonly Uint8Array[]>>;
+  readonly snapshots?: readonly BackupSnapshot[];
+}
+
+export interface BackupSnapshot {
+  readonly ns: Namespace;
+  readonly epoch: number;
+  readonly blobCid: string;
+  readonly blob: Uint8Array;
 }
 
 const Top = obj(
@@ -42,7 +50,7 @@ const Top = obj(
     local: record((v: unknown) => v),
     journals: record(factList),
   },
-  { snapshots: (v: unknown) => v },
+  { snapshots: arr(obj({ ns: str({ min: 1, max: 160 }), epoch: int({ min: 1 }), blobCid: str({ min: 1, max: 128 }), blob: bytes({ max: MAX_SNAPSHOT_BYTES }) }), { max: 4096 }) },
 );
 
 export function encodeContents(c: BackupContents): Uint8Array {
@@ -65,8 +73,7 @@ export function decodeContents(plaintext: Uint8Array): BackupContents {
     if (e instanceof SchemaError) throw new BackupError('Malformed', e.message, { cause: e });
     throw e;
   }
-  if (top.snapshots !== undefined) throw new BackupError('UnsupportedVersion', 'this backup holds snapshots, which this app cannot verify yet');
-  const { v: _v, snapshots: _s, ...contents } = top;
+  const { v: _v, ...contents } = top;
   return contents as BackupContents;
 }
 

@@ -10,7 +10,10 @@ import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { validateFactWith } from '../../core/facts/validate.ts';
 import { verify } from '../../core/crypto/ed25519.ts';
 import { authorityNamespace, type Namespace } from '../../core/ids.ts';
+import { latestSnapshot } from '../../core/reduce/maintenance.ts';
 import { accountMembership } from '../../core/reduce/membership.ts';
+import { decodeSnapshot, SnapshotError } from '../../core/snapshot/blob.ts';
+import type { StoredSnapshot } from '../../store/snapshots.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { BackupApi, OnBackupProgress } from '../api-maintenance.ts';
 import { MIN_BACKUP_PASSPHRASE } from '../api-maintenance.ts';
@@ -46,7 +49,7 @@ export class BackupModule implements BackupApi {
     if (passphrase.length < MIN_BACKUP_PASSPHRASE) throw new NodeError('InvalidInput', `A backup passphrase has at least ${MIN_BACKUP_PASSPHRASE} characters.`);
     const { store, random, now } = this.host.deps;
     onProgress({ phase: 'reading', fraction: 0 });
-    const [records, secrets, seed, ...local] = await Promise.all([store.loadFacts(), store.contextSecrets(), store.getDeviceSeed(), ...LOCAL_META.map((k) => store.getMeta<unknown>(k))]);
+    const [records, snapshots, secrets, seed, ...local] = await Promise.all([store.loadFacts(), store.loadSnapshots(), store.contextSecrets(), store.getDeviceSeed(), ...LOCAL_META.map((k) => store.getMeta<unknown>(k))]);
     const journals: Record<Namespace, Uint8Array[]> = {};
     for (const r of records) (journals[r.ns] ??= []).push(r.bytes);
     const contents: BackupContents = {
@@ -56,6 +59,7 @@ export class BackupModule implements BackupApi {
       secrets: Object.fromEntries(secrets),
       local: Object.fromEntries(LOCAL_META.flatMap((k, i) => (local[i] === undefined ? [] : [[k, local[i]]]))),
       journals,
+      ...(snapshots.length > 0 ? { snapshots: snapshots.map((r) => ({ ns: r.ns, epoch: r.epoch, blobCid: r.blobCid, blob: r.bytes })) } : {}),
     };
     const kdf = this.host.deps.backupKdf ?? BACKUP_KDF;
     const salt = random(SALT_BYTES);
@@ -74,12 +78,13 @@ export class BackupModule implements BackupApi {
     onProgress({ phase: 'decrypting', fraction: 0.5 });
     const contents = decodeContents(openBackup(file, header, derived));
     const facts = await this.verifyAll(contents, (f) => onProgress({ phase: 'verifying', fraction: 0.55 + 0.4 * f }));
+    const snapshots = verifiedSnapshots(contents, facts);
     onProgress({ phase: 'writing', fraction: 0.95 });
     const { authority, name } = contents.identity;
     const local = LOCAL_META.flatMap((k) => (k in contents.local ? [[k, contents.local[k]] as const] : []));
     try {
       await this.host.deps.store.restoreProfile(
-        { seed: contents.deviceSeed, secrets: Object.entries(contents.secrets), meta: [[IDENTITY_META, { authorityId: authority, displayName: name }], ...local], facts },
+        { seed: contents.deviceSeed, secrets: Object.entries(contents.secrets), meta: [[IDENTITY_META, { authorityId: authority, displayName: name }], ...local], facts, snapshots },
         IDENTITY_META,
       );
     } catch (e) {
@@ -125,6 +130,30 @@ function checkWhole(contents: BackupContents, facts: readonly ValidatedFact[]): 
   for (const f of own) journal.apply(f);
   const devices = accountMembership(authority, journal.get(ns)!.state).devices.get(authority);
   if (!devices?.has(deviceKeyFromSeed(contents.deviceSeed).deviceId)) throw new BackupError('Inconsistent', 'the backup’s device key is not a device of its identity');
+}
+
+/**
+ * Each snapshot must be the blob its CID names and be signed: its journal, reduced onto the blob, must count a
+ * `maint.snapshotCompleted` for exactly that blob — which core admits only with the witnesses' verified
+ * threshold commit over its digest. Anything else would restore a history nobody signed.
+ */
+function verifiedSnapshots(contents: BackupContents, facts: readonly ValidatedFact[]): StoredSnapshot[] {
+  return (contents.snapshots ?? []).map((s) => {
+    let blob;
+    try {
+      blob = decodeSnapshot(s.blob, s.blobCid);
+    } catch (e) {
+      if (e instanceof SnapshotError) throw new BackupError('Inconsistent', `a snapshot of ${s.ns} is not its blob (${e.code})`, { cause: e });
+      throw e;
+    }
+    const journal = new Journals();
+    if (blob.ns !== s.ns) throw new BackupError('Inconsistent', 'a snapshot filed under another journal');
+    journal.seed(blob);
+    for (const f of facts) if (f.fact.ns === s.ns) journal.apply(f);
+    const latest = latestSnapshot(journal.get(s.ns)!.state.maintenance);
+    if (latest?.snapshot.blobCid !== s.blobCid || latest.snapshot.epoch !== s.epoch) throw new BackupError('Inconsistent', `a snapshot of ${s.ns} its witnesses did not sign`);
+    return { ns: s.ns, epoch: s.epoch, blobCid: s.blobCid, bytes: s.blob, pruned: blob.messages.length };
+  });
 }
 
 /** The KDF off the main thread's critical path: noble's async Argon2id yields every few ms and reports progress. */
