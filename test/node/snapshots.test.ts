@@ -120,6 +120,14 @@ describe('snapshots of a context (spec 004 §2)', () => {
     await bob.node.close();
   }, 120_000);
 
+  it('the first witness proposes one by itself once a context holds snapshotEvery messages above the latest', async () => {
+    const { alice, bob, context } = await twoMembers({ snapshotEvery: 20 });
+    for (const p of [alice, bob]) await until(() => latestOf(p.node, context)?.stored != null, `${p.node.profile}: automatic snapshot stored`, 60_000);
+    expect(latestOf(alice.node, context)!.covered).toBeGreaterThanOrEqual(20);
+    await alice.node.close();
+    await bob.node.close();
+  }, 120_000);
+
   it('a context with one member has no witnesses: a snapshot is refused typed', async () => {
     const bus = new MemoryBus();
     const alone = await member(bus, 'alone');

@@ -26,7 +26,8 @@ const TICK_MS = 3_000;
 const RETRY_MS = 3_000;
 const RETRY_MAX_MS = 60_000;
 
-type Stored = Omit<StoredSnapshot, 'bytes'> & { readonly size: number };
+/** A stored snapshot as the module keeps it: its size and the messages it covers, not its bytes. */
+type Stored = Omit<StoredSnapshot, 'bytes'> & { readonly size: number; readonly covered: number };
 
 /**
  * Snapshots of contexts (spec 004 §2, DESIGN §8): any member proposes one (a cut a little in the past, the blob's
@@ -61,8 +62,9 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
   seed(records: readonly StoredSnapshot[]): void {
     for (const r of records) {
       try {
-        this.host.journals.seed(decodeSnapshot(r.bytes, r.blobCid));
-        this.stored.set(r.ns, { ns: r.ns, epoch: r.epoch, blobCid: r.blobCid, pruned: r.pruned, size: r.bytes.length });
+        const blob = decodeSnapshot(r.bytes, r.blobCid);
+        this.host.journals.seed(blob);
+        this.stored.set(r.ns, { ns: r.ns, epoch: r.epoch, blobCid: r.blobCid, pruned: r.pruned, size: r.bytes.length, covered: blob.messages.length });
       } catch (e) {
         if (!(e instanceof SnapshotError)) throw e;
         this.host.countDrop(`restore:snapshot-${e.code}`);
@@ -122,7 +124,7 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
           facts: j.facts.size,
           latest: latest && {
             epoch: latest.snapshot.epoch,
-            covered: this.builds.covered(latest.proposalId),
+            covered: this.covered(j.ns, latest.proposalId),
             completedAt: completed?.fact.time.wall ?? 0,
             stored: stored?.blobCid === latest.snapshot.blobCid ? { bytes: stored.size, pruned: stored.pruned } : null,
           },
@@ -132,6 +134,11 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
       }
       return out;
     });
+  }
+
+  /** Messages the latest snapshot covers: from the stored one (also after a restart), else from this device's build. */
+  private covered(ns: Namespace, proposalId: string): number {
+    return this.stored.get(ns)?.covered ?? this.builds.covered(proposalId);
   }
 
   /** The newest counted fact old enough to lie behind the fence, if it is past the latest snapshot's cut. */
@@ -161,7 +168,10 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
       const j = this.host.journals.get(journalOf(context));
       if (!j || !this.witnesses.isProposer(context)) continue;
       this.drive(j.ns);
-      const covered = this.builds.covered(latestSnapshot(j.state.maintenance)?.proposalId ?? '');
+      const latest = latestSnapshot(j.state.maintenance);
+      const covered = latest ? this.covered(j.ns, latest.proposalId) : 0;
+      // A completed snapshot this device has not stored yet (it is settling, or its build differs) waits.
+      if (latest && this.stored.get(j.ns)?.blobCid !== latest.snapshot.blobCid) continue;
       if (!this.pendingProposal(j) && messageCount(j.state.chat) - covered >= every) this.takeSnapshot(context).catch(() => this.host.countDrop('snapshot:ProposeFailed'));
     }
   }
@@ -225,7 +235,7 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
       await this.host.deps.store.saveSnapshot(record, prune);
       this.host.journals.prune(ns, prune);
       this.forgetItems(namespaceId(ns));
-      this.stored.set(ns, { ns, epoch: record.epoch, blobCid: record.blobCid, pruned: record.pruned, size: record.bytes.length });
+      this.stored.set(ns, { ns, epoch: record.epoch, blobCid: record.blobCid, pruned: record.pruned, size: record.bytes.length, covered: built.blob.messages.length });
       this.host.changed();
     } catch {
       this.host.countDrop('snapshot:SaveFailed');
