@@ -37,7 +37,7 @@ export class SyncModule implements NodeModule {
       membersOf: (c) => host.membersOf(c),
       ingest: (context, facts) => host.ingest(context, facts),
       wantedAcks: (context, peer) => this.acks?.wanted(context, peer) ?? [],
-      acksFor: (context, keys) => this.acks?.servedFor(context, keys) ?? [],
+      acksFor: (context, keys) => this.acks?.servedFor(context, keys) ?? Promise.resolve([]),
       receiveAcks: (context, acks) => this.acks?.receive(context, acks) ?? Promise.resolve(),
     });
     membership.onPeerJoined = (_context, peer) => void this.service?.syncWith(peer);

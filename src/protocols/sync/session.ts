@@ -259,7 +259,7 @@ export async function serveSync(host: SyncHost, channel: FrameChannel, peer: Dev
           break;
         }
         case 'ackreq':
-          await sendBatches(ch, 'acks', host.acksFor(context, f.keys));
+          await sendBatches(ch, 'acks', await host.acksFor(context, f.keys));
           break;
         case 'put': {
           const r = await host.ingest(context, f.f);
