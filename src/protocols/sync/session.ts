@@ -36,6 +36,8 @@ export interface SyncOutcome {
 
 export interface ServeOutcome {
   readonly ok: boolean;
+  /** The context a completed session reconciled. */
+  readonly context?: ContextId;
   readonly error?: string;
   readonly failure?: SyncFailure;
 }
@@ -267,7 +269,7 @@ export async function serveSync(host: SyncHost, channel: FrameChannel, peer: Dev
           break;
         }
         case 'bye':
-          return { ok: true };
+          return { ok: true, context };
         default:
           throw new SyncFrameError('Unexpected', `unexpected ${f.t}`);
       }
