@@ -14,6 +14,7 @@ import type { Delivery } from '../../net/transport.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import { signerOf } from '../host/signer.ts';
+import { AckCoalescer } from './ack-coalescer.ts';
 import { ACK_GC_COALESCE_MS, AckGcRunner, type AckGcInputs } from './ack-gc-runner.ts';
 
 /** Facts one sync session asks acks for or answers: 8 bytes each way per key, one signature per MAX_ACK_FACTS. */
@@ -33,6 +34,7 @@ export interface AcksDeps {
  */
 export class AcksModule implements NodeModule {
   private readonly gc: AckGcRunner;
+  private readonly owed = new AckCoalescer((context, facts, authors) => this.sendAcks(context, facts, authors));
 
   constructor(
     private readonly host: NodeHost,
@@ -61,6 +63,7 @@ export class AcksModule implements NodeModule {
   }
 
   async stop(): Promise<void> {
+    this.owed.stop();
     await this.gc.stop();
   }
 
@@ -71,18 +74,21 @@ export class AcksModule implements NodeModule {
 
   /**
    * Facts that asked for acks and are not ours get our signed FactAcks, gossiped to the context once charged:
-   * the whole admitted batch (a gossip envelope, a sync session's frame) in as few acks as MAX_ACK_FACTS
-   * allows, signed on the platform's fast path.
+   * what arrives together (a gossip envelope, a sync session's frames) coalesced into as few acks as
+   * MAX_ACK_FACTS allows (`AckCoalescer`), signed on the platform's fast path.
    */
   async admitted(context: ContextId, admitted: readonly ValidatedFact[]): Promise<void> {
     const me = this.host.identity();
+    if (!me || !this.host.deps.transport) return;
+    const owed = admitted.filter((f) => f.fact.author !== me.authorityId && asksForAck(f));
+    await this.owed.add(context, owed.map((f) => f.id), [...new Set(owed.map((f) => f.fact.author))]);
+  }
+
+  private async sendAcks(context: ContextId, facts: readonly FactId[], authors: readonly AuthorityId[]): Promise<void> {
+    const me = this.host.identity();
     const t = this.host.deps.transport;
     if (!me || !t) return;
-    const ns = journalOf(context);
-    const facts = admitted.filter((f) => f.fact.author !== me.authorityId && asksForAck(f)).map((f) => f.id);
-    const acks = await createAcksWith(this.host.key, { ns, facts, by: me.authorityId, at: this.host.deps.now() }, signerOf(this.host));
-    if (acks.length === 0) return;
-    const authors = [...new Set(admitted.map((f) => f.fact.author))].filter((a) => a !== me.authorityId);
+    const acks = await createAcksWith(this.host.key, { ns: journalOf(context), facts, by: me.authorityId, at: this.host.deps.now() }, signerOf(this.host));
     const c = this.host.charges.charge(context, authors, 'acks', packAcks(acks).length);
     if (!c.ok) {
       // Not sent: the author asks for these in its next sync session with us (acksFor), when budget allows.
