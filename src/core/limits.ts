@@ -15,8 +15,11 @@ export const MAX_SEALED_BYTES = 64 * 1024;
 /** Most facts in one gossip envelope. */
 export const MAX_ENVELOPE_FACTS = 64;
 
-/** Largest signed FactAck, in canonical bytes. */
-export const MAX_ACK_BYTES = 512;
+/** Most facts one signed FactAck names: a batch of acks costs one signature, not one per fact. */
+export const MAX_ACK_FACTS = 64;
+
+/** Largest signed FactAck, in canonical bytes: MAX_ACK_FACTS CIDs (61 bytes each) with room for the rest. */
+export const MAX_ACK_BYTES = 4608;
 
 /**
  * Largest valid wall time (ms), for facts, acks and sync items alike: 2^53 − 2, so the sync wire's time code

@@ -4,7 +4,7 @@ import { sign } from '../../src/core/crypto/ed25519.ts';
 import { MAX_SEALED_BYTES as SEAL_MAX_SEALED_BYTES, SEAL_OVERHEAD } from '../../src/core/crypto/seal.ts';
 import { toHex } from '../../src/core/encoding/bytes.ts';
 import { encodeCanonical } from '../../src/core/encoding/cbor.ts';
-import { createAck, MAX_ACK_BYTES as ACK_MAX_ACK_BYTES, verifyAck } from '../../src/core/facts/fact-ack.ts';
+import { createAcks, MAX_ACK_BYTES as ACK_MAX_ACK_BYTES, verifyAck } from '../../src/core/facts/fact-ack.ts';
 import { FACT_VERSION, MAX_FACT_BYTES as FACT_MAX_FACT_BYTES, type Fact } from '../../src/core/facts/fact.ts';
 import type { Hlc } from '../../src/core/facts/hlc.ts';
 import { signingBytes } from '../../src/core/facts/signing.ts';
@@ -76,7 +76,7 @@ describe('validation and sync agree on the largest valid time', () => {
   });
 
   it('acks carry times under the same limit', () => {
-    const ack = (at: number) => createAck(alice, { ns, fact: validateFact(signedAt({ wall: 1, logical: 0 })).id, by: 'alice', at });
+    const ack = (at: number) => createAcks(alice, { ns, facts: [validateFact(signedAt({ wall: 1, logical: 0 })).id], by: 'alice', at })[0]!;
     expect(verifyAck(ack(MAX_WALL_TIME), ns).at).toBe(MAX_WALL_TIME);
     expect(() => verifyAck(ack(MAX_WALL_TIME + 1), ns)).toThrow(expect.objectContaining({ name: 'AckError', code: 'Malformed' }));
   });

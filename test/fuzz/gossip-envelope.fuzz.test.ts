@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { contextKey, contextTopic } from '../../src/core/crypto/context-keys.ts';
 import { seal } from '../../src/core/crypto/seal.ts';
 import { utf8 } from '../../src/core/encoding/bytes.ts';
-import { createAck } from '../../src/core/facts/fact-ack.ts';
+import { createAcks } from '../../src/core/facts/fact-ack.ts';
 import { contextNamespace } from '../../src/core/ids.ts';
 import { decodePayload, encodeAckEnvelope } from '../../src/core/net/ack-envelope.ts';
 import { decodeEnvelope, encodeEnvelope, EnvelopeError, type EnvelopeErrorCode } from '../../src/core/net/gossip-envelope.ts';
@@ -16,7 +16,7 @@ const CODES: readonly EnvelopeErrorCode[] = ['Malformed', 'NonCanonical', 'TooLa
 const ns = contextNamespace('ctx-envelope-fuzz');
 const w = new Writer(deviceKey('envelope-fuzz'), 'alice', ns);
 const facts = [w.fact('chat.channel', { name: 'general' }).bytes, w.fact('chat.channel', { name: 'random' }).bytes];
-const SEEDS = [encodeEnvelope(facts), encodeAckEnvelope([createAck(deviceKey('envelope-fuzz-bob'), { ns, fact: 'x', by: 'bob', at: 1 })])];
+const SEEDS = [encodeEnvelope(facts), encodeAckEnvelope(createAcks(deviceKey('envelope-fuzz-bob'), { ns, facts: ['x'], by: 'bob', at: 1 }))];
 
 const secret = new Uint8Array(32).fill(5);
 const channel = new ContextChannel('ctx-envelope-fuzz', secret);

@@ -1,7 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deviceKeyFromSeed } from '../../src/core/crypto/ed25519.ts';
-import { createAck } from '../../src/core/facts/fact-ack.ts';
+import { createAcks } from '../../src/core/facts/fact-ack.ts';
 import { decodeJoinCode } from '../../src/core/facts/join-code.ts';
 import { contextNamespace, type FactId } from '../../src/core/ids.ts';
 import { initialConsistency } from '../../src/core/consistency/consistency.ts';
@@ -97,8 +97,8 @@ describe('ack GC in the node', () => {
     const { context, secret } = decodeJoinCode(alice.node.joinCode(ch));
     const sealer = new ContextChannel(context, secret);
     const carolKey = deviceKeyFromSeed(seededRandom('carol')(32));
-    const late = createAck(carolKey, { ns: contextNamespace(context), fact: id, by: authority(carol), at: Date.now() });
-    bus.inject(sealer.topic, sealer.sealAcks([late], seededRandom('late'))[0]!, device(carol));
+    const late = createAcks(carolKey, { ns: contextNamespace(context), facts: [id], by: authority(carol), at: Date.now() });
+    bus.inject(sealer.topic, sealer.sealAcks(late, seededRandom('late'))[0]!, device(carol));
     await until(() => indicatorOf(alice.node, ch, id) === 'Delivered', 'Delivered once carol acks');
     await alice.node.whenAckGcIdle();
     expect(await store.trackedFactIds()).not.toContain(id);

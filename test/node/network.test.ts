@@ -132,12 +132,12 @@ describe('acknowledgments', () => {
     const id = await a.node.sendMessage(ch, 'ack me');
     const { context, secret } = decodeJoinCode(a.node.joinCode(ch));
     const ns = contextNamespace(context);
-    const { createAck } = await import('../../src/core/facts/fact-ack.ts');
-    const outsider = createAck(deviceKey('outsider'), { ns, fact: id, by: b.node.identity()!.authorityId, at: 1 });
-    const forged = createAck(deviceKey('outsider'), { ns, fact: id, by: 'x', at: 1 });
-    forged[forged.length - 2]! ^= 1;
+    const { createAcks } = await import('../../src/core/facts/fact-ack.ts');
+    const [outsider] = createAcks(deviceKey('outsider'), { ns, facts: [id], by: b.node.identity()!.authorityId, at: 1 });
+    const [forged] = createAcks(deviceKey('outsider'), { ns, facts: [id], by: 'x', at: 1 });
+    forged![forged!.length - 2]! ^= 1;
     const sealer = new ContextChannel(context, secret);
-    bus.inject(sealer.topic, sealer.sealAcks([outsider, forged], seededRandom('acks'))[0]!, 'intruder');
+    bus.inject(sealer.topic, sealer.sealAcks([outsider!, forged!], seededRandom('acks'))[0]!, 'intruder');
     await until(() => (a.node.network().dropped['ack-not-member'] ?? 0) === 1 && (a.node.network().dropped['invalid-ack:BadSignature'] ?? 0) === 1, 'drops counted');
   });
 });

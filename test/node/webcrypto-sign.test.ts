@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sign, verify } from '../../src/core/crypto/ed25519.ts';
 import { createFact, createFactWith } from '../../src/core/facts/create.ts';
-import { createAck, createAcksWith, verifyAckWith } from '../../src/core/facts/fact-ack.ts';
+import { createAcks, createAcksWith, verifyAckWith } from '../../src/core/facts/fact-ack.ts';
 import { webCryptoSigner } from '../../src/node/webcrypto-sign.ts';
 import { webCryptoVerifier } from '../../src/node/webcrypto-verify.ts';
 import { deviceKey } from '../support/fixtures.ts';
@@ -18,15 +18,15 @@ describe('platform Ed25519 signing', () => {
     }
     const draft = { ns: 'context:abcdefghijkl', kind: 'chat.channel', author: 'alice-authority', time: { wall: 5, logical: 0 }, body: { name: 'x' } } as const;
     expect((await createFactWith(key, draft, signer)).bytes).toEqual(createFact(key, draft).bytes);
-    const ack = { ns: 'context:abcdefghijkl', fact: createFact(key, draft).id, by: 'bob-authority', at: 9 } as const;
-    const [made] = await createAcksWith(key, [ack], signer);
-    expect(made).toEqual(createAck(key, ack));
-    expect((await verifyAckWith(made!, ack.ns, webCryptoVerifier())).fact).toBe(ack.fact);
+    const ack = { ns: 'context:abcdefghijkl', facts: [createFact(key, draft).id], by: 'bob-authority', at: 9 } as const;
+    const made = await createAcksWith(key, ack, signer);
+    expect(made).toEqual(createAcks(key, ack));
+    expect((await verifyAckWith(made[0]!, ack.ns, webCryptoVerifier())).facts).toEqual(ack.facts);
   });
 
   it('an ack whose signature does not verify on the platform is refused, typed', async () => {
-    const ack = createAck(key, { ns: 'context:abcdefghijkl', fact: createFact(key, { ns: 'context:abcdefghijkl', kind: 'chat.channel', author: 'a', time: { wall: 1, logical: 0 }, body: { name: 'y' } }).id, by: 'b', at: 1 });
-    const bad = ack.slice();
+    const [ack] = createAcks(key, { ns: 'context:abcdefghijkl', facts: [createFact(key, { ns: 'context:abcdefghijkl', kind: 'chat.channel', author: 'a', time: { wall: 1, logical: 0 }, body: { name: 'y' } }).id], by: 'b', at: 1 });
+    const bad = ack!.slice();
     bad[bad.length - 1]! ^= 1;
     await expect(verifyAckWith(bad, 'context:abcdefghijkl', webCryptoVerifier())).rejects.toMatchObject({ code: 'BadSignature' });
   });

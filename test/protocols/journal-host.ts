@@ -70,7 +70,7 @@ export class Journal implements SyncHost {
     return r;
   };
   wantedAcks = () => this.wanted;
-  acksFor = (_: ContextId, keys: readonly Uint8Array[]) => keys.map((k) => Uint8Array.from([0xac, ...k]));
+  acksFor = async (_: ContextId, keys: readonly Uint8Array[]) => keys.map((k) => Uint8Array.from([0xac, ...k]));
   receiveAcks = async (_: ContextId, acks: readonly Uint8Array[]) => void this.gotAcks.push(...acks);
 
   ids(): string[] {
@@ -92,7 +92,7 @@ export function devices(journals: readonly Journal[]): SyncHost {
     pushBytes: (c, digests) => of(c).pushBytes(c, digests),
     ingest: (c, f) => of(c).ingest(c, f),
     wantedAcks: () => [],
-    acksFor: () => [],
+    acksFor: async () => [],
     receiveAcks: async () => undefined,
   };
 }

@@ -29,7 +29,7 @@ describe('a push is evidence only when the peer stored all of it', () => {
     b.verdict = (f) => (bytesEqual(f, bad) ? 'refused' : 'stored');
     const [ca, cb] = memoryChannelPair();
     const [out, served] = await Promise.all([initiateSync(a, ca, CONTEXT, B, () => 0), serveSync(b, cb, A)]);
-    expect(served).toEqual({ ok: true });
+    expect(served).toEqual({ ok: true, context: CONTEXT });
     expect(out).toMatchObject({ ok: false, failure: 'NotStored', factsOut: 9 });
     expect(b.set.size).toBe(29);
   });

@@ -19,7 +19,7 @@ describe('a sync session over frames', () => {
       initiateSync(a, recording(ca, sizes), CONTEXT, 'peer-b' as DeviceId, () => 0),
       serveSync(b, recording(cb, sizes), 'peer-a' as DeviceId),
     ]);
-    expect(served).toEqual({ ok: true });
+    expect(served).toEqual({ ok: true, context: CONTEXT });
     expect(out.ok).toBe(true);
     expect(out.factsIn).toBe(1200);
     expect(out.factsOut).toBe(1200);

@@ -2,8 +2,11 @@ import { encodeCanonical, type WorkMeter } from '../encoding/cbor.ts';
 import { MAX_ACK_BYTES } from '../facts/fact-ack.ts';
 import { decodeEnvelopeMap, ENVELOPE_VERSION, EnvelopeError, factsOf } from './gossip-envelope.ts';
 
-/** Acks ride the context's topic too, in their own envelope `{v: 1, acks: [bytes…]}`. */
-export const MAX_ENVELOPE_ACKS = 64;
+/**
+ * Acks ride the context's topic too, in their own envelope `{v: 1, acks: [bytes…]}`. Twelve acks of
+ * MAX_ACK_BYTES (each naming up to MAX_ACK_FACTS facts) still fit in one sealed payload.
+ */
+export const MAX_ENVELOPE_ACKS = 12;
 
 export function encodeAckEnvelope(acks: readonly Uint8Array[]): Uint8Array {
   if (acks.length === 0 || acks.length > MAX_ENVELOPE_ACKS) throw new EnvelopeError('TooLarge', `${acks.length} acks`);

@@ -3,7 +3,7 @@ import { contains } from '../../core/consistency/acknowledgment.ts';
 import type { Consistency } from '../../core/consistency/consistency.ts';
 import { standardPolicyRegistry } from '../../core/consistency/delivery-policy.ts';
 import { AuraError } from '../../core/errors.ts';
-import { createAck, createAcksWith, verifyAck, verifyAckWith } from '../../core/facts/fact-ack.ts';
+import { createAcksWith, verifyAck, verifyAckWith } from '../../core/facts/fact-ack.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { journalOf, namespaceId, namespaceKind, type AuthorityId, type ContextId, type DeviceId, type FactId, type Namespace } from '../../core/ids.ts';
 import { packAcks } from '../../core/net/ack-envelope.ts';
@@ -14,10 +14,11 @@ import type { Delivery } from '../../net/transport.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import { signerOf } from '../host/signer.ts';
+import { AckCoalescer } from './ack-coalescer.ts';
 import { ACK_GC_COALESCE_MS, AckGcRunner, type AckGcInputs } from './ack-gc-runner.ts';
 
-/** Acks one sync session asks for or answers with: 8 bytes each way per key, one signature per ack. */
-const MAX_ACKS_PER_SESSION = 256;
+/** Facts one sync session asks acks for or answers: 8 bytes each way per key, one signature per MAX_ACK_FACTS. */
+const MAX_ACKS_PER_SESSION = 1024;
 
 const asksForAck = (f: ValidatedFact): boolean => (f.fact.body as { ack?: boolean }).ack === true;
 
@@ -33,6 +34,7 @@ export interface AcksDeps {
  */
 export class AcksModule implements NodeModule {
   private readonly gc: AckGcRunner;
+  private readonly owed = new AckCoalescer((context, facts, authors) => this.sendAcks(context, facts, authors));
 
   constructor(
     private readonly host: NodeHost,
@@ -61,6 +63,7 @@ export class AcksModule implements NodeModule {
   }
 
   async stop(): Promise<void> {
+    this.owed.stop();
     await this.gc.stop();
   }
 
@@ -69,20 +72,23 @@ export class AcksModule implements NodeModule {
     return this.gc.idle();
   }
 
-  /** Facts that asked for acks and are not ours get a signed FactAck, gossiped to the context once charged. */
+  /**
+   * Facts that asked for acks and are not ours get our signed FactAcks, gossiped to the context once charged:
+   * what arrives together (a gossip envelope, a sync session's frames) coalesced into as few acks as
+   * MAX_ACK_FACTS allows (`AckCoalescer`), signed on the platform's fast path.
+   */
   async admitted(context: ContextId, admitted: readonly ValidatedFact[]): Promise<void> {
+    const me = this.host.identity();
+    if (!me || !this.host.deps.transport) return;
+    const owed = admitted.filter((f) => f.fact.author !== me.authorityId && asksForAck(f));
+    await this.owed.add(context, owed.map((f) => f.id), [...new Set(owed.map((f) => f.fact.author))]);
+  }
+
+  private async sendAcks(context: ContextId, facts: readonly FactId[], authors: readonly AuthorityId[]): Promise<void> {
     const me = this.host.identity();
     const t = this.host.deps.transport;
     if (!me || !t) return;
-    const ns = journalOf(context);
-    const at = this.host.deps.now();
-    const acks = await createAcksWith(
-      this.host.key,
-      admitted.filter((f) => f.fact.author !== me.authorityId && asksForAck(f)).map((f) => ({ ns, fact: f.id, by: me.authorityId, at })),
-      signerOf(this.host),
-    );
-    if (acks.length === 0) return;
-    const authors = [...new Set(admitted.map((f) => f.fact.author))].filter((a) => a !== me.authorityId);
+    const acks = await createAcksWith(this.host.key, { ns: journalOf(context), facts, by: me.authorityId, at: this.host.deps.now() }, signerOf(this.host));
     const c = this.host.charges.charge(context, authors, 'acks', packAcks(acks).length);
     if (!c.ok) {
       // Not sent: the author asks for these in its next sync session with us (acksFor), when budget allows.
@@ -98,7 +104,8 @@ export class AcksModule implements NodeModule {
 
   /**
    * Acks are evidence only for facts this device tracks (its own ack-requesting facts), and only from a
-   * member's proven device; anything else is dropped and counted.
+   * member's proven device; anything else is dropped and counted. A batch is judged fact by fact: a fact of
+   * another namespace named in it is dropped and counted (`ack-foreign-fact`), the rest still count.
    */
   async receive(context: ContextId, raw: readonly Uint8Array[]): Promise<void> {
     const me = this.host.identity();
@@ -106,7 +113,7 @@ export class AcksModule implements NodeModule {
     const ns = journalOf(context);
     const m = this.host.membersOf(context);
     const records: { factId: FactId; peer: AuthorityId; ackedAt: number }[] = [];
-    // Checked together: in a browser, by the platform's Ed25519 (one ack per message in a burst).
+    // Checked together: in a browser, by the platform's Ed25519.
     const verifier = this.host.deps.verify;
     const checked = await Promise.allSettled(raw.map(async (bytes) => (verifier ? verifyAckWith(bytes, ns, verifier) : verifyAck(bytes, ns))));
     for (const c of checked) {
@@ -119,8 +126,12 @@ export class AcksModule implements NodeModule {
         this.host.countDrop('ack-not-member');
         continue;
       }
-      if (this.host.journals.fact(ack.fact)?.fact.author !== me.authorityId) continue;
-      records.push({ factId: ack.fact, peer: ack.by, ackedAt: ack.at });
+      for (const id of ack.facts) {
+        const fact = this.host.journals.fact(id)?.fact;
+        if (fact === undefined) continue;
+        if (fact.ns !== ns) this.host.countDrop('ack-foreign-fact');
+        else if (fact.author === me.authorityId) records.push({ factId: id, peer: ack.by, ackedAt: ack.at });
+      }
     }
     if (records.length === 0) return;
     const changed = await this.host.deps.store.putAcks(records);
@@ -153,19 +164,22 @@ export class AcksModule implements NodeModule {
       .map((f) => syncItemOf(f.id, f.fact.time.wall).id.subarray(0, KEY_BYTES));
   }
 
-  /** Signed acks, made now, for the facts with these keys that we hold and that asked us for one. */
-  servedFor(context: ContextId, keys: readonly Uint8Array[]): Uint8Array[] {
+  /**
+   * Signed acks, made now, for the facts with these keys that we hold and that asked us for one: batched
+   * and signed on the platform's fast path, like the acks we gossip.
+   */
+  async servedFor(context: ContextId, keys: readonly Uint8Array[]): Promise<Uint8Array[]> {
     const me = this.host.identity();
     if (!me) return [];
     const ns = journalOf(context);
     const items = this.deps.items(context);
-    const at = this.host.deps.now();
-    return keys
+    const facts = keys
       .slice(0, MAX_ACKS_PER_SESSION)
       .flatMap((k) => items.idsWithKey(k))
       .map((d) => this.host.journals.fact(factIdOf(d)))
       .filter((f): f is ValidatedFact => f !== undefined && f.fact.author !== me.authorityId && asksForAck(f))
-      .map((f) => createAck(this.host.key, { ns, fact: f.id, by: me.authorityId, at }));
+      .map((f) => f.id);
+    return createAcksWith(this.host.key, { ns, facts, by: me.authorityId, at: this.host.deps.now() }, signerOf(this.host));
   }
 
   /** Reduced state as ack GC's policies see it; each namespace's members are computed once per run. */

@@ -22,7 +22,7 @@ export interface JournalAccess {
   membersOf(context: ContextId): ContextMembers;
   ingest(context: ContextId, facts: readonly Uint8Array[]): Promise<IngestResult>;
   wantedAcks(context: ContextId, peer: DeviceId): Uint8Array[];
-  acksFor(context: ContextId, keys: readonly Uint8Array[]): Uint8Array[];
+  acksFor(context: ContextId, keys: readonly Uint8Array[]): Promise<Uint8Array[]>;
   receiveAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void>;
 }
 
@@ -127,7 +127,7 @@ export class JournalSyncHost implements SyncHost {
     return this.access.wantedAcks(context, peer);
   }
 
-  acksFor(context: ContextId, keys: readonly Uint8Array[]): Uint8Array[] {
+  acksFor(context: ContextId, keys: readonly Uint8Array[]): Promise<Uint8Array[]> {
     return this.access.acksFor(context, keys);
   }
 

@@ -37,10 +37,10 @@ export class SyncModule implements NodeModule {
       membersOf: (c) => host.membersOf(c),
       ingest: (context, facts) => host.ingest(context, facts),
       wantedAcks: (context, peer) => this.acks?.wanted(context, peer) ?? [],
-      acksFor: (context, keys) => this.acks?.servedFor(context, keys) ?? [],
+      acksFor: (context, keys) => this.acks?.servedFor(context, keys) ?? Promise.resolve([]),
       receiveAcks: (context, acks) => this.acks?.receive(context, acks) ?? Promise.resolve(),
     });
-    membership.onPeerJoined = (_context, peer) => void this.service?.syncWith(peer);
+    membership.onPeerJoined = (_context, peer) => this.service?.contact(peer);
   }
 
   /** The acks module answers and asks for acks inside sessions (set once both exist). */
@@ -66,6 +66,7 @@ export class SyncModule implements NodeModule {
         random: () => deps.random(1)[0]! / 256,
         intervalMs: deps.syncIntervalMs ?? [3_000, 5_000],
         epoch: () => this.identityEpoch(),
+        self: this.host.key.deviceId,
         charge: (peer, context, frames) => this.charge(peer, context, frames),
       },
       (o) => void this.finished(o),

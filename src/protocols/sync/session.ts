@@ -36,6 +36,8 @@ export interface SyncOutcome {
 
 export interface ServeOutcome {
   readonly ok: boolean;
+  /** The context a completed session reconciled. */
+  readonly context?: ContextId;
   readonly error?: string;
   readonly failure?: SyncFailure;
 }
@@ -259,7 +261,7 @@ export async function serveSync(host: SyncHost, channel: FrameChannel, peer: Dev
           break;
         }
         case 'ackreq':
-          await sendBatches(ch, 'acks', host.acksFor(context, f.keys));
+          await sendBatches(ch, 'acks', await host.acksFor(context, f.keys));
           break;
         case 'put': {
           const r = await host.ingest(context, f.f);
@@ -267,7 +269,7 @@ export async function serveSync(host: SyncHost, channel: FrameChannel, peer: Dev
           break;
         }
         case 'bye':
-          return { ok: true };
+          return { ok: true, context };
         default:
           throw new SyncFrameError('Unexpected', `unexpected ${f.t}`);
       }

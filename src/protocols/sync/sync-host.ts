@@ -39,7 +39,7 @@ export interface SyncHost {
   /** Keys of our own facts that asked for acks and still lack one from the peer's authority (bounded). */
   wantedAcks(context: ContextId, peer: DeviceId): Uint8Array[];
   /** Our signed acks for the facts with these keys that we hold and that asked for acks from us. */
-  acksFor(context: ContextId, keys: readonly Uint8Array[]): Uint8Array[];
+  acksFor(context: ContextId, keys: readonly Uint8Array[]): Promise<Uint8Array[]>;
   /** Verifies and records acks, like gossip deliveries. */
   receiveAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void>;
 }

@@ -1,6 +1,7 @@
-import type { DeviceId } from '../../core/ids.ts';
+import type { ContextId, DeviceId } from '../../core/ids.ts';
 import type { FrameChannel } from '../../net/frame-channel.ts';
 import { FREE, type Charge } from './charge.ts';
+import { FIRST_CONTACT_GRACE_MS, FirstContact } from './first-contact.ts';
 import { PeerManager, type ScoredPeer } from './peer-manager.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { initiateSync, serveSync, type Admission, type SyncFailure, type SyncOutcome } from './session.ts';
@@ -19,6 +20,10 @@ export interface SyncServiceOptions {
   readonly epoch?: () => number;
   /** Charged before every frame of every session, either way (spec 000 §2.2); by default frames are free. */
   readonly charge?: Charge;
+  /** This device: at first contact the lower DeviceId of a pair opens the session (`FirstContact`). */
+  readonly self?: DeviceId;
+  /** How long the higher DeviceId waits for its peer's session before opening its own (ms). */
+  readonly firstContactGraceMs?: number;
 }
 
 export interface SyncMetrics {
@@ -57,6 +62,7 @@ export class SyncService {
   /** Per peer and context: not before this time (ms), since the peer was busy or our budget is spent. */
   private readonly notBefore = new Map<string, number>();
   private readonly charge: Charge;
+  private readonly firstContact: FirstContact;
   private stopped = false;
   private lastEpoch = 0;
 
@@ -70,8 +76,14 @@ export class SyncService {
     this.charge = opts.charge ?? FREE;
     this.peers = new PeerManager(opts.maxSessionsPerPeer ?? 1);
     this.sessions = new SessionManager(opts.maxSessionsPerPeer ?? 1, opts.maxSessions ?? 4);
+    this.firstContact = new FirstContact(opts.self, opts.firstContactGraceMs ?? FIRST_CONTACT_GRACE_MS, (peer, skip) => void this.syncWith(peer, false, skip));
     net.onSyncChannel((ch, peer) => void this.serve(ch, peer));
-    net.onPeerConnected((peer) => void this.syncWith(peer));
+    net.onPeerConnected((peer) => this.contact(peer));
+  }
+
+  /** A peer newly connected or seen on a shared context's topic: one session between us, not one each way. */
+  contact(peer: DeviceId): void {
+    if (!this.stopped) this.firstContact.contact(peer);
   }
 
   start(): void {
@@ -80,6 +92,7 @@ export class SyncService {
 
   stop(): void {
     this.stopped = true;
+    this.firstContact.stop();
     if (this.timer !== null) clearTimeout(this.timer);
     for (const r of this.retries.values()) if (r.timer !== null) clearTimeout(r.timer);
     for (const s of this.sessions.list()) s.abort.abort(new Error('stopped'));
@@ -96,10 +109,11 @@ export class SyncService {
     return out;
   }
 
-  async syncWith(peer: DeviceId, explicit = false): Promise<SyncOutcome[]> {
+  async syncWith(peer: DeviceId, explicit = false, skip: ReadonlySet<ContextId> = new Set()): Promise<SyncOutcome[]> {
     const out: SyncOutcome[] = [];
     for (const context of this.host.sharedContexts(peer)) {
       const key = `${peer}/${context}`;
+      if (skip.has(context)) continue;
       if (this.stopped || this.opts.now() < (this.notBefore.get(key) ?? 0)) continue;
       if (!explicit && this.outbound.admit(key, this.opts.now()) !== 0) continue;
       const s = this.sessions.tryStart(peer, context, this.opts.epoch?.() ?? 0);
@@ -178,6 +192,7 @@ export class SyncService {
       return wait === 0 ? { ok: true } : { ok: false, retryAfter: wait };
     };
     const o = await serveSync(this.host, ch, peer, { charge: this.charge, admit });
+    if (o.ok && o.context !== undefined) this.firstContact.served(peer, o.context);
     if (o.failure === undefined) return;
     if (o.failure === 'Busy') this.refused++;
     else this.servedFailures[o.failure] = (this.servedFailures[o.failure] ?? 0) + 1;
