@@ -42,3 +42,6 @@ export const MAX_MESSAGE_CHARS = 4000;
  * characters of CJK text (3 bytes each) would not fit, so the byte bound is checked too.
  */
 export const MAX_MESSAGE_BYTES = MAX_FACT_BYTES - 1024;
+
+/** Each part of a protocol version (major, minor, patch) at most this: in upgrade facts and in peers' claims. */
+export const MAX_VERSION_PART = 65_535;

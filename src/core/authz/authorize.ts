@@ -40,6 +40,8 @@ export const enabledKinds: ReadonlySet<FactKind> = new Set<FactKind>([
   'recovery.approve',
   'recovery.cancel',
   'recovery.reshare',
+  'maint.upgradeActivated',
+  'maint.adminReplacement',
 ]);
 
 export function isEnabledKind(kind: string): boolean {
