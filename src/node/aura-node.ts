@@ -33,6 +33,7 @@ import { Journals } from './journals.ts';
 import { MembershipModule } from './membership/membership-module.ts';
 import { OFFLINE_STATUS } from './offline-status.ts';
 import { SyncModule } from './sync/sync-module.ts';
+import { UpgradesModule } from './maintenance/upgrades-module.ts';
 
 const IDENTITY_META = 'identity';
 
@@ -65,6 +66,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   readonly names: NamesApi;
   private readonly acks: AcksModule;
   private readonly sync: SyncModule;
+  readonly upgrades: UpgradesModule;
   private readonly modules: readonly NodeModule[];
 
   private constructor(
@@ -86,7 +88,9 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.sync = new SyncModule(this, this.membership);
     this.acks = new AcksModule(this, { consistencyOf: (ns, id, t, m) => this.chat.consistencyOf(ns, id, t, m), items: (c) => this.sync.journalHost.items(c) });
     this.sync.useAcks(this.acks);
-    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, new CheckpointModule(this, this.membership)];
+    this.upgrades = new UpgradesModule(this);
+    this.sync.useVersions(this.upgrades);
+    this.modules = [this.upgrades, this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, new CheckpointModule(this, this.membership)];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,

@@ -2,6 +2,7 @@ import type { SignatureVerifier } from '../core/facts/validate.ts';
 import type { Transport } from '../net/transport.ts';
 import type { AuraStore } from '../store/store.ts';
 import type { DeviceKey, Signer } from '../core/crypto/ed25519.ts';
+import type { ProtocolVersion } from '../core/version.ts';
 import { webCryptoSigner } from './webcrypto-sign.ts';
 import { webCryptoVerifier } from './webcrypto-verify.ts';
 
@@ -23,6 +24,8 @@ export interface NodeDeps {
   readonly verify?: SignatureVerifier;
   /** Signing with this device's key for sends and acks; absent, the pure-JS signer. */
   readonly signer?: (key: DeviceKey) => Signer;
+  /** Lab and tests only: run as this protocol version instead of the build's (`?protocol=`). */
+  readonly protocolVersion?: ProtocolVersion;
 }
 
 export const browserRandom = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));
