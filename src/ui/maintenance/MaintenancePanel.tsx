@@ -1,5 +1,6 @@
 import { ModalPanel } from '../ModalPanel.tsx';
 import { StorageSection } from './StorageSection.tsx';
+import { UpgradesSection } from './UpgradesSection.tsx';
 
 /**
  * Maintenance (spec 004): storage, and — one section each — snapshots, backup and restore, upgrades.
@@ -9,6 +10,7 @@ export function MaintenancePanel({ onClose }: { readonly onClose: () => void }) 
   return (
     <ModalPanel testId="maintenance-panel" title="Maintenance" onClose={onClose}>
       <StorageSection />
+      <UpgradesSection />
     </ModalPanel>
   );
 }
