@@ -57,4 +57,16 @@ describe('upgrades between two devices of one authority', () => {
     await until(() => phone.node.upgrades.view()!.outdated, 'the phone knows it is outdated');
     await until(() => drops(laptop, 'upgrade:PeerOutdated') > 0 && drops(phone, 'upgrade:SelfOutdated') > 0, 'refused both ways');
   });
+
+  it('at 2-of-2 an activation waits (PendingEpoch) for the devices’ consensus, then counts on both; a partitioned device leaves it waiting', async () => {
+    const { bus, laptop, phone } = await twoDevices();
+    await laptop.node.threshold.setThreshold(2);
+    for (const p of [laptop, phone]) await until(() => p.node.account()?.summary.threshold === 2, `${p.node.profile} at 2-of-2`, 30_000);
+    bus.partition(laptop.transport.device, phone.transport.device);
+    await laptop.node.upgrades.activate(PROTOCOL_VERSION);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(laptop.node.upgrades.view()!.activations.map((a) => a.state.type)).toEqual(['PendingEpoch']);
+    bus.partition(laptop.transport.device, phone.transport.device, false);
+    for (const p of [laptop, phone]) await until(() => p.node.upgrades.view()!.activations[0]?.state.type === 'Committed', `${p.node.profile}: activation attested`, 40_000);
+  });
 });

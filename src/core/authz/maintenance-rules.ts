@@ -54,3 +54,23 @@ export function adminReplacementRule(f: ValidatedFact<'maint.adminReplacement'>,
   if (state.groupKey === null) return refuse('NotCurrentAdmin');
   return attestedByAuthority(f, st);
 }
+
+/** A maintenance fact waiting for the devices' commit over `prestate`: what the account's witnesses propose. */
+export interface AwaitingAttestation {
+  readonly id: FactId;
+  readonly device: string;
+  readonly consensusId: ConsensusId;
+}
+
+/** Held upgrade activations and admin replacements naming `prestate` that only the devices' commit can release, by id. */
+export function awaitingAttestation(st: NamespaceState, prestate: Hash32): AwaitingAttestation[] {
+  const out: AwaitingAttestation[] = [];
+  for (const [key, facts] of st.authz.held) {
+    for (const f of facts.values()) {
+      if (f.fact.kind !== 'maint.upgradeActivated' && f.fact.kind !== 'maint.adminReplacement') continue;
+      const consensusId = maintenanceConsensusId(f.id);
+      if (key === waitKey.consensus(consensusId) && (f as ValidatedFact<Attested>).fact.body.prestate === prestate) out.push({ id: f.id, device: f.fact.device, consensusId });
+    }
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
