@@ -48,3 +48,6 @@ export const MAX_MESSAGE_BYTES = MAX_FACT_BYTES - 1024;
 
 /** Largest snapshot blob a node decodes (about a million messages): bounds the memory a hostile blob can claim. */
 export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
+
+/** Each part of a protocol version (major, minor, patch) at most this: in upgrade facts and in peers' claims. */
+export const MAX_VERSION_PART = 65_535;

@@ -1,3 +1,4 @@
+import type { UpgradesModule } from './maintenance/upgrades-module.ts';
 import type { ConsistencyMap } from '../core/consistency/consistency-map.ts';
 import { AuraError } from '../core/errors.ts';
 import type { OptimisticIndicator, OptimisticProgress } from '../core/consistency/optimistic-status.ts';
@@ -209,6 +210,8 @@ export interface ThresholdApi {
   pendingOps(): readonly WaitingOp[];
 }
 
+export type UpgradesApi = Pick<UpgradesModule, 'view' | 'activate' | 'rotateEpoch'>;
+
 export interface AuraNodeApi {
   readonly profile: string;
   /** Increases on every change; hooks subscribe to it. */
@@ -235,6 +238,8 @@ export interface AuraNodeApi {
   readonly guardians: GuardiansApi;
   readonly snapshots: SnapshotsApi;
   readonly backups: BackupApi;
+  /** Maintenance → Upgrades: the version run and required, activations, peers' advertised versions. */
+  readonly upgrades: UpgradesApi;
 
   /** A copyable code that lets another device join the channel's context (it carries the context secret). */
   joinCode(channel: ChannelId): string;

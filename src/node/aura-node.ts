@@ -35,6 +35,7 @@ import { MembershipModule } from './membership/membership-module.ts';
 import { OFFLINE_STATUS } from './offline-status.ts';
 import { SnapshotsModule } from './maintenance/snapshots-module.ts';
 import { SyncModule } from './sync/sync-module.ts';
+import { UpgradesModule } from './maintenance/upgrades-module.ts';
 
 /**
  * The in-browser Aura node: a small host (lifecycle, device key, clock, the ingest pipeline and the guarded
@@ -67,6 +68,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   readonly backups: BackupModule;
   private readonly acks: AcksModule;
   private readonly sync: SyncModule;
+  readonly upgrades: UpgradesModule;
   private readonly modules: readonly NodeModule[];
 
   private constructor(
@@ -89,9 +91,11 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.acks = new AcksModule(this, { consistencyOf: (ns, id, t, m) => this.chat.consistencyOf(ns, id, t, m), items: (c) => this.sync.journalHost.items(c) });
     this.sync.useAcks(this.acks);
     this.backups = new BackupModule(this, () => this.close());
+    this.upgrades = new UpgradesModule(this);
+    this.sync.useVersions(this.upgrades);
     const checkpoints = new CheckpointModule(this, this.membership);
     this.snapshots = new SnapshotsModule(this, this.membership, checkpoints, (c) => this.sync.journalHost.forget(c));
-    this.modules = [this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots];
+    this.modules = [this.upgrades, this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,

@@ -31,7 +31,8 @@ export function startBoot(profile: string): Booter {
     try {
       const store = await openStore(databaseName(profile), { onVersionChange: () => void node?.close() });
       const key = deviceKeyFromSeed(await deviceSeed(store, browserRandom));
-      node = await AuraNode.open(browserDeps(profile, store, await startTransport(key)));
+      const { protocol } = networkConfig(new URL(location.href), import.meta.env);
+      node = await AuraNode.open({ ...browserDeps(profile, store, await startTransport(key)), ...(protocol ? { protocolVersion: protocol } : {}) });
       set({ status: 'ready', profile, node });
       // Lab handle for local builds (benchmarks drive the node without the UI's latency); never in production.
       if (networkConfig(new URL(location.href), import.meta.env).allowLocal) window.auraLab = labOf(node);

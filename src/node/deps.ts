@@ -3,6 +3,7 @@ import type { Transport } from '../net/transport.ts';
 import type { AuraStore } from '../store/store.ts';
 import type { DeviceKey, Signer } from '../core/crypto/ed25519.ts';
 import type { KdfParams } from '../core/backup/kdf.ts';
+import type { ProtocolVersion } from '../core/version.ts';
 import { webCryptoSigner } from './webcrypto-sign.ts';
 import { webCryptoVerifier } from './webcrypto-verify.ts';
 
@@ -28,6 +29,8 @@ export interface NodeDeps {
   readonly signer?: (key: DeviceKey) => Signer;
   /** KDF cost of backups written here; absent, `BACKUP_KDF` (tests and benchmarks lower it). */
   readonly backupKdf?: KdfParams;
+  /** Lab and tests only: run as this protocol version instead of the build's (`?protocol=`). */
+  readonly protocolVersion?: ProtocolVersion;
 }
 
 export const browserRandom = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));

@@ -5,6 +5,7 @@ import { NodeContext, useNode, useNodeQuery } from '../node/hooks.ts';
 import { AppHeader } from './AppHeader.tsx';
 import { GroupActions } from './groups/GroupActions.tsx';
 import { GuardianNotices } from './guardians/GuardianNotices.tsx';
+import { UpdateRequired } from './maintenance/UpdateRequired.tsx';
 import { lazyView } from './lazy-view.ts';
 import { MainLayout } from './MainLayout.tsx';
 import { NetworkStatus } from './NetworkStatus.tsx';
@@ -70,6 +71,7 @@ function Workspace() {
           </>
         }
       />
+      {identity !== null ? <UpdateRequired /> : null}
       {identity !== null ? <GuardianNotices onOpenAccount={() => setDeviceOpen(true)} onOpenContacts={() => setContactsOpen(true)} /> : null}
       {identity === null ? <Onboarding /> : <MainLayout composerFocus={composerFocus} setComposerFocus={setComposerFocus} />}
       {deviceOpen ? <DevicePanel onClose={() => setDeviceOpen(false)} /> : null}

@@ -80,7 +80,7 @@ describe('forged finality', () => {
     ];
     ctx.inject(bus, steps, outsider.device);
     // An admin replacement belongs in an authority journal; gossiped into a context it is the wrong namespace.
-    const replace = outsider.fact(authorityNamespace(outsider.authority), 'maint.adminReplacement', { oldAdmin: honest.authority, newAdmin: outsider.authority, activationEpoch: 1 });
+    const replace = outsider.fact(authorityNamespace(outsider.authority), 'maint.adminReplacement', { oldAdmin: honest.authority, newAdmin: outsider.authority, activationEpoch: 1, prestate: '0'.repeat(64) });
     ctx.inject(bus, [replace], outsider.device);
     // Today no ceremony kind has a protocol (NoProtocol); once they do, the steps must still be refused
     // (NotCeremonyParty) whether or not the start was admitted.

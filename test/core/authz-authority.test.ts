@@ -15,11 +15,11 @@ import { deviceKey } from '../support/fixtures.ts';
 const ok = { ok: true };
 
 /** One fact of every kind an authority journal holds whose rule starts with "signed by a device of the tree". */
-function everyDeviceKind(w: Writer): ValidatedFact[] {
+function everyDeviceKind(w: Writer, prestate: string): ValidatedFact[] {
   return [
     w.fact('maint.cacheInvalidated', { keys: ['k'], epochFloor: 1 }),
-    w.fact('maint.upgradeActivated', { packageId: 'p', toVersion: { major: 2, minor: 0, patch: 0 }, activationFence: 3 }),
-    w.fact('maint.adminReplacement', { oldAdmin: w.key.deviceId, newAdmin: 'x', activationEpoch: 1 }),
+    w.fact('maint.upgradeActivated', { packageId: 'p', toVersion: { major: 2, minor: 0, patch: 0 }, activationFence: 3, prestate }),
+    w.fact('maint.adminReplacement', { oldAdmin: w.key.deviceId, newAdmin: 'x', activationEpoch: 1, prestate }),
     w.fact('proposal.create', { subject: 's', operation: 'op', args: [], rule: { type: 'Any' }, voters: [w.author], expiresAt: 9e12 }),
     w.fact('ceremony.start', { ceremonyKind: 'k', participants: [w.author], threshold: 1, prestateHash: '0'.repeat(64) }),
   ];
@@ -39,11 +39,13 @@ describe('who may write in an authority journal', () => {
   it('every other kind waits until its device is a device of the tree, then counts', () => {
     const a = authority('devices');
     const add = a.add([a.genesis], 0, 1);
-    for (const f of everyDeviceKind(a.writers[1]!)) {
+    const head = currentTree(reduce([a.genesis, add]).tree)!.commitment;
+    for (const f of everyDeviceKind(a.writers[1]!, head)) {
       expect(verdictIn([a.genesis], f), f.fact.kind).toEqual({ ok: false, wait: waitKey.device(a.keys[1]!.deviceId) });
       expect(verdictIn([a.genesis, add], f), f.fact.kind).toEqual(ok);
     }
-    for (const f of everyDeviceKind(a.writers[0]!)) expect(verdictIn([a.genesis], f), f.fact.kind).toEqual(ok);
+    const genesisState = currentTree(reduce([a.genesis]).tree)!.commitment;
+    for (const f of everyDeviceKind(a.writers[0]!, genesisState)) expect(verdictIn([a.genesis], f), f.fact.kind).toEqual(ok);
   });
 
   it('guardian leaves are never devices', () => {
@@ -90,15 +92,16 @@ describe('who may write in an authority journal', () => {
     expect(reduce([a.genesis, outsider]).tree.applied).toEqual([]);
   });
 
-  it('an admin replacement counts only from the admin it retires: a device hands over its own role', () => {
+  it('at t = 1 an admin replacement counts only from the admin it retires: a device hands over its own role', () => {
     const a = authority('admin');
     const add = a.add([a.genesis], 0, 1);
-    const own = a.writers[0]!.fact('maint.adminReplacement', { oldAdmin: a.keys[0]!.deviceId, newAdmin: a.keys[1]!.deviceId, activationEpoch: 2 });
-    const other = a.writers[1]!.fact('maint.adminReplacement', { oldAdmin: a.keys[0]!.deviceId, newAdmin: a.keys[1]!.deviceId, activationEpoch: 2 });
+    const prestate = currentTree(reduce([a.genesis, add]).tree)!.commitment;
+    const own = a.writers[0]!.fact('maint.adminReplacement', { oldAdmin: a.keys[0]!.deviceId, newAdmin: a.keys[1]!.deviceId, activationEpoch: 2, prestate });
+    const other = a.writers[1]!.fact('maint.adminReplacement', { oldAdmin: a.keys[0]!.deviceId, newAdmin: a.keys[1]!.deviceId, activationEpoch: 2, prestate });
     expect(verdictIn([a.genesis, add], own)).toEqual(ok);
     expect(verdictIn([a.genesis, add], other)).toEqual({ ok: false, refuse: 'NotCurrentAdmin' });
     const stranger = deviceKey('authz-admin-stranger').deviceId;
-    expect(verdictIn([a.genesis, add], a.writers[0]!.fact('maint.adminReplacement', { oldAdmin: stranger, newAdmin: stranger, activationEpoch: 2 }))).toEqual({
+    expect(verdictIn([a.genesis, add], a.writers[0]!.fact('maint.adminReplacement', { oldAdmin: stranger, newAdmin: stranger, activationEpoch: 2, prestate }))).toEqual({
       ok: false,
       refuse: 'NotCurrentAdmin',
     });

@@ -44,9 +44,9 @@ const completed = (dev: Dev, t: number, proposalId: string, epoch: number, diges
   at(dev, t, 'maint.snapshotCompleted', { proposalId, snapshot: { epoch, digest, blobCid }, thresholdSignature: new Uint8Array([1, 2, 3]) });
 const invalidate = (dev: Dev, t: number, keys: string[], epochFloor: number) => at(dev, t, 'maint.cacheInvalidated', { keys, epochFloor });
 const upgrade = (dev: Dev, t: number, packageId: string, major: number, minor: number, activationFence: number) =>
-  at(dev, t, 'maint.upgradeActivated', { packageId, toVersion: { major, minor, patch: 0 }, activationFence });
+  at(dev, t, 'maint.upgradeActivated', { packageId, toVersion: { major, minor, patch: 0 }, activationFence, prestate: hex('0') });
 const replace = (dev: Dev, t: number, oldAdmin: string, newAdmin: string, activationEpoch: number) =>
-  at(dev, t, 'maint.adminReplacement', { oldAdmin, newAdmin, activationEpoch });
+  at(dev, t, 'maint.adminReplacement', { oldAdmin, newAdmin, activationEpoch, prestate: hex('0') });
 
 const reduce = (facts: ValidatedFact[]) => reduceAll(maintenanceReducer, facts);
 

@@ -6,6 +6,8 @@ import type { FrameChannel } from '../../src/net/frame-channel.ts';
 import { memoryChannelPair } from '../../src/net/memory-frames.ts';
 import type { IngestResult, SyncHost } from '../../src/protocols/sync/sync-host.ts';
 import type { SyncNet } from '../../src/protocols/sync/sync-net.ts';
+import type { VersionFailure } from '../../src/protocols/sync/version-gate.ts';
+import { PROTOCOL_VERSION, type ProtocolVersion } from '../../src/core/version.ts';
 
 export const CONTEXT = 'ctx-session' as ContextId;
 export const TOPIC = 'topic-session';
@@ -72,6 +74,15 @@ export class Journal implements SyncHost {
   wantedAcks = () => this.wanted;
   acksFor = async (_: ContextId, keys: readonly Uint8Array[]) => keys.map((k) => Uint8Array.from([0xac, ...k]));
   receiveAcks = async (_: ContextId, acks: readonly Uint8Array[]) => void this.gotAcks.push(...acks);
+  /** What this journal's device runs and requires; peers' claims and refusals as the session reported them. */
+  runs: ProtocolVersion = PROTOCOL_VERSION;
+  requires: ProtocolVersion | null = null;
+  readonly claims: [DeviceId, ProtocolVersion][] = [];
+  readonly refusals: [DeviceId, VersionFailure][] = [];
+  version = () => this.runs;
+  requiredVersion = () => this.requires;
+  peerVersion = (peer: DeviceId, v: ProtocolVersion) => void this.claims.push([peer, v]);
+  refusedVersion = (peer: DeviceId, f: VersionFailure) => void this.refusals.push([peer, f]);
 
   ids(): string[] {
     return [...this.bytes.keys()].sort();
@@ -94,6 +105,10 @@ export function devices(journals: readonly Journal[]): SyncHost {
     wantedAcks: () => [],
     acksFor: async () => [],
     receiveAcks: async () => undefined,
+    version: () => PROTOCOL_VERSION,
+    requiredVersion: () => null,
+    peerVersion: () => undefined,
+    refusedVersion: () => undefined,
   };
 }
 

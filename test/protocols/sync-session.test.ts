@@ -79,7 +79,7 @@ describe('a sync session over frames', () => {
     const [ca, cb] = memoryChannelPair();
     const served = serveSync(b, cb, 'peer-a' as DeviceId);
     await ca.send(encodeFrame({ t: 'open', topic: TOPIC, proof: new Uint8Array(32) }));
-    expect(decodeFrame((await ca.receive())!)).toEqual({ t: 'ok' });
+    expect(decodeFrame((await ca.receive())!)).toEqual({ t: 'ok', ver: [1, 1, 0] });
     for (let k = 0; k < 70; k++) await ca.send(encodeFrame({ t: 'rec', m: Uint8Array.of(2), last: false })).catch(() => undefined);
     const result = await served;
     expect(result.ok).toBe(false);

@@ -42,6 +42,8 @@ export const enabledKinds: ReadonlySet<FactKind> = new Set<FactKind>([
   'recovery.reshare',
   'maint.snapshotProposed',
   'maint.snapshotCompleted',
+  'maint.upgradeActivated',
+  'maint.adminReplacement',
 ]);
 
 export function isEnabledKind(kind: string): boolean {

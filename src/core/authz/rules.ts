@@ -12,6 +12,7 @@ import { groupCreator, groupJoin, groupParty } from './group-rules.ts';
 import { guardianInitiator, namedGuardian, notSelf, ownCeremony } from './guardian-rules.ts';
 import { snapshotConsensusId, snapshotDigest } from '../snapshot/blob.ts';
 import { ALLOW, refuse, wait, waitKey, type AuthzVerdict } from './verdict.ts';
+import { adminReplacementRule, upgradeRule } from './maintenance-rules.ts';
 import { isMemberJoin, writerVerdict } from './writer.ts';
 
 type St = NamespaceState | undefined;
@@ -126,10 +127,8 @@ export const RULES: { readonly [K in FactKind]: Rule<K> } = {
   'maint.snapshotProposed': writerThen(snapshotProposed),
   'maint.snapshotCompleted': writerThen(snapshotCompleted),
   'maint.cacheInvalidated': writer,
-  'maint.upgradeActivated': writer,
-  // The admin of an authority journal is its devices; one hands over only its own role (the threshold
-  // path needs an attestation field the fact does not have yet).
-  'maint.adminReplacement': writerThen((f) => (f.fact.body.oldAdmin === f.fact.device ? ALLOW : refuse('NotCurrentAdmin'))),
+  'maint.upgradeActivated': writerThen(upgradeRule),
+  'maint.adminReplacement': writerThen(adminReplacementRule),
   'rel.binding': (f, st) =>
     f.fact.body.bindingType !== MEMBER_BINDING ? writerVerdict(f, st)
     : isMemberJoin(f) ? groupJoin(f, st)

@@ -14,8 +14,10 @@ export type AuthzRefusal =
   | 'NotCeremonyParty'
   /** A step of a ceremony whose start was invalid (k > n): nothing can ever apply to it. */
   | 'InvalidCeremony'
-  /** An admin replacement not signed by the admin it retires. */
+  /** An admin replacement signed neither by the admin it retires nor attested by the threshold (t ≥ 2). */
   | 'NotCurrentAdmin'
+  /** A maintenance decision at t = 1 signed by a device that is not a device of the tree state it names. */
+  | 'NotADeviceOfState'
   /** A consensus commit whose threshold signature does not verify under the recorded group key. */
   | 'BadThresholdSignature'
   /** A commit in an authority journal over a tree state that has no group key (threshold 1). */

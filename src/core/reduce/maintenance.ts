@@ -2,6 +2,7 @@ import { compareNumbers, compareStrings, sortedKeys } from '../compare.ts';
 import type { ValidatedFact } from '../facts/fact.ts';
 import type { ProtocolVersion, SnapshotV1 } from '../facts/kinds/maintenance.ts';
 import type { Epoch, FactId } from '../ids.ts';
+import { compareVersions } from '../version.ts';
 import { compareFacts } from './stamp.ts';
 import { keepFirst } from './first-by-order.ts';
 import type { Reducer } from './reducer.ts';
@@ -53,9 +54,7 @@ function compareCompleted(a: Completed, b: Completed): number {
   return compareNumbers(x.epoch, y.epoch) || compareStrings(x.digest, y.digest) || compareStrings(a.id, b.id);
 }
 
-export function compareVersions(a: ProtocolVersion, b: ProtocolVersion): number {
-  return compareNumbers(a.major, b.major) || compareNumbers(a.minor, b.minor) || compareNumbers(a.patch, b.patch);
-}
+export { compareVersions };
 
 const sortedIds = (fs: Iterable<ValidatedFact>): FactId[] => [...fs].map((f) => f.id).sort(compareStrings);
 

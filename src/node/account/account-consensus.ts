@@ -2,7 +2,7 @@ import type { FrostKeyPackage } from '../../core/crypto/frost.ts';
 import { toHex } from '../../core/encoding/bytes.ts';
 import { groupPublicKey } from '../../core/crypto/frost.ts';
 import { authorityNamespace, type DeviceId, type FactId } from '../../core/ids.ts';
-import type { WaitingOp } from '../../core/reduce/tree/tree-reducer.ts';
+import type { ConsensusId } from '../../core/ids.ts';
 import { activeDevices, type TreeState } from '../../core/reduce/tree/tree-state.ts';
 import type { ConsensusService } from '../../protocols/consensus/consensus-service.ts';
 import { participantOf } from '../../protocols/consensus/dkg-session.ts';
@@ -10,6 +10,13 @@ import { witnessService } from '../witness/witness-service.ts';
 import type { GroupBody } from '../../protocols/consensus/group-wire.ts';
 import type { NodeHost } from '../host/node-host.ts';
 import { writeAccountFact } from './tree-write.ts';
+
+/** A fact of the authority journal the devices' consensus attests, over the head, by its consensus id. */
+export interface Attestable {
+  readonly id: FactId;
+  readonly device: string;
+  readonly consensusId: ConsensusId;
+}
 
 /** A proposal that neither path committed (a witness away) is made again after this long. */
 const RETRY_MS = 10_000;
@@ -30,8 +37,11 @@ export class AccountConsensus {
     private readonly send: (to: DeviceId | 'all', body: GroupBody) => void,
   ) {}
 
-  /** The head changed, or ops arrived: run as a witness of its group key (if we hold one), propose our ops. */
-  update(head: TreeState, key: FrostKeyPackage | undefined, pending: readonly WaitingOp[]): void {
+  /**
+   * The head changed, or facts arrived: run as a witness of its group key (if we hold one), and propose what
+   * we wrote that waits for the devices' attestation (tree ops, upgrade activations, admin replacements).
+   */
+  update(head: TreeState, key: FrostKeyPackage | undefined, pending: readonly Attestable[]): void {
     if (head.threshold < 2 || head.groupKey === null || key === undefined || toHex(groupPublicKey(key.public)) !== head.groupKey) {
       this.current = null;
       return;
@@ -41,7 +51,7 @@ export class AccountConsensus {
     const now = this.host.deps.now();
     for (const op of pending) {
       if (op.device !== this.host.key.deviceId || now - (this.proposed.get(op.id) ?? -Infinity) < RETRY_MS) continue;
-      if (this.current.service.propose({ consensusId: `tree:${op.id}`, prestateHash: head.commitment, covers: [op.id] })) this.proposed.set(op.id, now);
+      if (this.current.service.propose({ consensusId: op.consensusId, prestateHash: head.commitment, covers: [op.id] })) this.proposed.set(op.id, now);
     }
   }
 

@@ -9,6 +9,7 @@ import type { NodeHost } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
 import { WitnessGroupChannel } from '../witness/group-channel.ts';
 import { AccountConsensus } from './account-consensus.ts';
+import { awaitingAttestation } from '../../core/authz/maintenance-rules.ts';
 import { saveGroupKey } from '../witness/group-keys.ts';
 import { WitnessModule } from '../witness/witness-module.ts';
 import { writeTreeOp } from './tree-write.ts';
@@ -125,7 +126,9 @@ export class ThresholdModule extends WitnessModule {
     const head = this.head();
     if (this.change?.state === 'Committing' && head.groupKey !== null && this.keys.has(head.groupKey)) this.ended('Committed', null);
     const key = head.groupKey === null ? undefined : this.keys.get(head.groupKey);
-    this.consensus.update(head, key, this.pendingOps());
+    const st = this.host.journals.get(authorityNamespace(this.host.requireIdentity().authorityId))!.state;
+    const ops = this.pendingOps().map((op) => ({ id: op.id, device: op.device, consensusId: `tree:${op.id}` }));
+    this.consensus.update(head, key, [...ops, ...awaitingAttestation(st, head.commitment)]);
   }
 
   protected tick(): void {

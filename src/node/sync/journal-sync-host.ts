@@ -5,7 +5,9 @@ import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { journalOf, type AuthorityId, type ContextId, type DeviceId } from '../../core/ids.ts';
 import { mayWrite, type ContextMembers } from '../../core/reduce/membership.ts';
 import { factIdOf, ItemSet, syncItemOf } from '../../core/sync/index.ts';
-import type { IngestResult, SyncHost } from '../../protocols/sync/sync-host.ts';
+import type { IngestResult, SyncHost, VersionPolicy } from '../../protocols/sync/sync-host.ts';
+import type { ProtocolVersion } from '../../core/version.ts';
+import type { VersionFailure } from '../../protocols/sync/version-gate.ts';
 import type { Journals } from '../journals.ts';
 
 export interface JournalAccess {
@@ -24,6 +26,8 @@ export interface JournalAccess {
   wantedAcks(context: ContextId, peer: DeviceId): Uint8Array[];
   acksFor(context: ContextId, keys: readonly Uint8Array[]): Promise<Uint8Array[]>;
   receiveAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void>;
+  /** What this device runs and requires (the upgrades module). */
+  readonly versions: VersionPolicy;
 }
 
 /**
@@ -133,5 +137,21 @@ export class JournalSyncHost implements SyncHost {
 
   receiveAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void> {
     return this.access.receiveAcks(context, acks);
+  }
+
+  version(): ProtocolVersion {
+    return this.access.versions.version();
+  }
+
+  requiredVersion(): ProtocolVersion | null {
+    return this.access.versions.requiredVersion();
+  }
+
+  peerVersion(peer: DeviceId, v: ProtocolVersion): void {
+    this.access.versions.peerVersion(peer, v);
+  }
+
+  refusedVersion(peer: DeviceId, failure: VersionFailure): void {
+    this.access.versions.refusedVersion(peer, failure);
   }
 }

@@ -11,6 +11,9 @@ import type { ReachedRecord } from '../evidence.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
 import { JournalSyncHost } from './journal-sync-host.ts';
+import type { VersionPolicy } from '../../protocols/sync/sync-host.ts';
+import { PROTOCOL_VERSION } from '../../core/version.ts';
+import { isVersionFailure } from '../../protocols/sync/version-gate.ts';
 
 const REACHED_META = 'sync-reached';
 
@@ -22,6 +25,7 @@ export class SyncModule implements NodeModule {
   readonly journalHost: JournalSyncHost;
   private service: SyncService | null = null;
   private acks: AcksModule | null = null;
+  private versions: VersionPolicy | null = null;
 
   constructor(
     private readonly host: NodeHost,
@@ -39,8 +43,20 @@ export class SyncModule implements NodeModule {
       wantedAcks: (context, peer) => this.acks?.wanted(context, peer) ?? [],
       acksFor: (context, keys) => this.acks?.servedFor(context, keys) ?? Promise.resolve([]),
       receiveAcks: (context, acks) => this.acks?.receive(context, acks) ?? Promise.resolve(),
+      // Until the upgrades module is set: this build's version, nothing required.
+      versions: {
+        version: () => this.versions?.version() ?? PROTOCOL_VERSION,
+        requiredVersion: () => this.versions?.requiredVersion() ?? null,
+        peerVersion: (peer, v) => this.versions?.peerVersion(peer, v),
+        refusedVersion: (peer, failure) => this.versions?.refusedVersion(peer, failure),
+      },
     });
     membership.onPeerJoined = (_context, peer) => this.service?.contact(peer);
+  }
+
+  /** The upgrades module decides what this device runs and requires of peers (set once both exist). */
+  useVersions(versions: VersionPolicy): void {
+    this.versions = versions;
   }
 
   /** The acks module answers and asks for acks inside sessions (set once both exist). */
@@ -107,6 +123,8 @@ export class SyncModule implements NodeModule {
 
   /** A finished reconciliation is evidence: the peer's authority now holds what we had when it began. */
   private async finished(o: SyncOutcome): Promise<void> {
+    // A version refusal was counted where it was decided; it says nothing about what the peer holds.
+    if (isVersionFailure(o.failure)) return;
     if (o.failure === 'Denied') {
       // It is on the topic without holding the context (an observer): no evidence either way; stop asking.
       this.membership.forgetTopicPeer(o.context, o.peer);

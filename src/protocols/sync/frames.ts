@@ -2,6 +2,7 @@ import { SYNC_OPEN_PROOF_BYTES } from '../../core/crypto/context-keys.ts';
 import { DecodeError, decodeCanonical, encodeCanonical, type WorkMeter } from '../../core/encoding/cbor.ts';
 import { AuraError } from '../../core/errors.ts';
 import { KEY_BYTES } from '../../core/sync/index.ts';
+import { versionFromWire } from '../../core/version.ts';
 import { MAX_FRAME_BYTES } from '../../net/frame-channel.ts';
 
 /**
@@ -13,8 +14,9 @@ import { MAX_FRAME_BYTES } from '../../net/frame-channel.ts';
  * else `partial` with what became of them — and asks for the acks it is missing from the responder.
  */
 export type SyncFrame =
-  | { readonly t: 'open'; readonly topic: string; readonly proof: Uint8Array }
-  | { readonly t: 'ok' }
+  | { readonly t: 'open'; readonly topic: string; readonly proof: Uint8Array; readonly ver?: Wire }
+  | { readonly t: 'ok'; readonly ver?: Wire }
+  | { readonly t: 'version'; readonly ver: Wire; readonly need: Wire }
   | { readonly t: 'deny' }
   | { readonly t: 'busy'; readonly retry: number }
   | { readonly t: 'partial'; readonly stored: number; readonly held: number; readonly refused: number }
@@ -25,6 +27,8 @@ export type SyncFrame =
   | { readonly t: 'ackreq'; readonly keys: readonly Uint8Array[] }
   | { readonly t: 'acks'; readonly a: readonly Uint8Array[]; readonly more: boolean }
   | { readonly t: 'bye' };
+
+type Wire = readonly [number, number, number];
 
 export class SyncFrameError extends AuraError<'Malformed' | 'TooLarge' | 'Unexpected'> {
   override readonly name = 'SyncFrameError';
@@ -45,6 +49,8 @@ const MAX_COUNT = 2 ** 26;
 /** A count of facts in one frame, or a delay in ms: a small non-negative integer. */
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_COUNT;
 
+const isVersion = (v: unknown): boolean => versionFromWire(v) !== null;
+
 /** `meter` counts the decoder's work (tests assert it stays linear in the input). */
 export function decodeFrame(bytes: Uint8Array, meter?: WorkMeter): SyncFrame {
   if (bytes.length > MAX_FRAME_BYTES) throw new SyncFrameError('TooLarge', `${bytes.length} > ${MAX_FRAME_BYTES}`);
@@ -59,11 +65,16 @@ export function decodeFrame(bytes: Uint8Array, meter?: WorkMeter): SyncFrame {
   const keys = Object.keys(v).sort().join(',');
   switch (v.t) {
     case 'open':
-      if (keys === 'proof,t,topic' && typeof v.topic === 'string' && v.topic.length <= 128 && v.proof instanceof Uint8Array && v.proof.length === SYNC_OPEN_PROOF_BYTES) {
+      if ((keys === 'proof,t,topic' || (keys === 'proof,t,topic,ver' && isVersion(v.ver))) && typeof v.topic === 'string' && v.topic.length <= 128 && v.proof instanceof Uint8Array && v.proof.length === SYNC_OPEN_PROOF_BYTES) {
         return v as SyncFrame;
       }
       break;
     case 'ok':
+      if (keys === 't' || (keys === 't,ver' && isVersion(v.ver))) return v as SyncFrame;
+      break;
+    case 'version':
+      if (keys === 'need,t,ver' && isVersion(v.ver) && isVersion(v.need)) return v as SyncFrame;
+      break;
     case 'deny':
     case 'bye':
       if (keys === 't') return v as SyncFrame;

@@ -4,6 +4,8 @@ import { MAX_FRAME_BYTES, type FrameChannel } from '../../net/frame-channel.ts';
 import { BudgetExhausted, ChargedChannel, FREE, NO_CONTEXT, type Charge } from './charge.ts';
 import { decodeFrame, encodeFrame, packBytes, REC_FRAME_OVERHEAD, SyncFrameError, type SyncFrame } from './frames.ts';
 import type { SyncHost } from './sync-host.ts';
+import { claimed, peerRefusal, refusedBy, selfRefusal, versionFrame, type VersionFailure, type VersionRefusal } from './version-gate.ts';
+import { versionToWire } from '../../core/version.ts';
 
 export interface SyncOutcome {
   readonly context: ContextId;
@@ -66,7 +68,7 @@ const MAX_ACK_REQUEST = 1024;
 const MAX_ROUNDS = 64;
 
 /** Why a session failed, for the metrics: the typed code when the peer's bytes were refused. */
-export type SyncFailure = SyncErrorCode | SyncFrameError['code'] | BudgetExhausted['code'] | 'Denied' | 'Busy' | 'NotStored' | 'Error';
+export type SyncFailure = SyncErrorCode | SyncFrameError['code'] | BudgetExhausted['code'] | VersionFailure | 'Denied' | 'Busy' | 'NotStored' | 'Error';
 
 function failureOf(e: unknown): SyncFailure {
   return e instanceof SyncProtocolError || e instanceof SyncFrameError || e instanceof BudgetExhausted ? e.code : 'Error';
@@ -162,15 +164,24 @@ export async function initiateSync(
     ms: now() - started,
     startedAt: started,
   });
+  const refused = (r: VersionRefusal): SyncOutcome => {
+    host.refusedVersion(peer, r.failure);
+    return outcome(false, r.error, r.failure);
+  };
   try {
     const topic = host.topicOf(context);
     const proof = host.openProof(context, peer);
     if (!topic || !proof) return outcome(false, 'unknown context', 'Error');
-    await send(ch, { t: 'open', topic, proof });
+    const self = selfRefusal(host);
+    if (self) return refused(self);
+    await send(ch, { t: 'open', topic, proof, ver: versionToWire(host.version()) });
     const opened = await next(ch);
     if (opened.t === 'deny') return outcome(false, 'denied', 'Denied');
     if (opened.t === 'busy') return outcome(false, `Busy: try again in ${opened.retry} ms`, 'Busy', now() + opened.retry);
+    if (opened.t === 'version') return refused(refusedBy(host, peer, opened));
     if (opened.t !== 'ok') throw new SyncFrameError('Unexpected', `expected ok, got ${opened.t}`);
+    const old = peerRefusal(host, peer, claimed(opened));
+    if (old) return refused(old);
     const rec = new Reconciler(host.items(context), OPTIONS);
     const have: Uint8Array[] = [];
     const need: Uint8Array[] = [];
@@ -242,12 +253,19 @@ export async function serveSync(host: SyncHost, channel: FrameChannel, peer: Dev
       await send(ch, { t: 'deny' });
       return { ok: false, error: 'denied', failure: 'Denied' };
     }
+    // Versions only once the peer proved it may be served: nobody else learns what we run or require.
+    const gate = selfRefusal(host) ?? peerRefusal(host, peer, claimed(open));
+    if (gate) {
+      host.refusedVersion(peer, gate.failure);
+      await send(ch, versionFrame(host));
+      return { ok: false, error: gate.error, failure: gate.failure };
+    }
     const admitted = opts.admit?.(context) ?? { ok: true };
     if (!admitted.ok) {
       await send(ch, { t: 'busy', retry: admitted.retryAfter });
       return { ok: false, error: 'busy', failure: 'Busy' };
     }
-    await send(ch, { t: 'ok' });
+    await send(ch, { t: 'ok', ver: versionToWire(host.version()) });
     for (let frames = 0; ; frames++) {
       if (frames > 4 * MAX_ROUNDS + 10_000) throw new SyncFrameError('Unexpected', 'session too long');
       const f = await next(ch);

@@ -1,5 +1,7 @@
 import type { ContextId, DeviceId } from '../../core/ids.ts';
 import type { ItemSet } from '../../core/sync/index.ts';
+import type { ProtocolVersion } from '../../core/version.ts';
+import type { VersionFailure } from './version-gate.ts';
 
 /**
  * What became of a batch of received facts: `stored` are in the journal now (new or already known), `held`
@@ -42,4 +44,15 @@ export interface SyncHost {
   acksFor(context: ContextId, keys: readonly Uint8Array[]): Promise<Uint8Array[]>;
   /** Verifies and records acks, like gossip deliveries. */
   receiveAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void>;
+  /** The protocol version this device advertises. */
+  version(): ProtocolVersion;
+  /** The least version this device's account requires now (an activated upgrade past its fence), or null. */
+  requiredVersion(): ProtocolVersion | null;
+  /** A peer's advertised version, seen as a session opened (a claim, shown on the Maintenance screen). */
+  peerVersion(peer: DeviceId, v: ProtocolVersion): void;
+  /** A session not run over versions, either side: the node counts it (`upgrade:<failure>`). */
+  refusedVersion(peer: DeviceId, failure: VersionFailure): void;
 }
+
+/** The version parts of a sync host: what this device runs, requires, and hears peers claim. */
+export type VersionPolicy = Pick<SyncHost, 'version' | 'requiredVersion' | 'peerVersion' | 'refusedVersion'>;

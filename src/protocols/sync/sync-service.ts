@@ -8,6 +8,7 @@ import { initiateSync, serveSync, type Admission, type SyncFailure, type SyncOut
 import { SessionManager } from './session-manager.ts';
 import type { SyncHost } from './sync-host.ts';
 import type { SyncNet } from './sync-net.ts';
+import { isVersionFailure } from './version-gate.ts';
 
 export interface SyncServiceOptions {
   readonly now: () => number;
@@ -150,9 +151,11 @@ export class SyncService {
   private finish(o: SyncOutcome): void {
     // A peer that does not hold the context is no partner for it: no retry, and no mark against its score.
     // A busy peer, or our spent budget, is no fault of the peer's either: try again later, score untouched.
+    // Versions that do not meet are no partners either, until one side updates (the periodic round asks again).
     const deferred = o.failure === 'Busy' || o.failure === 'Budget';
-    if (o.failure !== 'Denied') this.retryLater(o);
-    if (o.failure !== 'Denied' && !deferred) this.peers.record(o.peer, o.ok);
+    const noPartner = o.failure === 'Denied' || isVersionFailure(o.failure);
+    if (!noPartner) this.retryLater(o);
+    if (!noPartner && !deferred) this.peers.record(o.peer, o.ok);
     this.recent.unshift(o);
     this.recent.length = Math.min(this.recent.length, RECENT);
     this.onOutcome(o);

@@ -2,6 +2,7 @@ import { ModalPanel } from '../ModalPanel.tsx';
 import { BackupSection } from './BackupSection.tsx';
 import { SnapshotsSection } from './SnapshotsSection.tsx';
 import { StorageSection } from './StorageSection.tsx';
+import { UpgradesSection } from './UpgradesSection.tsx';
 
 /**
  * Maintenance (spec 004): storage, and — one section each — snapshots, backup and restore, upgrades.
@@ -13,6 +14,7 @@ export function MaintenancePanel({ onClose }: { readonly onClose: () => void }) 
       <StorageSection />
       <SnapshotsSection />
       <BackupSection />
+      <UpgradesSection />
     </ModalPanel>
   );
 }
