@@ -62,7 +62,8 @@ describe('backup file format', () => {
 
   it('round-trips any contents (fast-check)', () => {
     const bytesArb = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
-    const key = fc.string({ minLength: 1, maxLength: 20 });
+    // Map keys as the app writes them: never "/", which canonical CBOR keeps for links.
+    const key = fc.string({ minLength: 1, maxLength: 20 }).filter((k) => k !== '/');
     fc.assert(
       fc.property(
         fc.record({
