@@ -11,11 +11,15 @@ const channel = w.fact('chat.channel', { name: 'general' });
 const messages = Array.from({ length: 5 }, (_, i) => w.at(i).fact('chat.message', { channel: channel.id, text: `m${i}`, ack: false }));
 
 describe('stored snapshots', () => {
-  it('a snapshot replaces the older one and deletes exactly the facts it covers, in one transaction', async () => {
+  it('a snapshot replaces the older one and deletes exactly the facts it covers, with their acks, in one transaction', async () => {
     const store = await openStore('snapshots-1', { factory: new IDBFactory() });
-    await store.appendFacts([channel, ...messages]);
+    await store.appendFacts([channel, ...messages], { trackAcks: messages.map((m) => ({ factId: m.id, expected: ['bob'] })) });
+    await store.putAcks([{ factId: messages[0]!.id, peer: 'bob', ackedAt: 1 }, { factId: messages[2]!.id, peer: 'bob', ackedAt: 2 }]);
     await store.saveSnapshot({ ns: room, epoch: 1, blobCid: 'b1', bytes: new Uint8Array([1]), pruned: 2 }, [messages[0]!.id, messages[1]!.id]);
     expect((await store.loadFacts()).map((f) => f.id).sort()).toEqual([channel, ...messages.slice(2)].map((f) => f.id).sort());
+    // Their ack tracking and acks went with them; the others' stayed.
+    expect([...(await store.trackedFactIds())].sort()).toEqual(messages.slice(2).map((m) => m.id).sort());
+    expect((await store.allAcks()).map((a) => a.factId)).toEqual([messages[2]!.id]);
     await store.saveSnapshot({ ns: room, epoch: 2, blobCid: 'b2', bytes: new Uint8Array([2, 2]), pruned: 4 }, [messages[2]!.id, messages[3]!.id]);
     expect(await store.loadSnapshots()).toEqual([{ ns: room, epoch: 2, blobCid: 'b2', bytes: new Uint8Array([2, 2]), pruned: 4 }]);
     expect((await store.loadFacts()).map((f) => f.id).sort()).toEqual([channel.id, messages[4]!.id].sort());
