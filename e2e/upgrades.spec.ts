@@ -28,9 +28,9 @@ test('an upgrade activated from Maintenance → Upgrades: synced before the fenc
   await laptop.keyboard.press('Escape');
   await expect(phone.getByTestId('new-channel-input')).toBeVisible({ timeout: 60_000 });
 
-  // Maintenance → Upgrades on the laptop: it runs 1.1.0 and hears the phone advertise 1.0.0.
+  // Maintenance → Upgrades on the laptop: it runs 1.2.0 and hears the phone advertise 1.0.0.
   await laptop.getByTestId('open-maintenance-panel').click();
-  await expect(laptop.getByTestId('upgrade-version')).toHaveText('1.1.0');
+  await expect(laptop.getByTestId('upgrade-version')).toHaveText('1.2.0');
   await expect(laptop.getByTestId('upgrade-peer').filter({ hasText: '1.0.0' })).toBeVisible({ timeout: 60_000 });
   await laptop.getByTestId('activate-upgrade').click();
   const activation = laptop.getByTestId('upgrade-activation');
@@ -49,9 +49,9 @@ test('an upgrade activated from Maintenance → Upgrades: synced before the fenc
   // The next identity epoch brings the fence into force.
   await laptop.getByTestId('open-maintenance-panel').click();
   await laptop.getByTestId('rotate-epoch').click();
-  await expect(laptop.getByTestId('upgrade-required')).toHaveText('1.1.0', { timeout: 30_000 });
+  await expect(laptop.getByTestId('upgrade-required')).toHaveText('1.2.0', { timeout: 30_000 });
   await laptop.keyboard.press('Escape');
-  await expect(phone.getByTestId('update-required')).toContainText('this device runs 1.0.0, your account now requires 1.1.0', { timeout: 60_000 });
+  await expect(phone.getByTestId('update-required')).toContainText('this device runs 1.0.0, your account now requires 1.2.0', { timeout: 60_000 });
   await expect(phone.getByTestId('check-for-update')).toBeVisible();
 
   // The laptop refuses the phone's sessions, counted on its network panel.

@@ -9,7 +9,7 @@ export type { ProtocolVersion };
  * opening frames); an activated upgrade past its fence refuses sessions with any device below it. A lab
  * build may run as an older version (`?protocol=`, `src/node/network-config.ts`) to show the fence at work.
  */
-export const PROTOCOL_VERSION: ProtocolVersion = { major: 1, minor: 1, patch: 0 };
+export const PROTOCOL_VERSION: ProtocolVersion = { major: 1, minor: 2, patch: 0 };
 
 /**
  * What a peer that advertises nothing runs: the builds before advertisement existed. Counting silence as

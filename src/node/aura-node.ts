@@ -94,7 +94,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.upgrades = new UpgradesModule(this);
     this.sync.useVersions(this.upgrades);
     const checkpoints = new CheckpointModule(this, this.membership);
-    this.snapshots = new SnapshotsModule(this, this.membership, checkpoints, (c) => this.sync.journalHost.forget(c));
+    this.snapshots = new SnapshotsModule(this, this.membership, checkpoints, this.sync);
     this.modules = [this.upgrades, this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots];
     this.pipeline = new IngestPipeline({
       journals: this.journals,

@@ -39,3 +39,7 @@ export async function saveSnapshot(db: IDBPDatabase<AuraDB>, snapshot: StoredSna
 export function loadSnapshots(db: IDBPDatabase<AuraDB>): Promise<StoredSnapshot[]> {
   return db.getAll('snapshots');
 }
+
+export function loadSnapshot(db: IDBPDatabase<AuraDB>, ns: Namespace): Promise<StoredSnapshot | undefined> {
+  return db.get('snapshots', ns);
+}

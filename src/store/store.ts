@@ -13,7 +13,7 @@ import * as keys from './keys.ts';
 import { openDatabase } from './open-database.ts';
 import { restoreProfile, type ProfileImage } from './restore.ts';
 import type { PeerRecord } from './peers.ts';
-import { loadSnapshots, saveSnapshot, type StoredSnapshot } from './snapshots.ts';
+import { loadSnapshot, loadSnapshots, saveSnapshot, type StoredSnapshot } from './snapshots.ts';
 import { MIGRATIONS, type AckSummary, type AuraDB, type StoredAck } from './schema.ts';
 import { inTransaction } from './tx.ts';
 
@@ -113,6 +113,11 @@ export class AuraStore implements AckStore {
 
   loadSnapshots(): Promise<StoredSnapshot[]> {
     return this.run('read', (db) => loadSnapshots(db));
+  }
+
+  /** A namespace's stored snapshot (its blob, to serve a member that lacks it). */
+  loadSnapshot(ns: Namespace): Promise<StoredSnapshot | undefined> {
+    return this.run('read', (db) => loadSnapshot(db, ns));
   }
 
   // Keys

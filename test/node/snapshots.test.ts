@@ -128,6 +128,46 @@ describe('snapshots of a context (spec 004 §2)', () => {
     await bob.node.close();
   }, 120_000);
 
+  it('a member who joins after the prune gets snapshot + tail: whole history, ◆, only the tail as facts; a doctored blob is refused', async () => {
+    const { bus, alice, bob, ch, context } = await twoMembers();
+    const ns = journalOf(context);
+    await new Promise((r) => setTimeout(r, FENCE_WAIT_MS));
+    await alice.node.snapshots.takeSnapshot(context);
+    for (const p of [alice, bob]) await until(() => latestOf(p.node, context)?.stored != null, `${p.node.profile}: snapshot stored`, 40_000);
+    await bob.node.sendMessage(ch, 'after the snapshot');
+    // Both members serve doctored bytes under the snapshot's CID (their stores tampered with).
+    const good = (await alice.store.loadSnapshots())[0]!;
+    const doctored = { ...good, bytes: Uint8Array.from(good.bytes, (b, i) => (i === good.bytes.length - 9 ? b ^ 1 : b)) };
+    for (const p of [alice, bob]) await p.store.saveSnapshot(doctored, []);
+
+    const carol = await member(bus, 'carol');
+    await carol.node.joinChannel(alice.node.joinCode(ch));
+    const dropped = (reason: string) => carol.node.network().dropped[reason] ?? 0;
+    await until(() => dropped('snapshot:BadDigest') >= 1, 'carol refuses the doctored blob', 40_000);
+    expect(await carol.store.loadSnapshots()).toEqual([]);
+    expect(carol.node.messages(ch).data.map((m) => m.text)).toEqual(['after the snapshot']);
+
+    // Bob's store is mended: carol fetches the witnesses' blob from him.
+    await bob.store.saveSnapshot(good, []);
+    await until(() => carol.node.messages(ch).data.length === 31, 'carol holds the whole history', 60_000);
+    const texts = alice.node.messages(ch).data.map((m) => m.text);
+    expect(carol.node.messages(ch).data.map((m) => m.text)).toEqual(texts);
+    expect(carol.node.messages(ch).data.slice(0, 30).every((m) => m.indicator === 'Finalized')).toBe(true);
+    const stored = await carol.store.loadSnapshots();
+    expect(stored.map((r) => [r.ns, r.blobCid])).toEqual([[ns, good.blobCid]]);
+    // Only the tail came as facts: the 30 compacted messages never crossed as facts.
+    expect((await carol.store.loadFacts()).filter((f) => f.kind === 'chat.message')).toHaveLength(1);
+    expect(carol.node.snapshots.list().find((c) => c.context === context)?.latest).toMatchObject({ epoch: 1, covered: 30 });
+
+    // A reload reads carol's snapshot + tail.
+    await carol.node.close();
+    const again = await AuraNode.open({ profile: 'carol', store: await openStore('aura-carol', { factory: carol.factory }), now: () => Date.now(), random: seededRandom('carol-again') });
+    expect(again.messages(ch).data.map((m) => m.text)).toEqual(texts);
+    await again.close();
+    await alice.node.close();
+    await bob.node.close();
+  }, 180_000);
+
   it('a context with one member has no witnesses: a snapshot is refused typed', async () => {
     const bus = new MemoryBus();
     const alone = await member(bus, 'alone');

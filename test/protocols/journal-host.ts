@@ -74,6 +74,29 @@ export class Journal implements SyncHost {
   wantedAcks = () => this.wanted;
   acksFor = async (_: ContextId, keys: readonly Uint8Array[]) => keys.map((k) => Uint8Array.from([0xac, ...k]));
   receiveAcks = async (_: ContextId, acks: readonly Uint8Array[]) => void this.gotAcks.push(...acks);
+  /**
+   * Snapshot blobs, for the protocol's purposes: a blob's CID is the hex SHA-256 of its bytes. `serves` holds
+   * blobs by CID; `wants` names the one to ask for; `received` collects its parts, and `adopted` it once whole
+   * and matching its CID.
+   */
+  readonly serves = new Map<string, Uint8Array>();
+  wants: string | null = null;
+  received: Uint8Array[] = [];
+  adopted: Uint8Array | null = null;
+  wantedSnapshot = () => (this.wants === null || this.adopted ? null : { cid: this.wants, from: this.received.reduce((n, p) => n + p.length, 0) });
+  snapshotBlob = async (_: ContextId, cid: string) => this.serves.get(cid) ?? null;
+  snapshotPart = async (_: ContextId, cid: string, offset: number, part: Uint8Array, size: number) => {
+    if (cid !== this.wants || offset !== this.received.reduce((n, p) => n + p.length, 0)) return false;
+    this.received.push(part.slice());
+    if (offset + part.length < size) return true;
+    const whole = new Uint8Array(size);
+    let at = 0;
+    for (const p of this.received) whole.set(p, (at += p.length) - p.length);
+    this.received = [];
+    if (toHex(sha256(whole)) !== cid) return false;
+    this.adopted = whole;
+    return true;
+  };
   /** What this journal's device runs and requires; peers' claims and refusals as the session reported them. */
   runs: ProtocolVersion = PROTOCOL_VERSION;
   requires: ProtocolVersion | null = null;
@@ -105,6 +128,9 @@ export function devices(journals: readonly Journal[]): SyncHost {
     wantedAcks: () => [],
     acksFor: async () => [],
     receiveAcks: async () => undefined,
+    wantedSnapshot: (c) => of(c).wantedSnapshot(),
+    snapshotBlob: (c, cid) => of(c).snapshotBlob(c, cid),
+    snapshotPart: (c, cid, offset, part, size) => of(c).snapshotPart(c, cid, offset, part, size),
     version: () => PROTOCOL_VERSION,
     requiredVersion: () => null,
     peerVersion: () => undefined,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, versionToWire } from '../../src/core/version.ts';
 import type { DeviceId } from '../../src/core/ids.ts';
 import { MAX_FRAME_BYTES, type FrameChannel } from '../../src/net/frame-channel.ts';
 import { memoryChannelPair } from '../../src/net/memory-frames.ts';
@@ -79,7 +80,7 @@ describe('a sync session over frames', () => {
     const [ca, cb] = memoryChannelPair();
     const served = serveSync(b, cb, 'peer-a' as DeviceId);
     await ca.send(encodeFrame({ t: 'open', topic: TOPIC, proof: new Uint8Array(32) }));
-    expect(decodeFrame((await ca.receive())!)).toEqual({ t: 'ok', ver: [1, 1, 0] });
+    expect(decodeFrame((await ca.receive())!)).toEqual({ t: 'ok', ver: versionToWire(PROTOCOL_VERSION) });
     for (let k = 0; k < 70; k++) await ca.send(encodeFrame({ t: 'rec', m: Uint8Array.of(2), last: false })).catch(() => undefined);
     const result = await served;
     expect(result.ok).toBe(false);

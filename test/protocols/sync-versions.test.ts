@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, versionToWire } from '../../src/core/version.ts';
 import { encodeCanonical } from '../../src/core/encoding/cbor.ts';
 import type { DeviceId } from '../../src/core/ids.ts';
 import { memoryChannelPair } from '../../src/net/memory-frames.ts';
@@ -10,7 +11,7 @@ const A = 'device-new' as DeviceId;
 const B = 'device-old' as DeviceId;
 const v = (major: number, minor: number, patch = 0) => ({ major, minor, patch });
 
-/** A runs 1.1.0, B runs 1.0.0; each holds facts the other lacks. */
+/** A runs 1.2.0, B runs 1.0.0; each holds facts the other lacks. */
 function pair() {
   const a = new Journal(facts(0, 5));
   const b = new Journal(facts(3, 5));
@@ -68,7 +69,7 @@ describe('protocol versions where peers meet (the sync opening)', () => {
     const [ci, cs] = memoryChannelPair();
     const served = serveSync(a, cs, B);
     await ci.send(encodeCanonical({ t: 'open', topic: TOPIC, proof: new Uint8Array(32) }).slice());
-    expect(decodeFrame((await ci.receive())!)).toEqual({ t: 'ok', ver: [1, 1, 0] });
+    expect(decodeFrame((await ci.receive())!)).toEqual({ t: 'ok', ver: versionToWire(PROTOCOL_VERSION) });
     await ci.send(encodeFrame({ t: 'bye' }));
     expect(await served).toMatchObject({ ok: true });
     expect(a.claims).toEqual([[B, v(1, 0)]]);
@@ -76,7 +77,7 @@ describe('protocol versions where peers meet (the sync opening)', () => {
     const [ci2, cs2] = memoryChannelPair();
     const refused = serveSync(a, cs2, B);
     await ci2.send(encodeCanonical({ t: 'open', topic: TOPIC, proof: new Uint8Array(32) }).slice());
-    expect(decodeFrame((await ci2.receive())!)).toEqual({ t: 'version', ver: [1, 1, 0], need: [1, 1, 0] });
+    expect(decodeFrame((await ci2.receive())!)).toEqual({ t: 'version', ver: versionToWire(PROTOCOL_VERSION), need: [1, 1, 0] });
     expect(await refused).toMatchObject({ failure: 'PeerOutdated' });
   });
 

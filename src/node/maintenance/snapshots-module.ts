@@ -6,7 +6,8 @@ import { listChannels, messageCount } from '../../core/reduce/chat.ts';
 import { committedBy } from '../../core/reduce/agreement.ts';
 import { latestSnapshot } from '../../core/reduce/maintenance.ts';
 import { compareFacts } from '../../core/reduce/stamp.ts';
-import { decodeSnapshot, SnapshotError, snapshotConsensusId } from '../../core/snapshot/blob.ts';
+import { cidOf } from '../../core/encoding/cid.ts';
+import { decodeSnapshot, SnapshotError, snapshotConsensusId, type SnapshotBlob } from '../../core/snapshot/blob.ts';
 import type { CommitDecision } from '../../protocols/consensus/execute.ts';
 import type { StoredSnapshot } from '../../store/snapshots.ts';
 import type { ContextSnapshots, SnapshotsApi } from '../api-maintenance.ts';
@@ -16,7 +17,9 @@ import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import type { LiveJournal } from '../journals.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
 import { witnessesOf, type CheckpointModule } from '../witness/checkpoint-module.ts';
+import type { SyncModule } from '../sync/sync-module.ts';
 import { SnapshotBuilds, type Proposal } from './snapshot-builds.ts';
+import { SnapshotTransfer } from './snapshot-transfer.ts';
 
 /** The cut lies this far in the past: what was written before it has reached the witnesses (the writer fence). */
 const FENCE_MS = 2_000;
@@ -40,15 +43,25 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
   private readonly builds: SnapshotBuilds;
   private readonly tried = new Map<string, { at: number; tries: number }>();
   private readonly settling = new Set<Namespace>();
+  /** Completed snapshots this device could not build (it lacks covered facts): their blobs, by CID, to fetch. */
+  private readonly wants = new Map<Namespace, string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly host: NodeHost,
     private readonly membership: MembershipModule,
     private readonly witnesses: CheckpointModule,
-    private readonly forgetItems: (context: ContextId) => void,
+    private readonly sync: SyncModule,
   ) {
     this.builds = new SnapshotBuilds(host);
+    sync.useSnapshots(
+      new SnapshotTransfer({
+        wanted: (ns) => this.wanted(ns),
+        stored: (ns) => this.stored.get(ns)?.blobCid ?? null,
+        load: (ns) => host.deps.store.loadSnapshot(ns),
+        adopt: (ns, cid, bytes) => this.adopt(ns, cid, bytes),
+      }),
+    );
     witnesses.decisions = {
       prestate: (context, d) => this.prestate(context, d),
       waiting: (context) => {
@@ -166,14 +179,26 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
     const every = this.host.deps.snapshotEvery ?? DEFAULT_EVERY;
     for (const context of this.membership.secretsView().keys()) {
       const j = this.host.journals.get(journalOf(context));
-      if (!j || !this.witnesses.isProposer(context)) continue;
-      this.drive(j.ns);
+      if (!j) continue;
       const latest = latestSnapshot(j.state.maintenance);
+      const held = !latest || this.stored.get(j.ns)?.blobCid === latest.snapshot.blobCid;
+      // A completion counted but not stored (after a restart, say): built here once, else its blob is fetched.
+      if (!held && this.wants.get(j.ns) !== latest.snapshot.blobCid) void this.settle(j.ns);
+      if (!this.witnesses.isProposer(context)) continue;
+      this.drive(j.ns);
+      // A completed snapshot this device has not stored yet (it is settling, or fetching its blob) waits.
+      if (!held) continue;
       const covered = latest ? this.covered(j.ns, latest.proposalId) : 0;
-      // A completed snapshot this device has not stored yet (it is settling, or its build differs) waits.
-      if (latest && this.stored.get(j.ns)?.blobCid !== latest.snapshot.blobCid) continue;
       if (!this.pendingProposal(j) && messageCount(j.state.chat) - covered >= every) this.takeSnapshot(context).catch(() => this.host.countDrop('snapshot:ProposeFailed'));
     }
+  }
+
+  /** The blob of the latest completion, if this device could not build it and does not store it. */
+  private wanted(ns: Namespace): string | null {
+    const j = this.host.journals.get(ns);
+    const latest = j && latestSnapshot(j.state.maintenance);
+    const cid = latest?.snapshot.blobCid;
+    return cid !== undefined && this.wants.get(ns) === cid && this.stored.get(ns)?.blobCid !== cid ? cid : null;
   }
 
   /** The first witness puts the newest open proposal to the witnesses (again after RETRY_MS while it is open). */
@@ -226,16 +251,53 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
     if (!p || this.stored.get(ns)?.blobCid === latest.snapshot.blobCid || this.settling.has(ns)) return;
     const { targetEpoch, cut, proposalId } = p.fact.body;
     const built = this.builds.build(ns, targetEpoch, cut, proposalId);
-    // Another blob: this device lacks covered facts or holds others below the cut. It keeps every fact.
-    if (built.blobCid !== latest.snapshot.blobCid) return this.host.countDrop('snapshot:Mismatch');
+    // Another blob: this device lacks covered facts (it joined after they were pruned) or holds others below
+    // the cut. It keeps every fact and fetches the witnesses' blob from a member instead.
+    if (built.blobCid !== latest.snapshot.blobCid) {
+      this.wants.set(ns, latest.snapshot.blobCid);
+      return this.host.countDrop('snapshot:Mismatch');
+    }
+    await this.keep(ns, built.blob, built.bytes, built.blobCid);
+  }
+
+  /**
+   * A blob fetched from a member: it must be the bytes the counted completion names (the witnesses' threshold
+   * signature covers its digest, which covers its CID), of this namespace and epoch. Its whole facts this device
+   * lacks pass the usual validation; its messages are seeded. False: refused, counted.
+   */
+  private async adopt(ns: Namespace, cid: string, bytes: Uint8Array): Promise<boolean> {
+    const j = this.host.journals.get(ns);
+    const latest = j && latestSnapshot(j.state.maintenance);
+    if (!latest || latest.snapshot.blobCid !== cid || this.stored.get(ns)?.blobCid === cid) return true;
+    let blob: SnapshotBlob;
+    try {
+      blob = decodeSnapshot(bytes, cid);
+      if (blob.ns !== ns || blob.epoch !== latest.snapshot.epoch) throw new SnapshotError('Malformed', 'another namespace or epoch');
+    } catch (e) {
+      if (!(e instanceof SnapshotError)) throw e;
+      this.host.countDrop(`snapshot:${e.code}`);
+      return false;
+    }
+    const missing = blob.facts.filter((f) => !this.host.journals.holds(ns, cidOf(f)));
+    if (missing.length > 0) await this.host.ingest(namespaceId(ns), missing);
+    await this.keep(ns, blob, bytes, cid);
+    return true;
+  }
+
+  /** Stores a blob and prunes the messages it covers in one transaction, then seeds what this device lacked. */
+  private async keep(ns: Namespace, blob: SnapshotBlob, bytes: Uint8Array, blobCid: string): Promise<void> {
+    const j = this.host.journals.get(ns);
+    if (!j || this.settling.has(ns)) return;
     this.settling.add(ns);
     try {
-      const prune = built.blob.messages.map((m) => m[0]).filter((id) => j.facts.has(id));
-      const record: StoredSnapshot = { ns, epoch: targetEpoch, blobCid: built.blobCid, bytes: built.bytes, pruned: (this.stored.get(ns)?.pruned ?? 0) + prune.length };
+      const prune = blob.messages.map((m) => m[0]).filter((id) => j.facts.has(id));
+      const record: StoredSnapshot = { ns, epoch: blob.epoch, blobCid, bytes, pruned: (this.stored.get(ns)?.pruned ?? 0) + prune.length };
       await this.host.deps.store.saveSnapshot(record, prune);
+      this.host.journals.seed(blob);
       this.host.journals.prune(ns, prune);
-      this.forgetItems(namespaceId(ns));
-      this.stored.set(ns, { ns, epoch: record.epoch, blobCid: record.blobCid, pruned: record.pruned, size: record.bytes.length, covered: built.blob.messages.length });
+      this.sync.journalHost.forget(namespaceId(ns));
+      this.wants.delete(ns);
+      this.stored.set(ns, { ns, epoch: record.epoch, blobCid, pruned: record.pruned, size: bytes.length, covered: blob.messages.length });
       this.host.changed();
     } catch {
       this.host.countDrop('snapshot:SaveFailed');

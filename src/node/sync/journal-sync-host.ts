@@ -5,7 +5,7 @@ import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { journalOf, type AuthorityId, type ContextId, type DeviceId } from '../../core/ids.ts';
 import { mayWrite, type ContextMembers } from '../../core/reduce/membership.ts';
 import { factIdOf, ItemSet, syncItemOf } from '../../core/sync/index.ts';
-import type { IngestResult, SyncHost, VersionPolicy } from '../../protocols/sync/sync-host.ts';
+import type { IngestResult, SnapshotTransferHost, SyncHost, VersionPolicy } from '../../protocols/sync/sync-host.ts';
 import type { ProtocolVersion } from '../../core/version.ts';
 import type { VersionFailure } from '../../protocols/sync/version-gate.ts';
 import type { Journals } from '../journals.ts';
@@ -28,6 +28,8 @@ export interface JournalAccess {
   receiveAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void>;
   /** What this device runs and requires (the upgrades module). */
   readonly versions: VersionPolicy;
+  /** Snapshot blobs asked for, served and received (the snapshots module). */
+  readonly snapshots: SnapshotTransferHost;
 }
 
 /**
@@ -137,6 +139,18 @@ export class JournalSyncHost implements SyncHost {
 
   receiveAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void> {
     return this.access.receiveAcks(context, acks);
+  }
+
+  wantedSnapshot(context: ContextId): { readonly cid: string; readonly from: number } | null {
+    return this.access.snapshots.wantedSnapshot(context);
+  }
+
+  snapshotBlob(context: ContextId, cid: string): Promise<Uint8Array | null> {
+    return this.access.snapshots.snapshotBlob(context, cid);
+  }
+
+  snapshotPart(context: ContextId, cid: string, offset: number, part: Uint8Array, size: number): Promise<boolean> {
+    return this.access.snapshots.snapshotPart(context, cid, offset, part, size);
   }
 
   version(): ProtocolVersion {

@@ -11,7 +11,7 @@ import type { ReachedRecord } from '../evidence.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
 import { JournalSyncHost } from './journal-sync-host.ts';
-import type { VersionPolicy } from '../../protocols/sync/sync-host.ts';
+import type { SnapshotTransferHost, VersionPolicy } from '../../protocols/sync/sync-host.ts';
 import { PROTOCOL_VERSION } from '../../core/version.ts';
 import { isVersionFailure } from '../../protocols/sync/version-gate.ts';
 
@@ -26,6 +26,7 @@ export class SyncModule implements NodeModule {
   private service: SyncService | null = null;
   private acks: AcksModule | null = null;
   private versions: VersionPolicy | null = null;
+  private snapshots: SnapshotTransferHost | null = null;
 
   constructor(
     private readonly host: NodeHost,
@@ -50,6 +51,12 @@ export class SyncModule implements NodeModule {
         peerVersion: (peer, v) => this.versions?.peerVersion(peer, v),
         refusedVersion: (peer, failure) => this.versions?.refusedVersion(peer, failure),
       },
+      // Until the snapshots module is set: nothing asked for, nothing served.
+      snapshots: {
+        wantedSnapshot: (context) => this.snapshots?.wantedSnapshot(context) ?? null,
+        snapshotBlob: (context, cid) => this.snapshots?.snapshotBlob(context, cid) ?? Promise.resolve(null),
+        snapshotPart: (context, cid, offset, part, size) => this.snapshots?.snapshotPart(context, cid, offset, part, size) ?? Promise.resolve(false),
+      },
     });
     membership.onPeerJoined = (_context, peer) => this.service?.contact(peer);
   }
@@ -57,6 +64,11 @@ export class SyncModule implements NodeModule {
   /** The upgrades module decides what this device runs and requires of peers (set once both exist). */
   useVersions(versions: VersionPolicy): void {
     this.versions = versions;
+  }
+
+  /** The snapshots module asks for, serves and receives snapshot blobs inside sessions (set once both exist). */
+  useSnapshots(snapshots: SnapshotTransferHost): void {
+    this.snapshots = snapshots;
   }
 
   /** The acks module answers and asks for acks inside sessions (set once both exist). */

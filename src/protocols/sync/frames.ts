@@ -3,7 +3,8 @@ import { DecodeError, decodeCanonical, encodeCanonical, type WorkMeter } from '.
 import { AuraError } from '../../core/errors.ts';
 import { KEY_BYTES } from '../../core/sync/index.ts';
 import { versionFromWire } from '../../core/version.ts';
-import { MAX_FRAME_BYTES } from '../../net/frame-channel.ts';
+import { MAX_SNAPSHOT_BYTES } from '../../core/limits.ts';
+import { MAX_FRAME_BYTES, type FrameChannel } from '../../net/frame-channel.ts';
 
 /**
  * The frames of one sync session, canonical DAG-CBOR. The initiator names the context by its topic (a hash
@@ -26,6 +27,8 @@ export type SyncFrame =
   | { readonly t: 'put'; readonly f: readonly Uint8Array[] }
   | { readonly t: 'ackreq'; readonly keys: readonly Uint8Array[] }
   | { readonly t: 'acks'; readonly a: readonly Uint8Array[]; readonly more: boolean }
+  | { readonly t: 'snapreq'; readonly cid: string; readonly from: number }
+  | { readonly t: 'snap'; readonly b: Uint8Array; readonly size: number; readonly more: boolean }
   | { readonly t: 'bye' };
 
 type Wire = readonly [number, number, number];
@@ -48,6 +51,9 @@ const isBytesList = (v: unknown): v is Uint8Array[] => Array.isArray(v) && v.eve
 const MAX_COUNT = 2 ** 26;
 /** A count of facts in one frame, or a delay in ms: a small non-negative integer. */
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_COUNT;
+
+/** A byte offset or size within a snapshot blob. */
+const isOffset = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= MAX_SNAPSHOT_BYTES;
 
 const isVersion = (v: unknown): boolean => versionFromWire(v) !== null;
 
@@ -101,6 +107,12 @@ export function decodeFrame(bytes: Uint8Array, meter?: WorkMeter): SyncFrame {
     case 'acks':
       if (keys === 'a,more,t' && isBytesList(v.a) && typeof v.more === 'boolean') return v as SyncFrame;
       break;
+    case 'snapreq':
+      if (keys === 'cid,from,t' && typeof v.cid === 'string' && v.cid.length > 0 && v.cid.length <= 128 && isOffset(v.from)) return v as SyncFrame;
+      break;
+    case 'snap':
+      if (keys === 'b,more,size,t' && v.b instanceof Uint8Array && isOffset(v.size) && typeof v.more === 'boolean') return v as SyncFrame;
+      break;
   }
   // Not String(v.t): a decoded map whose "toString" key holds data cannot be turned into text.
   throw new SyncFrameError('Malformed', `bad frame ${typeof v.t === 'string' ? v.t : typeof v.t}`);
@@ -127,3 +139,12 @@ export function packBytes(items: readonly Uint8Array[], budget = MAX_FRAME_BYTES
   if (group.length > 0) out.push(group);
   return out;
 }
+
+/** The next frame, decoded; a closed channel is an `Unexpected` end. */
+export async function nextFrame(ch: FrameChannel): Promise<SyncFrame> {
+  const bytes = await ch.receive();
+  if (bytes === null) throw new SyncFrameError('Unexpected', 'the peer closed the session');
+  return decodeFrame(bytes);
+}
+
+export const sendFrame = (ch: FrameChannel, f: SyncFrame): Promise<void> => ch.send(encodeFrame(f));

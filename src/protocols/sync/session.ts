@@ -2,7 +2,8 @@ import type { ContextId, DeviceId } from '../../core/ids.ts';
 import { DEFAULT_MAX_MESSAGES, Reconciler, respond, SyncProtocolError, type SyncErrorCode, type SyncOptions } from '../../core/sync/index.ts';
 import { MAX_FRAME_BYTES, type FrameChannel } from '../../net/frame-channel.ts';
 import { BudgetExhausted, ChargedChannel, FREE, NO_CONTEXT, type Charge } from './charge.ts';
-import { decodeFrame, encodeFrame, packBytes, REC_FRAME_OVERHEAD, SyncFrameError, type SyncFrame } from './frames.ts';
+import { nextFrame, packBytes, REC_FRAME_OVERHEAD, sendFrame, SyncFrameError, type SyncFrame } from './frames.ts';
+import { fetchSnapshot, serveSnapshot, servesSnapshots } from './snapshot-transfer.ts';
 import type { SyncHost } from './sync-host.ts';
 import { claimed, peerRefusal, refusedBy, selfRefusal, versionFrame, type VersionFailure, type VersionRefusal } from './version-gate.ts';
 import { versionToWire } from '../../core/version.ts';
@@ -76,13 +77,6 @@ function failureOf(e: unknown): SyncFailure {
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-async function next(ch: FrameChannel): Promise<SyncFrame> {
-  const bytes = await ch.receive();
-  if (bytes === null) throw new SyncFrameError('Unexpected', 'the peer closed the session');
-  return decodeFrame(bytes);
-}
-
-const send = (ch: FrameChannel, f: SyncFrame) => ch.send(encodeFrame(f));
 
 /** Both sides reconcile with messages that fit a `rec` frame. */
 const OPTIONS: SyncOptions = { frameLimit: MAX_FRAME_BYTES - REC_FRAME_OVERHEAD, maxMessages: DEFAULT_MAX_MESSAGES };
@@ -93,14 +87,14 @@ async function sendBatches(ch: FrameChannel, t: 'facts' | 'acks', items: readonl
   if (groups.length === 0) groups.push([]);
   for (let i = 0; i < groups.length; i++) {
     const more = i < groups.length - 1;
-    await send(ch, t === 'facts' ? { t, f: groups[i]!, more } : { t, a: groups[i]!, more });
+    await sendFrame(ch, t === 'facts' ? { t, f: groups[i]!, more } : { t, a: groups[i]!, more });
   }
 }
 
 /** Reads `facts` or `acks` frames up to the last, handing each batch on. */
 async function receiveBatches(ch: FrameChannel, t: 'facts' | 'acks', take: (batch: readonly Uint8Array[]) => Promise<void>): Promise<void> {
   for (;;) {
-    const got = await next(ch);
+    const got = await nextFrame(ch);
     if (got.t !== t) throw new SyncFrameError('Unexpected', `expected ${t}, got ${got.t}`);
     await take(got.t === 'facts' ? got.f : got.a);
     if (!got.more) return;
@@ -109,13 +103,13 @@ async function receiveBatches(ch: FrameChannel, t: 'facts' | 'acks', take: (batc
 
 /** One round: its messages as `rec` frames, the last one marked. */
 async function sendRound(ch: FrameChannel, round: readonly Uint8Array[]): Promise<void> {
-  for (let k = 0; k < round.length; k++) await send(ch, { t: 'rec', m: round[k]!, last: k === round.length - 1 });
+  for (let k = 0; k < round.length; k++) await sendFrame(ch, { t: 'rec', m: round[k]!, last: k === round.length - 1 });
 }
 
 /** Reads `rec` frames up to the marked one; a round longer than the limit ends the session. */
 async function receiveRound(ch: FrameChannel, first?: SyncFrame): Promise<Uint8Array[]> {
   const round: Uint8Array[] = [];
-  for (let f = first ?? (await next(ch)); ; f = await next(ch)) {
+  for (let f = first ?? (await nextFrame(ch)); ; f = await nextFrame(ch)) {
     if (f.t !== 'rec') throw new SyncFrameError('Unexpected', `expected rec, got ${f.t}`);
     round.push(f.m);
     if (f.last) return round;
@@ -174,13 +168,14 @@ export async function initiateSync(
     if (!topic || !proof) return outcome(false, 'unknown context', 'Error');
     const self = selfRefusal(host);
     if (self) return refused(self);
-    await send(ch, { t: 'open', topic, proof, ver: versionToWire(host.version()) });
-    const opened = await next(ch);
+    await sendFrame(ch, { t: 'open', topic, proof, ver: versionToWire(host.version()) });
+    const opened = await nextFrame(ch);
     if (opened.t === 'deny') return outcome(false, 'denied', 'Denied');
     if (opened.t === 'busy') return outcome(false, `Busy: try again in ${opened.retry} ms`, 'Busy', now() + opened.retry);
     if (opened.t === 'version') return refused(refusedBy(host, peer, opened));
     if (opened.t !== 'ok') throw new SyncFrameError('Unexpected', `expected ok, got ${opened.t}`);
-    const old = peerRefusal(host, peer, claimed(opened));
+    const theirs = claimed(opened);
+    const old = peerRefusal(host, peer, theirs);
     if (old) return refused(old);
     const rec = new Reconciler(host.items(context), OPTIONS);
     const have: Uint8Array[] = [];
@@ -196,7 +191,7 @@ export async function initiateSync(
     }
     const total = have.length + need.length;
     for (const keys of packBytes(need)) {
-      await send(ch, { t: 'get', keys });
+      await sendFrame(ch, { t: 'get', keys });
       await receiveBatches(ch, 'facts', async (f) => {
         const r = await host.ingest(context, f);
         factsIn += f.length;
@@ -211,8 +206,8 @@ export async function initiateSync(
     let partial = 0;
     for (const [ours, batches] of [[true, packBytes(push.ours)], [false, packBytes(push.relayed)]] as const) {
       for (const f of batches) {
-        await send(ch, { t: 'put', f });
-        const ack = await next(ch);
+        await sendFrame(ch, { t: 'put', f });
+        const ack = await nextFrame(ch);
         if (ack.t !== 'ok' && ack.t !== 'partial') throw new SyncFrameError('Unexpected', `expected ok, got ${ack.t}`);
         const stored = ack.t === 'ok' ? f.length : Math.min(ack.stored, f.length);
         if (ours && stored < f.length) partial++;
@@ -224,10 +219,12 @@ export async function initiateSync(
     // Acks travel by gossip; one that never reached us (we were away) is asked for here, where it is owed.
     const wanted = host.wantedAcks(context, peer).slice(0, MAX_ACK_REQUEST);
     if (wanted.length > 0) {
-      await send(ch, { t: 'ackreq', keys: wanted });
+      await sendFrame(ch, { t: 'ackreq', keys: wanted });
       await receiveBatches(ch, 'acks', (a) => host.receiveAcks(context, a));
     }
-    await send(ch, { t: 'bye' });
+    // The facts above may have brought a snapshot's completion: its blob, if we cannot build it, comes last.
+    if (servesSnapshots(theirs)) await fetchSnapshot(ch, host, context);
+    await sendFrame(ch, { t: 'bye' });
     return partial === 0 ? outcome(true) : outcome(false, `NotStored: ${partial} batches of our facts not stored whole`, 'NotStored');
   } catch (e) {
     return outcome(false, messageOf(e), failureOf(e), e instanceof BudgetExhausted ? e.resumeAt : undefined);
@@ -245,30 +242,30 @@ export async function initiateSync(
 export async function serveSync(host: SyncHost, channel: FrameChannel, peer: DeviceId, opts: ServeOptions = {}): Promise<ServeOutcome> {
   const ch = new ChargedChannel(channel, peer, NO_CONTEXT, opts.charge ?? FREE);
   try {
-    const open = await next(ch);
+    const open = await nextFrame(ch);
     if (open.t !== 'open') throw new SyncFrameError('Unexpected', `expected open, got ${open.t}`);
     const context = host.contextOfTopic(open.topic);
     if (context !== undefined) ch.context = context;
     if (context === undefined || !host.mayServe(context, peer, open.proof)) {
-      await send(ch, { t: 'deny' });
+      await sendFrame(ch, { t: 'deny' });
       return { ok: false, error: 'denied', failure: 'Denied' };
     }
     // Versions only once the peer proved it may be served: nobody else learns what we run or require.
     const gate = selfRefusal(host) ?? peerRefusal(host, peer, claimed(open));
     if (gate) {
       host.refusedVersion(peer, gate.failure);
-      await send(ch, versionFrame(host));
+      await sendFrame(ch, versionFrame(host));
       return { ok: false, error: gate.error, failure: gate.failure };
     }
     const admitted = opts.admit?.(context) ?? { ok: true };
     if (!admitted.ok) {
-      await send(ch, { t: 'busy', retry: admitted.retryAfter });
+      await sendFrame(ch, { t: 'busy', retry: admitted.retryAfter });
       return { ok: false, error: 'busy', failure: 'Busy' };
     }
-    await send(ch, { t: 'ok', ver: versionToWire(host.version()) });
+    await sendFrame(ch, { t: 'ok', ver: versionToWire(host.version()) });
     for (let frames = 0; ; frames++) {
       if (frames > 4 * MAX_ROUNDS + 10_000) throw new SyncFrameError('Unexpected', 'session too long');
-      const f = await next(ch);
+      const f = await nextFrame(ch);
       switch (f.t) {
         case 'rec':
           await sendRound(ch, respond(host.items(context), await receiveRound(ch, f), OPTIONS));
@@ -283,9 +280,12 @@ export async function serveSync(host: SyncHost, channel: FrameChannel, peer: Dev
           break;
         case 'put': {
           const r = await host.ingest(context, f.f);
-          await send(ch, r.stored === f.f.length ? { t: 'ok' } : { t: 'partial', stored: r.stored, held: r.held, refused: r.refused });
+          await sendFrame(ch, r.stored === f.f.length ? { t: 'ok' } : { t: 'partial', stored: r.stored, held: r.held, refused: r.refused });
           break;
         }
+        case 'snapreq':
+          await serveSnapshot(ch, host, context, f.cid, f.from);
+          break;
         case 'bye':
           return { ok: true, context };
         default:

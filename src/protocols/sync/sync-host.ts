@@ -44,6 +44,19 @@ export interface SyncHost {
   acksFor(context: ContextId, keys: readonly Uint8Array[]): Promise<Uint8Array[]>;
   /** Verifies and records acks, like gossip deliveries. */
   receiveAcks(context: ContextId, acks: readonly Uint8Array[]): Promise<void>;
+  /**
+   * The blob of the latest completed snapshot of the context that this device counts but does not hold (it
+   * could not build the same bytes: it joined after the covered facts were pruned): its CID and how many of
+   * its bytes have already arrived. Null when there is nothing to ask for.
+   */
+  wantedSnapshot(context: ContextId): { readonly cid: string; readonly from: number } | null;
+  /** The stored snapshot blob of the context with this CID, to serve to a member; null if not held here. */
+  snapshotBlob(context: ContextId, cid: string): Promise<Uint8Array | null>;
+  /**
+   * A part of a wanted blob at `offset` (parts arrive in order), of `size` bytes in all. Once whole, the host
+   * verifies the blob against its CID and the counted completion, stores it and seeds it. False: refused.
+   */
+  snapshotPart(context: ContextId, cid: string, offset: number, part: Uint8Array, size: number): Promise<boolean>;
   /** The protocol version this device advertises. */
   version(): ProtocolVersion;
   /** The least version this device's account requires now (an activated upgrade past its fence), or null. */
@@ -53,6 +66,9 @@ export interface SyncHost {
   /** A session not run over versions, either side: the node counts it (`upgrade:<failure>`). */
   refusedVersion(peer: DeviceId, failure: VersionFailure): void;
 }
+
+/** The snapshot parts of a sync host: blobs asked for, served and received (the node's snapshots module). */
+export type SnapshotTransferHost = Pick<SyncHost, 'wantedSnapshot' | 'snapshotBlob' | 'snapshotPart'>;
 
 /** The version parts of a sync host: what this device runs, requires, and hears peers claim. */
 export type VersionPolicy = Pick<SyncHost, 'version' | 'requiredVersion' | 'peerVersion' | 'refusedVersion'>;
