@@ -69,8 +69,9 @@ describe('acks through sync', () => {
     await until(() => texts(c!, ch).length === 1, 'carol has it');
     await b!.node.syncNow();
     await until(() => texts(b!, ch).length === 1, 'bob has it through carol');
-    await new Promise((r) => setTimeout(r, 100));
     const acked = () => a!.node.statusDetails(id)!.acks.map((r) => r.peer);
+    await until(() => acked().length > 0, "carol's ack reaches alice");
+    await new Promise((r) => setTimeout(r, 100));
     expect(acked()).toEqual([c!.node.identity()!.authorityId]);
     // Alice and Bob meet again; Alice's next session with Bob asks for the ack she is missing.
     bus.partition(device(a!), device(b!), false);
