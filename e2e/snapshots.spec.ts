@@ -4,7 +4,8 @@ import { createChannel, onboardedTab, sendMessage, shareChannel } from './helper
 
 /**
  * Two people in a channel, both online: a snapshot taken from Maintenance is signed by both witnesses, stored
- * and pruned on both tabs, and after a reload the channel still shows its whole history.
+ * and pruned on both tabs, and after a reload the channel still shows its whole history; someone who joins
+ * afterwards gets the snapshot and the tail.
  */
 test.setTimeout(300_000);
 
@@ -18,7 +19,7 @@ const storedMessages = (page: Page) =>
     return (await lab.node.deps.store.loadFacts()).filter((f) => f.kind === 'chat.message').length;
   });
 
-test('a snapshot taken with two devices online is stored and pruned on both, and the history survives a reload', async ({ browser }) => {
+test('a snapshot taken with two devices online is stored and pruned on both, the history survives a reload, and a later member gets snapshot + tail', async ({ browser }) => {
   const alice = await person(browser, 'e2e-snap-alice', 'Alice');
   const bob = await person(browser, 'e2e-snap-bob', 'Bob');
   await createChannel(alice, 'archive');
@@ -50,4 +51,12 @@ test('a snapshot taken with two devices online is stored and pruned on both, and
   await expect(alice.getByTestId('message-text')).toHaveText(texts, { timeout: 30_000 });
   await expect(alice.getByTestId('status-indicator').first()).toHaveAttribute('data-status', 'Finalized');
   expect(await storedMessages(alice)).toBe(0);
+
+  // Carol joins after the prune: she receives the snapshot's blob and the tail, never the pruned facts.
+  const carol = await person(browser, 'e2e-snap-carol', 'Carol');
+  await shareChannel(alice, carol, 'archive');
+  await expect(carol.getByTestId('message-text')).toHaveText(texts, { timeout: 120_000 });
+  expect(await storedMessages(carol)).toBe(0);
+  await carol.getByTestId('open-maintenance-panel').click();
+  await expect(carol.getByTestId('snapshot-item').filter({ hasText: '#archive' }).getByTestId('snapshot-latest')).toHaveAttribute('data-stored', 'true', { timeout: 30_000 });
 });
