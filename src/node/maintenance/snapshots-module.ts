@@ -17,6 +17,7 @@ import type { LiveJournal } from '../journals.ts';
 import type { MembershipModule } from '../membership/membership-module.ts';
 import { witnessesOf, type CheckpointModule } from '../witness/checkpoint-module.ts';
 import { SnapshotBuilds, type Proposal } from './snapshot-builds.ts';
+import { snapshotSigners } from './snapshot-signers.ts';
 
 /** The cut lies this far in the past: what was written before it has reached the witnesses (the writer fence). */
 const FENCE_MS = 2_000;
@@ -127,6 +128,7 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
             covered: this.covered(j.ns, latest.proposalId),
             completedAt: completed?.fact.time.wall ?? 0,
             stored: stored?.blobCid === latest.snapshot.blobCid ? { bytes: stored.size, pruned: stored.pruned } : null,
+            signers: snapshotSigners(j, latest.proposalId, latest.snapshot.digest, (a) => this.membership.names.nameOf(a)),
           },
           pending: pending && { epoch: pending.fact.body.targetEpoch, proposedAt: pending.fact.time.wall },
           canSnapshot: witnessesOf(this.host, context).length >= 2,
