@@ -96,6 +96,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.upgrades = new UpgradesModule(this);
     this.sync.useVersions(this.upgrades);
     const checkpoints = new CheckpointModule(this, this.membership);
+    // After a snapshot's prune: the context's sync item set is rebuilt, and the storage history notes the settle.
     this.snapshots = new SnapshotsModule(this, this.membership, checkpoints, (c) => (this.sync.journalHost.forget(c), this.storage.settled(c)));
     this.storage = new StorageModule(this, this.snapshots);
     this.modules = [this.upgrades, this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots, this.storage];
