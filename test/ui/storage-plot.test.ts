@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plotSeries } from '../../src/ui/maintenance/StoragePlot.tsx';
+import { plotSeries } from '../../src/ui/maintenance/storage-plot-series.ts';
 
 const MB = 1024 * 1024;
 

@@ -1,19 +1,12 @@
 import { useId } from 'react';
 import type { StorageSample } from '../../node/api-maintenance.ts';
 import { formatBytes, formatTime } from '../format.ts';
+import { MB, plotSeries } from './storage-plot-series.ts';
 
 const W = 320;
 const H = 130;
 /** Room for the value labels (left) and the time labels (bottom). */
 const PAD = { left: 44, right: 8, top: 10, bottom: 30 } as const;
-const MB = 1024 * 1024;
-
-/** What is plotted: the browser's estimate in MB where it tells; else (no estimate in any sample) the facts held. */
-export function plotSeries(samples: readonly StorageSample[]): { readonly unit: 'MB' | 'facts'; readonly points: readonly (readonly [number, number])[] } {
-  const usage = samples.filter((s) => s.usage !== null);
-  if (usage.length > 0) return { unit: 'MB', points: usage.map((s) => [s.at, s.usage! / MB] as const) };
-  return { unit: 'facts', points: samples.map((s) => [s.at, s.facts] as const) };
-}
 
 const label = (unit: 'MB' | 'facts', v: number) => (unit === 'MB' ? formatBytes(v * MB) : `${Math.round(v)} facts`);
 const tick = (unit: 'MB' | 'facts', v: number) => (unit === 'MB' ? (v >= 10 ? v.toFixed(0) : v.toFixed(1)) : String(Math.round(v)));
