@@ -3,9 +3,9 @@ import { relayTabs } from './relay-tab.ts';
 import { createChannel, onboardedTab, sendMessage, shareChannel } from './helpers.ts';
 
 /**
- * Two people in a channel, both online: a snapshot taken from Maintenance is signed by both witnesses, stored
- * and pruned on both tabs, and after a reload the channel still shows its whole history; someone who joins
- * afterwards gets the snapshot and the tail.
+ * Two people in a channel, both online: a snapshot taken from Maintenance is signed by both witnesses (named in
+ * the panel), stored and pruned on both tabs, and after a reload the channel still shows its whole history; the
+ * storage plot has its samples, also after the reload; someone who joins afterwards gets the snapshot and the tail.
  */
 test.setTimeout(300_000);
 
@@ -41,9 +41,22 @@ test('a snapshot taken with two devices online is stored and pruned on both, the
   await item.getByTestId('take-snapshot').click();
   await expect(item.getByTestId('snapshot-latest')).toHaveAttribute('data-stored', 'true', { timeout: 90_000 });
   await expect(item.getByTestId('snapshot-latest')).toContainText(`${texts.length} facts pruned here`);
+  // Who signed it: both members' witnesses (a 2-member context's witness set), named; and what it freed here.
+  await expect(item.getByTestId('snapshot-signers')).toHaveAttribute('data-signed', '2');
+  await expect(item.getByTestId('snapshot-signers')).toContainText(/Alice, Bob|Bob, Alice/);
+  await expect(item.getByTestId('snapshot-signers')).toContainText('of 2 witnesses');
+  await expect(item.getByTestId('snapshot-storage')).toContainText(/\d+ → \d+ facts/);
+  // Storage over time: an SVG plot with the samples the node took (one at start, one after the snapshot settled).
+  const plot = alice.getByTestId('storage-plot');
+  await expect(plot).toBeVisible();
+  await expect(plot).toHaveAttribute('data-samples', /^([2-9]|\d{2,})$/, { timeout: 30_000 });
+  await expect(plot).toHaveAccessibleName('Storage used over time');
+  await expect(plot).toHaveAccessibleDescription(/samples? from .* to /);
+  const samplesBefore = Number(await plot.getAttribute('data-samples'));
 
   await bob.getByTestId('open-maintenance-panel').click();
   await expect(bob.getByTestId('snapshot-item').filter({ hasText: '#archive' }).getByTestId('snapshot-latest')).toHaveAttribute('data-stored', 'true', { timeout: 90_000 });
+  await expect(bob.getByTestId('snapshot-item').filter({ hasText: '#archive' }).getByTestId('snapshot-signers')).toHaveAttribute('data-signed', '2');
   for (const page of [alice, bob]) expect(await storedMessages(page)).toBe(0);
 
   await alice.reload();
@@ -51,6 +64,11 @@ test('a snapshot taken with two devices online is stored and pruned on both, the
   await expect(alice.getByTestId('message-text')).toHaveText(texts, { timeout: 30_000 });
   await expect(alice.getByTestId('status-indicator').first()).toHaveAttribute('data-status', 'Finalized');
   expect(await storedMessages(alice)).toBe(0);
+
+  // The storage history survived the reload (kept in the profile's meta store), and grew by the new start's sample.
+  await alice.getByTestId('open-maintenance-panel').click();
+  await expect.poll(async () => Number(await alice.getByTestId('storage-plot').getAttribute('data-samples')), { timeout: 30_000 }).toBeGreaterThan(samplesBefore);
+  await expect(alice.getByTestId('snapshot-item').filter({ hasText: '#archive' }).getByTestId('snapshot-storage')).toContainText(/\d+ → \d+ facts/);
 
   // Carol joins after the prune: she receives the snapshot's blob and the tail, never the pruned facts.
   const carol = await person(browser, 'e2e-snap-carol', 'Carol');

@@ -1,4 +1,4 @@
-import type { ContextId, PhysicalTime } from '../core/ids.ts';
+import type { AuthorityId, ContextId, DeviceId, PhysicalTime } from '../core/ids.ts';
 import type { Identity } from './api.ts';
 
 /**
@@ -43,6 +43,8 @@ export interface ContextSnapshots {
     readonly covered: number;
     readonly completedAt: PhysicalTime;
     readonly stored: { readonly bytes: number; readonly pruned: number } | null;
+    /** Who signed it (`snapshot-signers.ts`); null while this device holds no verified commit and key for it. */
+    readonly signers: SnapshotSigners | null;
   } | null;
   /** A proposal not completed yet. */
   readonly pending: { readonly epoch: number; readonly proposedAt: PhysicalTime } | null;
@@ -50,8 +52,53 @@ export interface ContextSnapshots {
   readonly canSnapshot: boolean;
 }
 
+/**
+ * The witnesses of a completed snapshot's commit: the endorsed witness key its threshold signature verifies
+ * under (participants, one device per member authority, and threshold), each marked `signed` when the commit
+ * lists its share. That list is the aggregating witness's word (it is not signed); the signature itself proves
+ * that at least `threshold` of `witnesses` signed.
+ */
+export interface SnapshotSigners {
+  readonly threshold: number;
+  readonly witnesses: readonly { readonly authority: AuthorityId; readonly device: DeviceId; readonly name: string; readonly signed: boolean }[];
+  /** When the commit fact was written. */
+  readonly committedAt: PhysicalTime;
+}
+
 export interface SnapshotsApi {
   list(): readonly ContextSnapshots[];
   /** Proposes a snapshot of the context up to a little before now; the witnesses verify and sign it. */
   takeSnapshot(context: ContextId): Promise<void>;
+}
+
+/** One reading of this device's storage (Maintenance → Storage's plot). */
+export interface StorageSample {
+  readonly at: PhysicalTime;
+  /** The browser's estimate for the origin (bytes), null where it does not tell. */
+  readonly usage: number | null;
+  readonly quota: number | null;
+  /** Facts held in memory (every journal's tail). */
+  readonly facts: number;
+  /** Bytes of the snapshot blobs stored. */
+  readonly snapshotBytes: number;
+}
+
+/** What one snapshot's settling changed here: the context's facts and the origin's usage, just before and after. */
+export interface SnapshotEffect {
+  readonly context: ContextId;
+  readonly epoch: number;
+  readonly before: { readonly at: PhysicalTime; readonly facts: number; readonly usage: number | null };
+  readonly after: { readonly at: PhysicalTime; readonly facts: number; readonly usage: number | null };
+}
+
+export interface StorageHistory {
+  /** Oldest first, at most `MAX_STORAGE_SAMPLES`: one a minute and one after each snapshot settles. */
+  readonly samples: readonly StorageSample[];
+  /** Oldest first, the last few snapshots settled on this device. */
+  readonly effects: readonly SnapshotEffect[];
+}
+
+export interface StorageApi {
+  /** Kept in the profile's meta store, so it survives reloads (not in backups). */
+  history(): StorageHistory;
 }

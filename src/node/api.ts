@@ -16,7 +16,7 @@ import type { WaitingOp } from '../core/reduce/tree/tree-reducer.ts';
 import type { PolicyChange } from './account/threshold-module.ts';
 import type { GroupsApi, ProposalsApi } from './api-groups.ts';
 import type { GuardiansApi } from './api-guardians.ts';
-import type { BackupApi, SnapshotsApi } from './api-maintenance.ts';
+import type { BackupApi, SnapshotsApi, StorageApi } from './api-maintenance.ts';
 
 /** The UI's counter shows the limit the node and every peer enforce. */
 export { MAX_MESSAGE_CHARS } from '../core/limits.ts';
@@ -237,6 +237,8 @@ export interface AuraNodeApi {
   readonly proposals: ProposalsApi;
   readonly guardians: GuardiansApi;
   readonly snapshots: SnapshotsApi;
+  /** Maintenance → Storage: samples of this device's storage over time, and what each snapshot freed. */
+  readonly storage: StorageApi;
   readonly backups: BackupApi;
   /** Maintenance → Upgrades: the version run and required, activations, peers' advertised versions. */
   readonly upgrades: UpgradesApi;

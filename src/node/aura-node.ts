@@ -34,6 +34,7 @@ import { BackupModule } from './maintenance/backup-module.ts';
 import { MembershipModule } from './membership/membership-module.ts';
 import { OFFLINE_STATUS } from './offline-status.ts';
 import { SnapshotsModule } from './maintenance/snapshots-module.ts';
+import { StorageModule } from './maintenance/storage-module.ts';
 import { SyncModule } from './sync/sync-module.ts';
 import { UpgradesModule } from './maintenance/upgrades-module.ts';
 
@@ -64,6 +65,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   readonly proposals: ProposalsModule;
   readonly guardians: GuardiansModule;
   readonly snapshots: SnapshotsModule;
+  readonly storage: StorageModule;
   readonly names: NamesApi;
   readonly backups: BackupModule;
   private readonly acks: AcksModule;
@@ -94,8 +96,10 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.upgrades = new UpgradesModule(this);
     this.sync.useVersions(this.upgrades);
     const checkpoints = new CheckpointModule(this, this.membership);
-    this.snapshots = new SnapshotsModule(this, this.membership, checkpoints, this.sync);
-    this.modules = [this.upgrades, this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots];
+    // After a snapshot settles, the storage history notes it.
+    this.snapshots = new SnapshotsModule(this, this.membership, checkpoints, this.sync, (c) => this.storage.settled(c));
+    this.storage = new StorageModule(this, this.snapshots);
+    this.modules = [this.upgrades, this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots, this.storage];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,
@@ -262,14 +266,9 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   deviceInfo = (): Promise<DeviceInfo> => this.accountModule.deviceInfo();
 
   /** Runs anti-entropy with every connected peer now (tests, and the network panel's "Sync now"). */
-  syncNow(): Promise<void> {
-    return this.sync.syncNow();
-  }
-
+  syncNow = (): Promise<void> => this.sync.syncNow();
   /** Resolves once no ack GC run is scheduled or running (tests; the node itself never waits for GC). */
-  whenAckGcIdle(): Promise<void> {
-    return this.acks.idle();
-  }
+  whenAckGcIdle = (): Promise<void> => this.acks.idle();
 
   async close(): Promise<void> {
     if (this.closed) return;

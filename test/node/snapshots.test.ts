@@ -57,6 +57,12 @@ describe('snapshots of a context (spec 004 §2)', () => {
     const latest = latestOf(alice.node, context)!;
     expect(latest).toMatchObject({ epoch: 1, covered: 30 });
     expect(latest.stored!.pruned).toBe(30);
+    // Who signed (Maintenance → Snapshots): both members' witnesses; and what the prune freed here (Maintenance → Storage).
+    expect(latest.signers!.witnesses.map((w) => [w.name, w.signed]).sort()).toEqual([['alice', true], ['bob', true]]);
+    await until(() => alice.node.storage.history().effects.length === 1, 'alice: the snapshot effect noted');
+    const effect = alice.node.storage.history().effects[0]!;
+    expect(effect).toMatchObject({ context, epoch: 1 });
+    expect(effect.after.facts).toBeLessThan(effect.before.facts - 25);
     const storedMessages = async (p: typeof alice) => (await p.store.loadFacts()).filter((f) => f.kind === 'chat.message').length;
     expect(await storedMessages(alice)).toBe(0);
     expect(await storedMessages(bob)).toBe(0);

@@ -20,6 +20,7 @@ import { witnessesOf, type CheckpointModule } from '../witness/checkpoint-module
 import type { SyncModule } from '../sync/sync-module.ts';
 import { SnapshotBuilds, type Proposal } from './snapshot-builds.ts';
 import { SnapshotTransfer } from './snapshot-transfer.ts';
+import { snapshotSigners } from './snapshot-signers.ts';
 
 /** The cut lies this far in the past: what was written before it has reached the witnesses (the writer fence). */
 const FENCE_MS = 2_000;
@@ -52,6 +53,8 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
     private readonly membership: MembershipModule,
     private readonly witnesses: CheckpointModule,
     private readonly sync: SyncModule,
+    /** Told after each snapshot this device stores (the storage history notes it). */
+    private readonly settled: (context: ContextId) => void = () => undefined,
   ) {
     this.builds = new SnapshotBuilds(host);
     sync.useSnapshots(
@@ -140,6 +143,7 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
             covered: this.covered(j.ns, latest.proposalId),
             completedAt: completed?.fact.time.wall ?? 0,
             stored: stored?.blobCid === latest.snapshot.blobCid ? { bytes: stored.size, pruned: stored.pruned } : null,
+            signers: snapshotSigners(j, latest.proposalId, latest.snapshot.digest, (a) => this.membership.names.nameOf(a)),
           },
           pending: pending && { epoch: pending.fact.body.targetEpoch, proposedAt: pending.fact.time.wall },
           canSnapshot: witnessesOf(this.host, context).length >= 2,
@@ -296,6 +300,7 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
       this.host.journals.seed(blob);
       this.host.journals.prune(ns, prune);
       this.sync.journalHost.forget(namespaceId(ns));
+      this.settled(namespaceId(ns));
       this.wants.delete(ns);
       this.stored.set(ns, { ns, epoch: record.epoch, blobCid, pruned: record.pruned, size: bytes.length, covered: blob.messages.length });
       this.host.changed();
