@@ -3,7 +3,8 @@ import { namespaceId, type AuthorityId } from '../ids.ts';
 import { committedBy } from '../reduce/agreement.ts';
 import { appointingReplacement, genesisAppointment } from '../reduce/group-admins.ts';
 import { isGroupContext, isGroupCreator } from '../reduce/group-id.ts';
-import { groupRoster, isRetiredAdmin } from '../reduce/group-roster.ts';
+import { groupRoster } from '../reduce/group-roster.ts';
+import { adminRefusal } from '../reduce/group-settings.ts';
 import type { NamespaceState } from '../reduce/namespace-reducer.ts';
 import { maintenanceConsensusId } from './maintenance-rules.ts';
 import { ALLOW, refuse, wait, waitKey, type AuthzVerdict } from './verdict.ts';
@@ -58,12 +59,17 @@ const ADMIN_KINDS: ReadonlySet<string> = new Set(['chat.rename', 'chat.topic', '
 
 /**
  * The receiver's admission check for a group (not a monotone rule, so not in `RULES`, like a removed device's
- * facts): an admin operation by an authority whose admin role a handover retired at or before the fact's
- * order time is refused `RetiredAdmin`. What got in before the handover was known is dropped from the views
+ * facts): a rename, a topic, or a handover an admin signs for itself, by an author `adminRefusal` refuses at
+ * the fact's order time — `RetiredAdmin` (a handover in effect had retired it), `AdminNotInEffect` (only a
+ * handover not in effect then names it). What got in before the handover was known is left out of the views
  * (`reduce/group-settings.ts` `effectiveChannel`).
  */
 export function retiredAdminVerdict(f: ValidatedFact, st: St): AuthzVerdict {
   if (st === undefined || !ADMIN_KINDS.has(f.fact.kind) || !isGroupContext(namespaceId(f.fact.ns))) return ALLOW;
+  // Retiring someone else is the threshold's decision, whoever carries it.
+  if (f.fact.kind === 'maint.adminReplacement' && (f as ValidatedFact<'maint.adminReplacement'>).fact.body.oldAdmin !== f.fact.author) return ALLOW;
   const roster = groupRoster(st);
-  return roster !== null && isRetiredAdmin(roster, f.fact.author, orderTimeOf(f.fact)) ? refuse('RetiredAdmin') : ALLOW;
+  const channel = f.fact.kind === 'maint.adminReplacement' ? undefined : (f as ValidatedFact<'chat.rename' | 'chat.topic'>).fact.body.channel;
+  const why = roster && adminRefusal(st, roster, f.fact.author, orderTimeOf(f.fact), channel);
+  return why ? refuse(why) : ALLOW;
 }

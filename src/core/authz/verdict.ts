@@ -21,6 +21,8 @@ export type AuthzRefusal =
   | 'NotCurrentAdmin'
   /** Admission (not a monotone rule): a group admin operation by an admin a handover retired before it. */
   | 'RetiredAdmin'
+  /** Admission: a group admin operation by an authority only a handover not in effect then names admin. */
+  | 'AdminNotInEffect'
   /** A maintenance decision at t = 1 signed by a device that is not a device of the tree state it names. */
   | 'NotADeviceOfState'
   /** A consensus commit whose threshold signature does not verify under the recorded group key. */

@@ -132,10 +132,10 @@ function fold(st: NamespaceState): GroupRoster | null {
 }
 
 /**
- * Whether `who` held the group's admin role and a handover in effect at `time` (null: now, after every one)
- * retired it, and none gave it back.
+ * `who`'s standing as the group's admin at `time` (null: now, after every handover in effect): whether it holds
+ * the role then, and whether a handover in effect by then retired it (it may hold it again since).
  */
-export function isRetiredAdmin(r: GroupRoster, who: AuthorityId, time: OrderTime | null): boolean {
+export function adminStanding(r: GroupRoster, who: AuthorityId, time: OrderTime | null): { readonly holds: boolean; readonly retired: boolean } {
   let holds = r.creator === who;
   let retired = false;
   for (const h of r.handovers) {
@@ -143,7 +143,7 @@ export function isRetiredAdmin(r: GroupRoster, who: AuthorityId, time: OrderTime
     if (h.from === who) [holds, retired] = [false, true];
     if (h.to === who) holds = true;
   }
-  return retired && !holds;
+  return { holds, retired };
 }
 
 /** The group's admin now: the creator, or the last handover's new admin. */
