@@ -92,7 +92,7 @@ function fold(st: NamespaceState): GroupRoster | null {
     for (let r = chain[handovers.length]; r !== undefined; r = chain[handovers.length]) {
       const { oldAdmin, newAdmin, activationEpoch } = r.fact.body;
       if (activationEpoch > removals.length) return;
-      const at = [orderTimeOf(r.fact), removals[activationEpoch - 1], handovers.at(-1)?.at].reduce((x, y) => (y !== undefined && compareOrderTime(y, x!) > 0 ? y : x))!;
+      const at = later(later(orderTimeOf(r.fact), removals[activationEpoch - 1]), handovers.at(-1)?.at);
       if (before !== null && compareOrderTime(at, before) >= 0) return;
       handovers.push({ fact: r.id, from: oldAdmin, to: newAdmin, at });
       const role = roles.get(oldAdmin);
@@ -150,6 +150,8 @@ export function adminStanding(r: GroupRoster, who: AuthorityId, time: OrderTime 
 export function currentAdmin(r: GroupRoster): AuthorityId {
   return r.handovers.at(-1)?.to ?? r.creator;
 }
+
+const later = (x: OrderTime, y: OrderTime | undefined): OrderTime => (y !== undefined && compareOrderTime(y, x) > 0 ? y : x);
 
 /** Why an approved proposal cannot apply to the roster as it stands, or null when it can. */
 function check(p: Create, roles: ReadonlyMap<AuthorityId, GroupRole>, rules: GroupCreated['rules']): string | null {
