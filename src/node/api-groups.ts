@@ -23,6 +23,8 @@ export interface GroupView {
   readonly members: readonly GroupMember[];
   /** This authority's role, or null: not (or no longer) a member. */
   readonly myRole: GroupRole | null;
+  /** The group's admin (renames, topics): its creator, or whom the last handover in effect named. */
+  readonly admin: AuthorityId;
   /** This authority was a member and a proposal removed it. */
   readonly removedMe: boolean;
   readonly channels: readonly ChannelId[];
@@ -43,6 +45,8 @@ export interface GroupsApi {
   invitations(): readonly GroupInvitationView[];
   /** "Create a group" from contacts: the ceremony starts; `threshold` (k of n invitees) defaults to all of them. */
   createGroup(name: string, invitees: readonly AuthorityId[], threshold?: number): Promise<ContextId>;
+  /** "Hand over admin to…": the group's admin retires and names a member its successor (spec 004 §5). */
+  handOverAdmin(context: ContextId, to: AuthorityId): Promise<void>;
   accept(context: ContextId): Promise<void>;
   decline(context: ContextId): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { befriend } from '../support/contacts-net.ts';
+import { committedGroup } from '../support/groups-net.ts';
 import { MemoryBus, peerOn, until, type TestPeer } from '../support/node-net.ts';
 
 const idOf = (p: TestPeer) => p.node.identity()!.authorityId;
@@ -68,13 +69,7 @@ describe('groups and proposals over the memory bus', () => {
 
   it('the new key reaches the remaining members by gossip (the rekey is sealed under the key they hold), and nothing a remaining member sends before holding it is readable by the removed', async () => {
     const { alice, bob, carol } = await threeContacts();
-    const group = await alice.node.groups.createGroup('team', [idOf(bob), idOf(carol)]);
-    for (const p of [bob, carol]) {
-      await until(() => p.node.groups.invitations().some((i) => i.context === group), `${p.node.profile} is invited`);
-      await p.node.groups.accept(group);
-    }
-    for (const p of [alice, bob, carol]) await until(() => p.node.groups.groups()[0]?.ceremony.state.type === 'Committed', `${p.node.profile}: committed`, 20_000);
-    const general = alice.node.groups.groups()[0]!.channels[0]!;
+    const { group, general } = await committedGroup(alice, [bob, carol]);
     const proposal = await alice.node.proposals.propose(group, 'remove-member', [idOf(carol)]);
     await until(() => bob.node.proposals.proposals(group).some((x) => x.id === proposal && x.awaitingMe), 'bob is asked to vote');
     await bob.node.proposals.vote(proposal, true);

@@ -9,6 +9,7 @@ import { hasRight, MEMBER_BINDING } from '../reduce/membership.ts';
 import type { NamespaceState } from '../reduce/namespace-reducer.ts';
 import { commitVerifies, groupKeyOf } from './consensus-commit.ts';
 import { groupCreator, groupJoin, groupParty } from './group-rules.ts';
+import { groupAdminReplacementRule, mayBeAppointed } from './group-admin-rules.ts';
 import { guardianInitiator, namedGuardian, notSelf, ownCeremony } from './guardian-rules.ts';
 import { snapshotConsensusId, snapshotDigest } from '../snapshot/blob.ts';
 import { ALLOW, refuse, wait, waitKey, type AuthzVerdict } from './verdict.ts';
@@ -29,14 +30,16 @@ function writerThen<K extends FactKind>(rule: Rule<K>): Rule<K> {
 const writer: Rule<FactKind> = writerVerdict;
 
 /**
- * Channel settings: only an author holding the setting's right over that channel (`rightsOf`: today its
- * creator), judged once the channel is known.
+ * Channel settings: only an author holding the setting's right over that channel (`rightsOf`: its creator;
+ * in a group its creator and the admins handovers appointed), judged once the channel is known.
  */
 function channelRight(right: Right): Rule<'chat.topic' | 'chat.rename'> {
   return (f, st) => {
     const channel = f.fact.body.channel;
     if (st?.chat.channels.get(channel) === undefined) return wait(waitKey.channel(channel));
-    return hasRight(st, f.fact.author, right, channel) ? ALLOW : refuse('MissingRight');
+    if (hasRight(st, f.fact.author, right, channel)) return ALLOW;
+    // In a group, a member the creator invited may yet be appointed admin by a handover: wait, never refuse.
+    return mayBeAppointed(f, st) ? wait(waitKey.admin(f.fact.author)) : refuse('MissingRight');
   };
 }
 
@@ -128,7 +131,7 @@ export const RULES: { readonly [K in FactKind]: Rule<K> } = {
   'maint.snapshotCompleted': writerThen(snapshotCompleted),
   'maint.cacheInvalidated': writer,
   'maint.upgradeActivated': writerThen(upgradeRule),
-  'maint.adminReplacement': writerThen(adminReplacementRule),
+  'maint.adminReplacement': writerThen((f, st) => (namespaceKind(f.fact.ns) === 'authority' ? adminReplacementRule(f, st) : groupAdminReplacementRule(f, st))),
   'rel.binding': (f, st) =>
     f.fact.body.bindingType !== MEMBER_BINDING ? writerVerdict(f, st)
     : isMemberJoin(f) ? groupJoin(f, st)

@@ -1,9 +1,10 @@
 import { compareStrings } from '../compare.ts';
 import type { ValidatedFact } from '../facts/fact.ts';
 import type { NamespaceState } from '../reduce/namespace-reducer.ts';
-import type { AuthorityId, DeviceId, FactId } from '../ids.ts';
+import { namespaceKind, type AuthorityId, type DeviceId, type FactId } from '../ids.ts';
 import { waitKey, type AuthzRefusal } from './verdict.ts';
 import { isMemberJoin } from './writer.ts';
+import { appointmentOf } from '../reduce/group-admins.ts';
 import { WITNESS_KEY_BINDING } from '../reduce/witness-keys.ts';
 
 /**
@@ -71,6 +72,10 @@ export function noteAuthorized(st: NamespaceState, f: ValidatedFact): readonly s
     // Guardian answers, keys and device lists wait for their request under its ceremony id.
     case 'guardian.request':
       return [waitKey.ceremony((f as ValidatedFact<'guardian.request'>).fact.body.ceremony)];
+    // A group handover makes its new admin's appointment (its own handovers wait for it) and rights (its settings).
+    case 'maint.adminReplacement':
+      if (namespaceKind(f.fact.ns) !== 'context') return NONE;
+      return [waitKey.appointment(appointmentOf(f.id)), waitKey.admin((f as ValidatedFact<'maint.adminReplacement'>).fact.body.newAdmin as AuthorityId)];
     case 'consensus.commit':
       return [waitKey.consensus((f as ValidatedFact<'consensus.commit'>).fact.body.consensusId)];
     default:

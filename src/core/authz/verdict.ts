@@ -14,8 +14,15 @@ export type AuthzRefusal =
   | 'NotCeremonyParty'
   /** A step of a ceremony whose start was invalid (k > n): nothing can ever apply to it. */
   | 'InvalidCeremony'
-  /** An admin replacement signed neither by the admin it retires nor attested by the threshold (t ≥ 2). */
+  /**
+   * An admin replacement signed neither by the admin it retires nor attested by the threshold (t ≥ 2); in a
+   * group, one whose old admin does not hold the appointment it names (`authz/group-admin-rules.ts`).
+   */
   | 'NotCurrentAdmin'
+  /** Admission (not a monotone rule): a group admin operation by an admin a handover retired before it. */
+  | 'RetiredAdmin'
+  /** Admission: a group admin operation by an authority only a handover not in effect then names admin. */
+  | 'AdminNotInEffect'
   /** A maintenance decision at t = 1 signed by a device that is not a device of the tree state it names. */
   | 'NotADeviceOfState'
   /** A consensus commit whose threshold signature does not verify under the recorded group key. */
@@ -75,4 +82,8 @@ export const waitKey = {
   groupKey: 'group-key',
   /** A group context's roster genesis. */
   group: 'group',
+  /** A group admin appointment: the counted replacement that makes it (`reduce/group-admins.ts`). */
+  appointment: (appointment: Hash32) => `appointment:${appointment}`,
+  /** A counted group handover naming this authority its new admin (its channel settings wait for one). */
+  admin: (authority: AuthorityId) => `admin:${authority}`,
 } as const;

@@ -54,6 +54,11 @@ export interface ChatState {
   readonly topics: Map<ChannelId, ValidatedFact<'chat.topic'>>;
   /** Per channel, the 'chat.rename' fact greatest by (order time, FactId). */
   readonly renames: Map<ChannelId, ValidatedFact<'chat.rename'>>;
+  /**
+   * Every counted rename and topic, unordered (not canonical): a group leaves out those of an admin a handover
+   * had retired (`reduce/group-settings.ts`), so it needs the ones before the latest.
+   */
+  readonly settingsLog: ValidatedFact<'chat.topic' | 'chat.rename'>[];
   readonly messageIds: Set<FactId>;
   readonly buckets: Map<ChannelId, MessageBucket>;
   /** Keyed by reactionKey(channel, message); emoji → reacting authorities. */
@@ -117,6 +122,7 @@ export const chatReducer: Reducer<ChatState, ChatCanonical> = {
     channelsSorted: true,
     topics: new Map(),
     renames: new Map(),
+    settingsLog: [],
     messageIds: new Set(),
     buckets: new Map(),
     reactions: new Map(),
@@ -126,8 +132,13 @@ export const chatReducer: Reducer<ChatState, ChatCanonical> = {
     if (isKind(vf, 'chat.message')) applyMessage(st, vf);
     else if (isKind(vf, 'chat.reaction')) applyReaction(st, vf);
     else if (isKind(vf, 'chat.channel')) applyChannel(st, vf);
-    else if (isKind(vf, 'chat.topic')) keepLast(st.topics, vf.fact.body.channel, vf);
-    else if (isKind(vf, 'chat.rename')) keepLast(st.renames, vf.fact.body.channel, vf);
+    else if (isKind(vf, 'chat.topic')) {
+      keepLast(st.topics, vf.fact.body.channel, vf);
+      st.settingsLog.push(vf);
+    } else if (isKind(vf, 'chat.rename')) {
+      keepLast(st.renames, vf.fact.body.channel, vf);
+      st.settingsLog.push(vf);
+    }
   },
   canonical(st) {
     const messages = [...st.buckets.values()]

@@ -6,6 +6,7 @@ import { compareOrderTime, type OrderTime } from '../facts/hlc.ts';
 import { GROUP_OPERATIONS, type GroupCreated, type GroupOperation, type GroupRole } from '../facts/kinds/groups.ts';
 import type { AuthorityId, ChannelId, FactId, ProposalId } from '../ids.ts';
 import { agreementOf } from './agreement.ts';
+import { adminChain } from './group-admins.ts';
 import type { NamespaceState } from './namespace-reducer.ts';
 import { approvedProposals } from './proposals.ts';
 import { compareFacts } from './stamp.ts';
@@ -33,6 +34,16 @@ export interface GroupRoster {
   readonly epoch: number;
   /** Per epoch ≥ 1, the key fact that counts (the first by fact order from a member after that removal), or null. */
   readonly rekeys: readonly (ValidatedFact<'group.rekey'> | null)[];
+  /** The admin handovers in effect, in chain order, each from the order time it holds (`adminChain`). */
+  readonly handovers: readonly Handover[];
+}
+
+/** One link of the admin chain in effect: `from` is admin no more from `at` on, `to` is. */
+export interface Handover {
+  readonly fact: FactId;
+  readonly from: AuthorityId;
+  readonly to: AuthorityId;
+  readonly at: OrderTime;
 }
 
 /** The subject a proposal of `operation` names (a later proposal on it supersedes an undecided earlier one). */
@@ -70,7 +81,27 @@ function fold(st: NamespaceState): GroupRoster | null {
   const archived = new Map<ChannelId, OrderTime>();
   const outcomes = new Map<ProposalId, Outcome>();
   const removals: OrderTime[] = [];
+  const chain = adminChain(st, create.fact.ns);
+  const handovers: Handover[] = [];
+  /**
+   * A handover holds from the latest of its own order time, the deciding vote of the removal that brought the
+   * group to its activation epoch, and the link before it; applied in the roster's timeline so proposals after
+   * it see the new roles: the old admin keeps membership as a member, the new one takes its role.
+   */
+  const activate = (before: OrderTime | null) => {
+    for (let r = chain[handovers.length]; r !== undefined; r = chain[handovers.length]) {
+      const { oldAdmin, newAdmin, activationEpoch } = r.fact.body;
+      if (activationEpoch > removals.length) return;
+      const at = later(later(orderTimeOf(r.fact), removals[activationEpoch - 1]), handovers.at(-1)?.at);
+      if (before !== null && compareOrderTime(at, before) >= 0) return;
+      handovers.push({ fact: r.id, from: oldAdmin, to: newAdmin, at });
+      const role = roles.get(oldAdmin);
+      if (role !== undefined) roles.set(oldAdmin, 'member');
+      if (roles.has(newAdmin)) roles.set(newAdmin, role === 'owner' || roles.get(newAdmin) === 'owner' ? 'owner' : 'admin');
+    }
+  };
   for (const { create: p, decidedBy } of approvedProposals(st.proposals)) {
+    activate(orderTimeOf(decidedBy.fact));
     const why = check(p, roles, body.rules);
     if (why !== null) {
       outcomes.set(p.id, { applied: false, why });
@@ -96,8 +127,31 @@ function fold(st: NamespaceState): GroupRoster | null {
     }
     outcomes.set(p.id, { applied: true, at: orderTimeOf(decidedBy.fact) });
   }
-  return { createFact: create.id, creator: create.fact.author, name: body.name, rules: body.rules, ceremony, roles, removed, archived, outcomes, epoch: removals.length, rekeys: rekeysOf(st, roles, removals) };
+  activate(null);
+  return { createFact: create.id, creator: create.fact.author, name: body.name, rules: body.rules, ceremony, roles, removed, archived, outcomes, epoch: removals.length, rekeys: rekeysOf(st, roles, removals), handovers };
 }
+
+/**
+ * `who`'s standing as the group's admin at `time` (null: now, after every handover in effect): whether it holds
+ * the role then, and whether a handover in effect by then retired it (it may hold it again since).
+ */
+export function adminStanding(r: GroupRoster, who: AuthorityId, time: OrderTime | null): { readonly holds: boolean; readonly retired: boolean } {
+  let holds = r.creator === who;
+  let retired = false;
+  for (const h of r.handovers) {
+    if (time !== null && compareOrderTime(h.at, time) > 0) break;
+    if (h.from === who) [holds, retired] = [false, true];
+    if (h.to === who) holds = true;
+  }
+  return { holds, retired };
+}
+
+/** The group's admin now: the creator, or the last handover's new admin. */
+export function currentAdmin(r: GroupRoster): AuthorityId {
+  return r.handovers.at(-1)?.to ?? r.creator;
+}
+
+const later = (x: OrderTime, y: OrderTime | undefined): OrderTime => (y !== undefined && compareOrderTime(y, x) > 0 ? y : x);
 
 /** Why an approved proposal cannot apply to the roster as it stands, or null when it can. */
 function check(p: Create, roles: ReadonlyMap<AuthorityId, GroupRole>, rules: GroupCreated['rules']): string | null {

@@ -11,6 +11,7 @@ import { activeDevices, type TreeState } from './tree/tree-state.ts';
 import type { GroupRole } from '../facts/kinds/groups.ts';
 import { isGroupContext } from './group-id.ts';
 import { groupRoster } from './group-roster.ts';
+import { isAppointedAdmin } from './group-admins.ts';
 import { currentTree } from './tree/tree-reducer.ts';
 
 /**
@@ -35,9 +36,11 @@ const OWNER_SET: ReadonlySet<Right> = new Set(OWNER_RIGHTS);
 export function rightsOf(st: NamespaceState | undefined, authority: AuthorityId, channel?: ChannelId): ReadonlySet<Right> {
   if (!st?.authz.members.has(authority)) return NO_RIGHTS;
   const owns = channel === undefined ? listChannels(st.chat).some((c) => c.creator === authority) : st.chat.channels.get(channel)?.creator === authority;
-  // In a group, its creator (whom the group's id names, so this never changes) holds the owner rights over
-  // every channel; roles granted later by proposals are not monotone, so they do not reach these rules yet.
-  const groupOwner = st.groups.create.get('')?.fact.author === authority;
+  // In a group, its creator (whom the group's id names, so this never changes) and every admin a counted
+  // handover appointed hold the owner rights over every channel (monotone: counted facts only grow). Retiring
+  // is not monotone: admission refuses a retired admin's later operations (`retiredAdminVerdict`). Roles
+  // granted by proposals are not monotone either, so they do not reach these rules yet.
+  const groupOwner = st.groups.create.get('')?.fact.author === authority || isAppointedAdmin(st, authority);
   return owns || groupOwner ? OWNER_SET : MEMBER_SET;
 }
 

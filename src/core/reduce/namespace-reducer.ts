@@ -41,7 +41,8 @@ export type NamespaceCanonical = PartCanonicals & { readonly authz: AuthzCanonic
 const ROUTES: Record<string, readonly PartName[]> = {
   authority: ['tree', 'proposals'],
   tree: ['tree', 'proposals'],
-  maint: ['maintenance', 'proposals'],
+  // Groups count them too: a handover changes the roster.
+  maint: ['maintenance', 'proposals', 'groups'],
   // Agreement reads witness-key bindings: the group keys commits verify under.
   // Groups count bindings and proposals only to know when a roster must be folded again.
   rel: ['relational', 'proposals', 'agreement', 'groups'],

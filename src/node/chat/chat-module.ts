@@ -10,8 +10,10 @@ import { MAX_MESSAGE_BYTES, MAX_MESSAGE_CHARS } from '../../core/limits.ts';
 import { agreementOf } from '../../core/reduce/agreement.ts';
 import { listChannels, messageReactions } from '../../core/reduce/chat.ts';
 import { groupRoster } from '../../core/reduce/group-roster.ts';
+import { currentRights, effectiveChannel } from '../../core/reduce/group-settings.ts';
+import type { Right } from '../../core/flow/capabilities.ts';
 import { compactedAgreement } from '../../core/snapshot/compacted.ts';
-import { contextMembership, hasRight, memberList, rightsOf, visibleMessages } from '../../core/reduce/membership.ts';
+import { contextMembership, memberList, visibleMessages } from '../../core/reduce/membership.ts';
 import { NodeError, type ChannelSummary, type ChatApi, type MessageView, type QueryResult, type StatusDetails } from '../api.ts';
 import { draft, draftSigned } from '../host/draft.ts';
 import type { NodeHost } from '../host/node-host.ts';
@@ -43,8 +45,9 @@ export class ChatModule implements ChatApi {
         if (!ns.startsWith('context:')) continue;
         const st = this.host.journals.get(ns)!.state;
         const me = this.host.identity()?.authorityId;
-        for (const ch of listChannels(st.chat)) {
-          const rights = me === undefined ? [] : [...rightsOf(st, me, ch.id)].sort();
+        // In a group: without a retired admin's settings and rights (`core/reduce/group-settings.ts`).
+        for (const ch of listChannels(st.chat).map((c) => effectiveChannel(st, c))) {
+          const rights = me === undefined ? [] : [...currentRights(st, me, ch.id)].sort();
           out.push({ id: ch.id, context: namespaceId(ns), name: ch.name, topic: ch.topic, messageCount: visibleMessages(st, ch.id).length, createdAt: ch.createdAt.wall, rights });
           entries.push([ch.id, this.consistencyOf(ns, ch.id, false)]);
         }
@@ -144,11 +147,11 @@ export class ChatModule implements ChatApi {
    * One fact about a channel, written only if this authority holds `right` over it (`hasRight`, the rule the
    * receivers apply): refusing here spares a write every member would refuse anyway.
    */
-  private async writeIn(channel: ChannelId, right: string, make: (ns: Namespace) => ValidatedFact): Promise<FactId> {
+  private async writeIn(channel: ChannelId, right: Right, make: (ns: Namespace) => ValidatedFact): Promise<FactId> {
     const me = this.host.requireIdentity();
     const ns = this.namespaceOfChannel(channel);
     if (!ns) throw new NodeError('UnknownChannel', 'This channel is not on this device.');
-    if (!hasRight(this.host.journals.get(ns)!.state, me.authorityId, right, channel)) throw new NodeError('AuthorizationDenied', `This authority does not hold ${right} in this channel.`);
+    if (!currentRights(this.host.journals.get(ns)!.state, me.authorityId, channel).has(right)) throw new NodeError('AuthorizationDenied', `This authority does not hold ${right} in this channel.`);
     const fact = make(ns);
     await this.host.write({ context: namespaceId(ns), facts: [fact], membership: this.host.membersOf(namespaceId(ns)).view, right });
     return fact.id;

@@ -4,13 +4,14 @@ import type { GroupCreated } from '../../core/facts/kinds/groups.ts';
 import { journalOf, namespaceId, type AuthorityId, type ContextId } from '../../core/ids.ts';
 import { listChannels } from '../../core/reduce/chat.ts';
 import { groupContextId, isGroupContext } from '../../core/reduce/group-id.ts';
-import { groupRoster, type GroupRoster } from '../../core/reduce/group-roster.ts';
+import { currentAdmin, groupRoster, type GroupRoster } from '../../core/reduce/group-roster.ts';
 import { NodeError } from '../api.ts';
 import type { GroupInvitationView, GroupsApi, GroupView } from '../api-groups.ts';
 import type { ContactsModule } from '../contacts/contacts-module.ts';
 import { draft } from '../host/draft.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import { JOIN_RIGHT, type MembershipModule } from '../membership/membership-module.ts';
+import { handOverAdmin } from './admin-handover.ts';
 import { GroupKeys } from './group-keys.ts';
 
 /** How long invitees have to answer, by fact time. */
@@ -103,6 +104,10 @@ export class GroupsModule implements NodeModule, GroupsApi {
     return context;
   }
 
+  handOverAdmin(context: ContextId, to: AuthorityId): Promise<void> {
+    return handOverAdmin(this.host, context, to);
+  }
+
   accept(context: ContextId): Promise<void> {
     return this.answer(context, true);
   }
@@ -147,6 +152,7 @@ export class GroupsModule implements NodeModule, GroupsApi {
       invitees: r.ceremony.responses.map((x) => ({ authority: x.participant, name: nameOf(x.participant), response: x.response })),
       members: [...r.roles].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([authority, role]) => ({ authority, name: nameOf(authority), role })),
       myRole: me === undefined ? null : (r.roles.get(me) ?? null),
+      admin: currentAdmin(r),
       removedMe: me !== undefined && r.removed.has(me),
       channels,
       epoch: r.epoch,

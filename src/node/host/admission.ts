@@ -1,5 +1,6 @@
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { authorize, isEnabledKind } from '../../core/authz/index.ts';
+import { retiredAdminVerdict } from '../../core/authz/group-admin-rules.ts';
 import type { NamespaceState } from '../../core/reduce/namespace-reducer.ts';
 import { isRevoked, revocations } from '../../core/reduce/membership.ts';
 import { orderTimeOf } from '../../core/facts/fact.ts';
@@ -16,6 +17,9 @@ export function admission(f: ValidatedFact, st: NamespaceState | undefined): Adm
   if (!isEnabledKind(f.fact.kind)) return { refuse: 'NoProtocol' };
   // A device its authority removed writes for nobody from then on (its bindings prove the removal).
   if (st && namespaceKind(f.fact.ns) === 'context' && isRevoked(revocations(st), f.fact.author, f.fact.device, orderTimeOf(f.fact))) return { refuse: 'DeviceRemoved' };
+  // A group admin a handover retired no longer renames, sets topics or hands over (`retiredAdminVerdict`).
+  const retired = retiredAdminVerdict(f, st);
+  if ('refuse' in retired) return { refuse: retired.refuse };
   const v = authorize(f, st);
   if (v.ok) return 'ok';
   return 'wait' in v ? 'wait' : { refuse: v.refuse };

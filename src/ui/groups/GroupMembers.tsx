@@ -2,11 +2,13 @@ import type { GroupOperation, GroupView } from '../../node/api-groups.ts';
 import { useNode, useNodeQuery } from '../../node/hooks.ts';
 import { ErrorAlert } from '../ErrorAlert.tsx';
 import { useAction } from '../use-action.ts';
+import { HandOverAdmin } from './HandOverAdmin.tsx';
 
 /**
  * A group's members with their roles, this authority marked "you"; for every other member (not the owner,
  * whom no proposal can remove or re-role) **Propose removal** and **Propose admin** / **Propose member**, and for
- * the owner's own view **Propose owner** (transfer), unless a proposal about them is already pending.
+ * the owner's own view **Propose owner** (transfer), unless a proposal about them is already pending; for the
+ * group's admin, **Hand over admin** on every other member (`HandOverAdmin`).
  */
 export function GroupMembers({ group }: { readonly group: GroupView }) {
   const node = useNode();
@@ -69,6 +71,7 @@ export function GroupMembers({ group }: { readonly group: GroupView }) {
                 </>
               )
             ) : null}
+            {canPropose && group.admin === me && m.authority !== me ? <HandOverAdmin group={group} member={m} /> : null}
           </li>
         ))}
       </ul>

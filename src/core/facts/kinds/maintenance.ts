@@ -19,7 +19,12 @@ export const CacheInvalidated = obj({ keys: arr(str({ min: 1, max: 256 }), { min
  * monotone however the tree moves on.
  */
 export const UpgradeActivated = obj({ packageId: ident, toVersion: ProtocolVersion, activationFence: int(), prestate: hash32 });
-/** `prestate` as for an upgrade: at t ≥ 2 the devices' consensus may retire any device's admin role. */
+/**
+ * In an authority journal, `prestate` as for an upgrade: at t ≥ 2 the devices' consensus may retire any
+ * device's admin role. In a group context, `prestate` is the admin appointment the old admin holds and
+ * `activationEpoch` the group's key epoch (its removals) from which the handover holds
+ * (`reduce/group-admins.ts`, `authz/group-admin-rules.ts`).
+ */
 export const AdminReplacement = obj({ oldAdmin: ident, newAdmin: ident, activationEpoch: int(), prestate: hash32 });
 export type SnapshotProposed = Infer<typeof SnapshotProposed>;
 export type SnapshotCompleted = Infer<typeof SnapshotCompleted>;
@@ -33,5 +38,6 @@ export const maintenanceKinds = {
   'maint.snapshotCompleted': kind('any', SnapshotCompleted),
   'maint.cacheInvalidated': kind('authority', CacheInvalidated),
   'maint.upgradeActivated': kind('authority', UpgradeActivated),
-  'maint.adminReplacement': kind('authority', AdminReplacement),
+  // A group's admin hands over in the group's context (DESIGN §8): 'any'.
+  'maint.adminReplacement': kind('any', AdminReplacement),
 };
