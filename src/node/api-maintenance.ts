@@ -1,5 +1,6 @@
-import type { ContextId, PhysicalTime } from '../core/ids.ts';
+import type { ContextId, FactId, PhysicalTime } from '../core/ids.ts';
 import type { Identity } from './api.ts';
+import type { CachesView } from './maintenance/caches-module.ts';
 
 /**
  * Shortest passphrase accepted for a backup. The file may be copied anywhere (cloud drives, mail), and an
@@ -54,4 +55,11 @@ export interface SnapshotsApi {
   list(): readonly ContextSnapshots[];
   /** Proposes a snapshot of the context up to a little before now; the witnesses verify and sign it. */
   takeSnapshot(context: ContextId): Promise<void>;
+}
+
+/** Maintenance → Caches (spec 004 §3): the guarded derived state, its floors, and the rebuild button. */
+export interface CachesApi {
+  view(): CachesView | null;
+  /** One CacheInvalidated fact for every key at the current epoch: each device of the account rebuilds. */
+  rebuildAll(): Promise<FactId>;
 }

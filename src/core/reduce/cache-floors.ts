@@ -13,13 +13,13 @@ export function cacheFloor(st: MaintenanceState, key: string): Epoch | null {
 }
 
 /**
- * The epoch an entry computed now is stamped with: the tree epoch, lifted just above the key's floor. An
- * entry computed after a floor was applied is newer than that floor, so a rebuild at the floor's own epoch
- * (the "rebuild now" button sets floor = current epoch) is not discarded again at the next start.
+ * The epoch an entry computed now is stamped with: the tree epoch, except that a floor AT the tree epoch
+ * lifts it by one. That floor covers what was computed before it was applied ("rebuild now" sets floor =
+ * current epoch), so an entry rebuilt after it is newer and is not discarded again at the next start. A
+ * floor beyond the tree epoch (a fence ahead) keeps invalidating until the tree epoch passes it.
  */
 export function cacheStamp(st: MaintenanceState, key: string, treeEpoch: Epoch): Epoch {
-  const floor = cacheFloor(st, key);
-  return floor === null ? treeEpoch : Math.max(treeEpoch, floor + 1);
+  return cacheFloor(st, key) === treeEpoch ? treeEpoch + 1 : treeEpoch;
 }
 
 /** Whether an entry stamped `stamp` survives its key's floor: strictly above it. */
