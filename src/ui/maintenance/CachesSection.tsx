@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useNode, useNodeQuery } from '../../node/hooks.ts';
+import { ErrorAlert } from '../ErrorAlert.tsx';
 
 /**
  * Maintenance → Caches: the derived state this device keeps between starts (ack summaries, reconciliation
@@ -10,11 +11,11 @@ import { useNode, useNodeQuery } from '../../node/hooks.ts';
 export function CachesSection() {
   const node = useNode();
   const view = useNodeQuery((n) => n.caches.view());
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   if (view === null) return null;
   const rebuild = () => {
     setError(null);
-    node.caches.rebuildAll().catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    node.caches.rebuildAll().catch((e: unknown) => setError(e));
   };
   return (
     <section aria-labelledby="maintenance-caches-title">
@@ -30,11 +31,7 @@ export function CachesSection() {
       <button type="button" className="button" data-testid="rebuild-caches" onClick={rebuild}>
         Rebuild caches on all my devices
       </button>
-      {error !== null ? (
-        <p role="alert" className="alert">
-          {error}
-        </p>
-      ) : null}
+      {error !== null ? <ErrorAlert error={error} onDismiss={() => setError(null)} /> : null}
     </section>
   );
 }
