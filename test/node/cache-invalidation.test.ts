@@ -1,7 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { deviceKeyFromSeed } from '../../src/core/crypto/ed25519.ts';
-import type { FactId } from '../../src/core/ids.ts';
+import { authorityNamespace, type FactId } from '../../src/core/ids.ts';
 import { AuraNode } from '../../src/node/aura-node.ts';
 import { openStore, type AuraStore } from '../../src/store/store.ts';
 import { MemoryBus, peerOn, seededRandom, until } from '../support/node-net.ts';
@@ -86,6 +86,49 @@ describe('CacheInvalidated guards the persisted ack summaries and sync reach (sp
     expect(await summaryOf(offline.store, m2)).toMatchObject({ epoch: epoch + 5 });
     expect(offline.node.caches.view()!.caches.find((c) => c.key === 'acks/summaries')!.discarded).toBe(1);
     await offline.node.close();
+    await bob.node.close();
+  }, 60_000);
+
+  it('an upgrade activation publishes a floor at its fence: summaries computed before the fence are rebuilt, those after it kept', async () => {
+    const bus = new MemoryBus();
+    const { node: alice, store } = await openAlice(bus, new IDBFactory(), 'upgrade');
+    await alice.createIdentity('alice');
+    const bob = await peerOn(bus, 'bob', { syncIntervalMs: NEVER });
+    const bobId = bob.node.identity()!.authorityId;
+    const ch = await alice.createChannel('shared');
+    await bob.node.joinChannel(alice.joinCode(ch));
+    await until(() => alice.statusDetails(ch)?.expected.length === 1, 'bob is a member');
+    const m = await alice.sendMessage(ch, 'before the upgrade');
+    await until(() => ackers(alice, m)?.join() === bobId, 'acked');
+    await alice.whenAckGcIdle();
+    const epoch = alice.caches.view()!.epoch;
+    expect(await summaryOf(store, m)).toMatchObject({ epoch });
+
+    // The activation counts (t = 1); the device that signed it publishes every key at its fence.
+    await alice.upgrades.activate(alice.upgrades.version());
+    const fence = epoch + 1;
+    await until(() => alice.caches.view()!.caches.every((c) => c.floor === fence), 'floor at the fence');
+    await alice.caches.idle();
+    expect(await summaryOf(store, m)).toBeUndefined();
+
+    // Rebuilt before the fence: still below it, so discarded again once the epoch moves to the fence.
+    await alice.syncNow();
+    await until(() => ackers(alice, m)?.join() === bobId, 'acked again');
+    await alice.whenAckGcIdle();
+    expect(await summaryOf(store, m)).toMatchObject({ epoch });
+    await alice.upgrades.rotateEpoch();
+    await until(() => alice.caches.view()!.epoch === fence, 'epoch at the fence');
+    await alice.caches.idle();
+    expect(await summaryOf(store, m)).toBeUndefined();
+
+    // Rebuilt at the fence: above the floor, kept; and nothing more is published.
+    await alice.syncNow();
+    await until(() => ackers(alice, m)?.join() === bobId, 'acked at the fence');
+    await alice.whenAckGcIdle();
+    expect(await summaryOf(store, m)).toMatchObject({ epoch: fence + 1 });
+    const facts = [...alice.journals.get(authorityNamespace(alice.identity()!.authorityId))!.facts.values()];
+    expect(facts.filter((f) => f.fact.kind === 'maint.cacheInvalidated')).toHaveLength(1);
+    await alice.close();
     await bob.node.close();
   }, 60_000);
 });

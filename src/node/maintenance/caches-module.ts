@@ -5,6 +5,7 @@ import { writeAccountFact } from '../account/tree-write.ts';
 import { NodeError } from '../api.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import { accountCaches, CACHE_KEYS, type CacheKey } from './cache-keys.ts';
+import { owedInvalidations } from './cache-publishers.ts';
 import { AckSummariesCache, ReachedCache, type GuardedCache } from './guarded-caches.ts';
 
 export interface CachesView {
@@ -26,6 +27,8 @@ export class CachesModule implements NodeModule {
   /** Per key, the (floor, epoch) last enforced. */
   private readonly enforced = new Map<CacheKey, string>();
   private readonly discarded = new Map<CacheKey, number>();
+  /** Mutations whose CacheInvalidated this device wrote (or is writing) since it started. */
+  private readonly published = new Set<FactId>();
   private restored = false;
   private queue: Promise<void> = Promise.resolve();
 
@@ -42,6 +45,7 @@ export class CachesModule implements NodeModule {
     const me = this.host.identity();
     if (!this.restored || !me || f.fact.ns !== authorityNamespace(me.authorityId)) return;
     if (this.caches.some((c) => this.due(c.key) !== null)) this.queue = this.queue.then(() => this.enforce());
+    this.publishOwed();
   }
 
   /** Resolves once no enforcement is queued or running (tests). */
@@ -59,6 +63,26 @@ export class CachesModule implements NodeModule {
     const a = accountCaches(this.host);
     if (!a) throw new NodeError('NoIdentity', 'Create an identity first.');
     return writeAccountFact(this.host, 'maint.cacheInvalidated', { keys: [...CACHE_KEYS], epochFloor: a.epoch });
+  }
+
+  /** Writes the CacheInvalidated facts this device's own mutations owe (`cache-publishers.ts`), each once. */
+  private publishOwed(): void {
+    const a = accountCaches(this.host);
+    if (!a) return;
+    for (const { cause, floor } of owedInvalidations(a.maintenance, this.host.key.deviceId)) {
+      if (this.published.has(cause)) continue;
+      this.published.add(cause);
+      // After the batch that counted the mutation is applied, not inside it.
+      const write = () => writeAccountFact(this.host, 'maint.cacheInvalidated', { keys: [...CACHE_KEYS], epochFloor: floor });
+      this.queue = this.queue.then(write).then(
+        () => undefined,
+        () => {
+          // Owed still: tried again with the account journal's next fact.
+          this.published.delete(cause);
+          this.host.countDrop('cache:NotPublished');
+        },
+      );
+    }
   }
 
   view(): CachesView | null {
