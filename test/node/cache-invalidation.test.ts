@@ -4,7 +4,7 @@ import { deviceKeyFromSeed } from '../../src/core/crypto/ed25519.ts';
 import { authorityNamespace, type FactId } from '../../src/core/ids.ts';
 import { AuraNode } from '../../src/node/aura-node.ts';
 import { openStore, type AuraStore } from '../../src/store/store.ts';
-import { MemoryBus, peerOn, seededRandom, until } from '../support/node-net.ts';
+import { deviceOn, MemoryBus, peerOn, seededRandom, until } from '../support/node-net.ts';
 
 const NEVER: readonly [number, number] = [3_600_000, 3_600_001];
 const MALLORY = 'not-a-member';
@@ -130,5 +130,26 @@ describe('CacheInvalidated guards the persisted ack summaries and sync reach (sp
     expect(facts.filter((f) => f.fact.kind === 'maint.cacheInvalidated')).toHaveLength(1);
     await alice.close();
     await bob.node.close();
+  }, 60_000);
+
+  it('"Rebuild caches on all my devices": another device of the account discards from the fact its own reducer counted', async () => {
+    const bus = new MemoryBus();
+    const laptop = await peerOn(bus, 'laptop');
+    const phone = await deviceOn(bus, 'phone');
+    const { id, code } = laptop.node.devices.addDevice();
+    phone.node.devices.enrollWithCode(code!);
+    const committed = (p: typeof laptop) => p.node.devices.ceremonies().find((c) => c.id === id)?.state.type === 'Committed';
+    await until(() => committed(laptop) && committed(phone), 'enrolled', 30_000);
+    const stale = 'bafy-phone-summary' as FactId;
+    await doctor(phone.node.deps.store, stale, phone.node.caches.view()!.epoch);
+
+    await laptop.node.caches.rebuildAll();
+    const epoch = laptop.node.caches.view()!.epoch;
+    await until(() => phone.node.caches.view()!.caches.every((c) => c.floor === epoch), 'the phone counts the floor');
+    await phone.node.caches.idle();
+    expect(await summaryOf(phone.node.deps.store, stale)).toBeUndefined();
+    expect(phone.node.caches.view()!.caches.find((c) => c.key === 'acks/summaries')!.discarded).toBe(1);
+    await laptop.node.close();
+    await phone.node.close();
   }, 60_000);
 });
