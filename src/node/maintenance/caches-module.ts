@@ -59,7 +59,7 @@ export class CachesModule implements NodeModule {
    * "Rebuild caches on all my devices": one fact naming every key with floor = the current epoch. Each device
    * of the account discards and rebuilds when its own reducer counts it.
    */
-  rebuildAll(): Promise<FactId> {
+  async rebuildAll(): Promise<FactId> {
     const a = accountCaches(this.host);
     if (!a) throw new NodeError('NoIdentity', 'Create an identity first.');
     return writeAccountFact(this.host, 'maint.cacheInvalidated', { keys: [...CACHE_KEYS], epochFloor: a.epoch });
