@@ -4,6 +4,7 @@ import { deviceKeyFromSeed } from '../../src/core/crypto/ed25519.ts';
 import { authorityNamespace, type FactId } from '../../src/core/ids.ts';
 import { AuraNode } from '../../src/node/aura-node.ts';
 import { openStore, type AuraStore } from '../../src/store/store.ts';
+import { eventually } from '../support/adversary.ts';
 import { deviceOn, MemoryBus, peerOn, seededRandom, until } from '../support/node-net.ts';
 
 const NEVER: readonly [number, number] = [3_600_000, 3_600_001];
@@ -73,11 +74,15 @@ describe('CacheInvalidated guards the persisted ack summaries and sync reach (sp
     await alice.node.whenAckGcIdle();
     expect(await summaryOf(alice.store, m1)).toMatchObject({ ackedBy: [{ peer: bobId }], expected: [bobId], epoch: epoch + 1 });
     expect(alice.node.statusDetails(m1)).toMatchObject({ expected: [bobId], acks: [{ peer: bobId }] });
+    // The reach of reconciliations came back with that session, under a stamp above the floor.
+    await eventually(async () => Object.keys((await alice.store.getMeta<object>('sync-reached')) ?? {}).length > 0, 'reach again');
+    expect(await alice.store.getMeta('sync-reached-epoch')).toBe(epoch + 1);
 
     // Cold start: doctored again at the floor while the node is away; the fact is in the journal already.
     await alice.node.close();
     const raw = await openStore('aura-alice', { factory });
     await doctor(raw, m1, epoch);
+    await raw.setMeta('sync-reached-epoch', epoch);
     raw.close();
     const offline = await openAlice(null, factory, 'third');
     expect(await summaryOf(offline.store, m1)).toBeUndefined();
@@ -85,6 +90,7 @@ describe('CacheInvalidated guards the persisted ack summaries and sync reach (sp
     expect(await offline.store.expectedAcks(m1)).toEqual([bobId]);
     expect(await summaryOf(offline.store, m2)).toMatchObject({ epoch: epoch + 5 });
     expect(offline.node.caches.view()!.caches.find((c) => c.key === 'acks/summaries')!.discarded).toBe(1);
+    expect(await offline.store.getMeta('sync-reached')).toEqual({});
     await offline.node.close();
     await bob.node.close();
   }, 60_000);
