@@ -43,6 +43,8 @@ export class AckSummariesCache implements GuardedCache {
   }
 }
 
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
 /** Where the stamp of the whole `sync-reached` record is kept: one stamp, that of its oldest entry. */
 export const REACHED_EPOCH_META = 'sync-reached-epoch';
 
@@ -58,9 +60,9 @@ export class ReachedCache implements GuardedCache {
 
   async enforce(floor: Epoch): Promise<number> {
     const { store } = this.host.deps;
-    const [stamp, record] = await Promise.all([store.getMeta<number>(REACHED_EPOCH_META), store.getMeta<Record<string, Record<string, number>>>(REACHED_META)]);
+    const [stamp, record] = await Promise.all([store.getMeta<unknown>(REACHED_EPOCH_META), store.getMeta<unknown>(REACHED_META)]);
     if (typeof stamp === 'number' && stamp > floor) return 0;
-    const entries = Object.values(record ?? {}).reduce((n, m) => n + Object.keys(m).length, 0);
+    const entries = isRecord(record) ? Object.values(record).reduce<number>((n, m) => n + (isRecord(m) ? Object.keys(m).length : 0), 0) : 0;
     // Forgotten first: a reconciliation finishing meanwhile saves what is left, and our write comes after it.
     this.host.evidence.forgetReached();
     await store.appendFacts([], { meta: [[REACHED_META, {}], [REACHED_EPOCH_META, stampOf(this.host, this.key)]] });
