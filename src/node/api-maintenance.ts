@@ -1,5 +1,6 @@
-import type { AuthorityId, ContextId, DeviceId, PhysicalTime } from '../core/ids.ts';
+import type { AuthorityId, ContextId, DeviceId, FactId, PhysicalTime } from '../core/ids.ts';
 import type { Identity } from './api.ts';
+import type { CachesView } from './maintenance/caches-module.ts';
 
 /**
  * Shortest passphrase accepted for a backup. The file may be copied anywhere (cloud drives, mail), and an
@@ -101,4 +102,11 @@ export interface StorageHistory {
 export interface StorageApi {
   /** Kept in the profile's meta store, so it survives reloads (not in backups). */
   history(): StorageHistory;
+}
+
+/** Maintenance → Caches (spec 004 §3): the guarded derived state, its floors, and the rebuild button. */
+export interface CachesApi {
+  view(): CachesView | null;
+  /** One CacheInvalidated fact for every key at the current epoch: each device of the account rebuilds. */
+  rebuildAll(): Promise<FactId>;
 }

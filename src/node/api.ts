@@ -16,7 +16,7 @@ import type { WaitingOp } from '../core/reduce/tree/tree-reducer.ts';
 import type { PolicyChange } from './account/threshold-module.ts';
 import type { GroupsApi, ProposalsApi } from './api-groups.ts';
 import type { GuardiansApi } from './api-guardians.ts';
-import type { BackupApi, SnapshotsApi, StorageApi } from './api-maintenance.ts';
+import type { BackupApi, CachesApi, SnapshotsApi, StorageApi } from './api-maintenance.ts';
 
 /** The UI's counter shows the limit the node and every peer enforce. */
 export { MAX_MESSAGE_CHARS } from '../core/limits.ts';
@@ -242,6 +242,8 @@ export interface AuraNodeApi {
   readonly backups: BackupApi;
   /** Maintenance → Upgrades: the version run and required, activations, peers' advertised versions. */
   readonly upgrades: UpgradesApi;
+  /** Maintenance → Caches: derived state under CacheInvalidated floors. */
+  readonly caches: CachesApi;
 
   /** A copyable code that lets another device join the channel's context (it carries the context secret). */
   joinCode(channel: ChannelId): string;

@@ -14,8 +14,7 @@ import { EnrollmentModule } from './account/enrollment-module.ts';
 import { ThresholdModule } from './account/threshold-module.ts';
 import { CheckpointModule } from './witness/checkpoint-module.ts';
 import { AcksModule } from './acks/acks-module.ts';
-import type { AuraNodeApi, ChannelSummary, DeviceInfo, Identity, MessageView, NamesApi, QueryResult, StatusDetails } from './api.ts';
-import { NodeError } from './api.ts';
+import { NodeError, type AuraNodeApi, type ChannelSummary, type DeviceInfo, type Identity, type MessageView, type NamesApi, type QueryResult, type StatusDetails } from './api.ts';
 import { ChatModule } from './chat/chat-module.ts';
 import { ContactsModule } from './contacts/contacts-module.ts';
 import { GroupsModule } from './groups/groups-module.ts';
@@ -31,6 +30,7 @@ import { IDENTITY_META, type NodeHost, type NodeModule, type StoredIdentity } fr
 import { guardedWrite, type WriteRequest } from './host/write-path.ts';
 import { Journals } from './journals.ts';
 import { BackupModule } from './maintenance/backup-module.ts';
+import { CachesModule } from './maintenance/caches-module.ts';
 import { MembershipModule } from './membership/membership-module.ts';
 import { OFFLINE_STATUS } from './offline-status.ts';
 import { SnapshotsModule } from './maintenance/snapshots-module.ts';
@@ -71,6 +71,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   private readonly acks: AcksModule;
   private readonly sync: SyncModule;
   readonly upgrades: UpgradesModule;
+  readonly caches = new CachesModule(this);
   private readonly modules: readonly NodeModule[];
 
   private constructor(
@@ -99,7 +100,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     // After a snapshot settles, the storage history notes it.
     this.snapshots = new SnapshotsModule(this, this.membership, checkpoints, this.sync, (c) => this.storage.settled(c));
     this.storage = new StorageModule(this, this.snapshots);
-    this.modules = [this.upgrades, this.membership, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots, this.storage];
+    this.modules = [this.upgrades, this.membership, this.caches, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots, this.storage];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,
@@ -201,9 +202,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     if (this.closed) throw new NodeError('NodeClosed', 'This tab no longer runs the node for this profile.');
   }
 
-  tick(): Hlc {
-    return this.clock.tick();
-  }
+  tick = (): Hlc => this.clock.tick();
 
   membersOf(context: ContextId): ContextMembers {
     return this.membership.membersOf(context);

@@ -30,7 +30,7 @@ export class Evidence {
     return this.acks.get(id) ?? EMPTY_ACKNOWLEDGMENT;
   }
 
-  /** Evidence only accumulates: acks join, reach only moves forward. */
+  /** Evidence only accumulates (acks join, reach only moves forward) until a cache floor discards it. */
   observeAcks(id: FactId, records: readonly AckRecord[]): void {
     this.acks.set(id, acknowledgmentOf([...this.acknowledgmentOf(id).ackedBy, ...records]));
   }
@@ -47,6 +47,19 @@ export class Evidence {
   /** The expected peers of a settled fact; undefined while its acks are still being collected. */
   settledExpected(id: FactId): readonly AuthorityId[] | undefined {
     return this.settled.get(id);
+  }
+
+  /**
+   * A discarded cache (CacheInvalidated, spec 004 §3) takes back what it held: the acks and settlement of
+   * `id` (its summary is gone and its acks are collected again), or every reconciliation's reach.
+   */
+  forget(id: FactId): void {
+    this.acks.delete(id);
+    this.settled.delete(id);
+  }
+
+  forgetReached(): void {
+    this.reached.clear();
   }
 
   observeSync(context: ContextId, member: AuthorityId, through: PhysicalTime): void {

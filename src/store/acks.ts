@@ -88,7 +88,7 @@ export async function trackedAcknowledgments(db: IDBPDatabase<AuraDB>, ids: read
  * expected peers are the policy's from `settled`, else the tracking's. Facts that are not tracked are left
  * as they are, so dropping twice changes nothing.
  */
-export async function dropTracking(db: IDBPDatabase<AuraDB>, ids: readonly FactId[], settled: readonly SettledTracking[] = []): Promise<void> {
+export async function dropTracking(db: IDBPDatabase<AuraDB>, ids: readonly FactId[], settled: readonly SettledTracking[] = [], epoch = 0): Promise<void> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return;
   const given = new Map(settled.map((s) => [s.factId, s]));
@@ -102,7 +102,7 @@ export async function dropTracking(db: IDBPDatabase<AuraDB>, ids: readonly FactI
     const s = given.get(factId);
     const { ackedBy } = acknowledgmentOf([...(prev?.ackedBy ?? []), ...(s?.acknowledgment.ackedBy ?? []), ...rows]);
     const expected = [...new Set(s?.expected ?? tracked.expected)].sort(compareStrings);
-    await Promise.all([summaries.put({ factId, expected, ackedBy }), tracking.delete(factId), acks.delete(acksOf(factId))]);
+    await Promise.all([summaries.put({ factId, expected, ackedBy, epoch }), tracking.delete(factId), acks.delete(acksOf(factId))]);
   };
   await inTransaction(tx, Promise.all(unique.map(drop)));
 }
@@ -115,4 +115,31 @@ export async function ackSummaries(db: IDBPDatabase<AuraDB>): Promise<AckSummary
 /** Every stored ack, in one read: cold start restores all evidence at once, not one fact at a time. */
 export async function allAcks(db: IDBPDatabase<AuraDB>): Promise<StoredAck[]> {
   return db.getAll('acks');
+}
+
+/** A stale summary to discard, and the peers whose acks its fact is tracked for again (null: forget it). */
+export interface Retrack {
+  readonly factId: FactId;
+  readonly expected: readonly AuthorityId[] | null;
+}
+
+/**
+ * Discards the summaries of `entries` still stamped at or below `floor` (read again inside the transaction,
+ * so one GC rewrote meanwhile is kept) and tracks each fact again for its expected peers, with no acks, in
+ * ONE transaction: the fact is again collecting acks, which rebuild the summary when ack GC settles it.
+ * Returns the facts whose summary was discarded, sorted.
+ */
+export async function retrackStale(db: IDBPDatabase<AuraDB>, entries: readonly Retrack[], floor: number): Promise<FactId[]> {
+  if (entries.length === 0) return [];
+  const tx = db.transaction(['ackTracking', 'acks', 'ackSummaries'], 'readwrite');
+  const tracking = tx.objectStore('ackTracking');
+  const summaries = tx.objectStore('ackSummaries');
+  const one = async ({ factId, expected }: Retrack): Promise<FactId | null> => {
+    const s = await summaries.get(factId);
+    if (s === undefined || (s.epoch ?? 0) > floor) return null;
+    await Promise.all([summaries.delete(factId), expected === null ? undefined : tracking.put({ factId, expected: [...new Set(expected)].sort(compareStrings) })]);
+    return factId;
+  };
+  const done = await inTransaction(tx, Promise.all(entries.map(one)));
+  return done.filter((id): id is FactId => id !== null).sort(compareStrings);
 }

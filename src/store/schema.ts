@@ -28,6 +28,11 @@ export interface AckSummary {
   readonly factId: FactId;
   readonly expected: readonly AuthorityId[];
   readonly ackedBy: readonly AckRecord[];
+  /**
+   * The epoch it was computed under (the cache stamp of `acks/summaries`, spec 004 §3); absent on summaries
+   * written before stamps, which read as 0. Valid only while it exceeds the key's CacheInvalidated floor.
+   */
+  readonly epoch?: number;
 }
 
 /** Secrets by kind; array keys let one kind be read with a prefix range. */

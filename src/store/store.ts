@@ -168,8 +168,13 @@ export class AuraStore implements AckStore {
   }
 
   /** Drops tracking and acks and writes each fact's `AckSummary`, atomically (see `acks.dropTracking`). */
-  dropTracking(ids: readonly FactId[], settled: readonly SettledTracking[] = []): Promise<void> {
-    return this.run('write', (db) => acks.dropTracking(db, ids, settled));
+  dropTracking(ids: readonly FactId[], settled: readonly SettledTracking[] = [], epoch = 0): Promise<void> {
+    return this.run('write', (db) => acks.dropTracking(db, ids, settled, epoch));
+  }
+
+  /** Discards summaries stamped at or below `floor` and tracks their facts again, atomically (`acks.retrackStale`). */
+  retrackStale(entries: readonly acks.Retrack[], floor: number): Promise<FactId[]> {
+    return this.run('write', (db) => acks.retrackStale(db, entries, floor));
   }
 
   /** The acks of those of `ids` that are tracked, in one read snapshot. */

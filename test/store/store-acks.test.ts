@@ -110,7 +110,7 @@ describe('acks', () => {
     expect(await store.trackedFactIds()).toEqual([m2.id]);
     expect(await store.acknowledgment(m1.id)).toBeUndefined();
     // What the policy settled on stays: the peers it expected and both acks.
-    expect(await store.ackSummaries()).toEqual([{ factId: m1.id, expected: ['bob', 'carol'], ackedBy: [{ peer: 'bob', ackedAt: 1 }, { peer: 'carol', ackedAt: 2 }] }]);
+    expect(await store.ackSummaries()).toEqual([{ factId: m1.id, expected: ['bob', 'carol'], ackedBy: [{ peer: 'bob', ackedAt: 1 }, { peer: 'carol', ackedAt: 2 }], epoch: 0 }]);
     store.close();
   });
 });
@@ -126,7 +126,7 @@ describe('ack summaries: what ack GC leaves of a dropped fact', () => {
       [m2.id, { fact: m2, consistency: initialConsistency(OPTIMISTIC, true) }],
     ]);
     expect(await gcAckTracking(store, (id) => known.get(id), standardPolicyRegistry(), ctx)).toEqual({ dropped: [m1.id], retained: [m2.id] });
-    expect(await store.ackSummaries()).toEqual([{ factId: m1.id, expected: ['bob', 'carol'], ackedBy: [{ peer: 'bob', ackedAt: 1 }, { peer: 'carol', ackedAt: 2 }] }]);
+    expect(await store.ackSummaries()).toEqual([{ factId: m1.id, expected: ['bob', 'carol'], ackedBy: [{ peer: 'bob', ackedAt: 1 }, { peer: 'carol', ackedAt: 2 }], epoch: 0 }]);
     store.close();
   });
 
@@ -159,11 +159,11 @@ describe('ack summaries: what ack GC leaves of a dropped fact', () => {
     expect(await store.trackedFactIds()).toEqual([m2.id, m3.id].sort());
     expect(await store.acknowledgment(m1.id)).toBeUndefined();
     expect((await store.allAcks()).filter((a) => a.factId === m1.id)).toEqual([]);
-    expect(await store.ackSummaries()).toEqual([{ factId: m1.id, expected: ['bob', 'carol', 'dave'], ackedBy: [{ peer: 'bob', ackedAt: 4 }, { peer: 'carol', ackedAt: 9 }] }]);
+    expect(await store.ackSummaries()).toEqual([{ factId: m1.id, expected: ['bob', 'carol', 'dave'], ackedBy: [{ peer: 'bob', ackedAt: 4 }, { peer: 'carol', ackedAt: 9 }], epoch: 0 }]);
     // Without a plan's description, the tracking's own expected peers and the stored acks make the summary.
     await store.dropTracking([m2.id]);
     const byFact = new Map((await store.ackSummaries()).map((x) => [x.factId, x]));
-    expect(byFact.get(m2.id)).toEqual({ factId: m2.id, expected: ['bob', 'carol'], ackedBy: [{ peer: 'bob', ackedAt: 3 }] });
+    expect(byFact.get(m2.id)).toEqual({ factId: m2.id, expected: ['bob', 'carol'], ackedBy: [{ peer: 'bob', ackedAt: 3 }], epoch: 0 });
     // Dropping again, or dropping a fact that was never tracked, writes nothing.
     await store.dropTracking([m1.id, channel.id], [settled(m1.id, [], [['zed', 1]]), settled(channel.id, ['bob'], [['bob', 1]])]);
     expect((await store.ackSummaries()).map((x) => x.factId).sort()).toEqual([m1.id, m2.id].sort());
@@ -237,7 +237,7 @@ describe('ack summaries: what ack GC leaves of a dropped fact', () => {
           const want = acknowledgmentOf(model.get(id)!);
           if (dropped.has(id)) {
             expect(snap.has(id)).toBe(false);
-            expect(summaries.get(id)).toEqual({ factId: id, expected: ['bob', 'carol'], ackedBy: want.ackedBy });
+            expect(summaries.get(id)).toEqual({ factId: id, expected: ['bob', 'carol'], ackedBy: want.ackedBy, epoch: 0 });
           } else {
             expect(summaries.has(id)).toBe(false);
             expect(snap.get(id)).toEqual(want);
@@ -248,5 +248,29 @@ describe('ack summaries: what ack GC leaves of a dropped fact', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('stale summaries (CacheInvalidated floors, spec 004 §3)', () => {
+  it('drops stamp each summary with the epoch given; retrackStale discards those at or below the floor, tracks them again, keeps the rest', async () => {
+    const store = await tracked(m1, m2, m3);
+    await store.putAcks([ack(m1.id, 'bob', 1), ack(m2.id, 'bob', 2), ack(m3.id, 'bob', 3)]);
+    await store.dropTracking([m1.id], [], 2);
+    await store.dropTracking([m2.id], [], 3);
+    expect(new Map((await store.ackSummaries()).map((s) => [s.factId, s.epoch]))).toEqual(new Map([[m1.id, 2], [m2.id, 3]]));
+    // m3 has no summary (still tracked): nothing of it changes; m2 is stamped above the floor: kept.
+    const entries = [m1, m2, m3].map((f) => ({ factId: f.id, expected: ['dave', 'bob'] }));
+    expect(await store.retrackStale(entries, 2)).toEqual([m1.id]);
+    expect((await store.ackSummaries()).map((s) => s.factId)).toEqual([m2.id]);
+    expect(await store.expectedAcks(m1.id)).toEqual(['bob', 'dave']);
+    expect(await store.acknowledgment(m1.id)).toEqual({ ackedBy: [] });
+    expect(await store.acknowledgment(m3.id)).toEqual(acknowledgmentOf([{ peer: 'bob', ackedAt: 3 }]));
+    // Again: nothing left at or below the floor.
+    expect(await store.retrackStale(entries, 2)).toEqual([]);
+    // A fact no longer known is forgotten, not tracked.
+    expect(await store.retrackStale([{ factId: m2.id, expected: null }], 3)).toEqual([m2.id]);
+    expect(await store.ackSummaries()).toEqual([]);
+    expect(await store.expectedAcks(m2.id)).toBeUndefined();
+    store.close();
   });
 });

@@ -92,7 +92,7 @@ describe('schema and migrations', () => {
     expect(await store.ackSummaries()).toEqual([]);
     // The new store works: ack GC's drop moves the old acks into a summary.
     await store.dropTracking([genesis.id]);
-    expect(await store.ackSummaries()).toEqual([{ factId: genesis.id, expected: ['bob', 'carol'], ackedBy: [{ peer: 'bob', ackedAt: 5 }] }]);
+    expect(await store.ackSummaries()).toEqual([{ factId: genesis.id, expected: ['bob', 'carol'], ackedBy: [{ peer: 'bob', ackedAt: 5 }], epoch: 0 }]);
     store.close();
     expect(await versionOf(factory, 'v2')).toBe(SCHEMA_VERSION);
     expect(SCHEMA_VERSION).toBe(4);

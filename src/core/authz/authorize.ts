@@ -42,6 +42,7 @@ export const enabledKinds: ReadonlySet<FactKind> = new Set<FactKind>([
   'recovery.reshare',
   'maint.snapshotProposed',
   'maint.snapshotCompleted',
+  'maint.cacheInvalidated',
   'maint.upgradeActivated',
   'maint.adminReplacement',
 ]);

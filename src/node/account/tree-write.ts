@@ -10,7 +10,7 @@ import type { NodeHost } from '../host/node-host.ts';
  * Writes a fact into this authority's own journal, shared by its devices: through the guarded write path,
  * announced on the account topic so the other devices hear of it at once.
  */
-export async function writeAccountFact<K extends 'tree.op' | 'consensus.commit' | 'profile.name' | 'maint.upgradeActivated'>(host: NodeHost, kind: K, body: BodyOf<K>): Promise<FactId> {
+export async function writeAccountFact<K extends 'tree.op' | 'consensus.commit' | 'profile.name' | 'maint.upgradeActivated' | 'maint.cacheInvalidated'>(host: NodeHost, kind: K, body: BodyOf<K>): Promise<FactId> {
   const authority = host.requireIdentity().authorityId;
   const ns = authorityNamespace(authority);
   const fact = draft(host, ns, kind, body);

@@ -14,6 +14,7 @@ import type { Delivery } from '../../net/transport.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import { signerOf } from '../host/signer.ts';
+import { stampOf } from '../maintenance/cache-keys.ts';
 import { AckCoalescer } from './ack-coalescer.ts';
 import { ACK_GC_COALESCE_MS, AckGcRunner, type AckGcInputs } from './ack-gc-runner.ts';
 
@@ -40,8 +41,10 @@ export class AcksModule implements NodeModule {
     private readonly host: NodeHost,
     private readonly deps: AcksDeps,
   ) {
+    const { store } = host.deps;
     this.gc = new AckGcRunner({
-      store: host.deps.store,
+      // Each summary is stamped with the epoch it is computed under (the cache `acks/summaries`).
+      store: { trackedAcknowledgments: (ids) => store.trackedAcknowledgments(ids), dropTracking: (ids, settled) => store.dropTracking(ids, settled, stampOf(host, 'acks/summaries')) },
       registry: standardPolicyRegistry(),
       inputs: () => this.gcInputs(),
       onSettled: (settled) => this.noteSettled(settled),

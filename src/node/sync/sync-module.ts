@@ -15,7 +15,8 @@ import type { SnapshotTransferHost, VersionPolicy } from '../../protocols/sync/s
 import { PROTOCOL_VERSION } from '../../core/version.ts';
 import { isVersionFailure } from '../../protocols/sync/version-gate.ts';
 
-const REACHED_META = 'sync-reached';
+/** Evidence of reconciliations (`ReachedRecord`), guarded as the cache `sync/reached` (`maintenance/caches-module.ts`). */
+export const REACHED_META = 'sync-reached';
 
 /**
  * Anti-entropy in the node: the journals as the sync protocol sees them, the sync service (every frame
