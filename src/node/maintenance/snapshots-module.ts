@@ -2,7 +2,7 @@ import { hashValue } from '../../core/crypto/hash.ts';
 import type { ValidatedFact } from '../../core/facts/fact.ts';
 import { compareHlc, type Hlc } from '../../core/facts/hlc.ts';
 import { journalOf, namespaceId, namespaceKind, type ContextId, type Hash32, type Namespace } from '../../core/ids.ts';
-import { listChannels, messageCount } from '../../core/reduce/chat.ts';
+import { messageCount } from '../../core/reduce/chat.ts';
 import { committedBy } from '../../core/reduce/agreement.ts';
 import { latestSnapshot } from '../../core/reduce/maintenance.ts';
 import { compareFacts } from '../../core/reduce/stamp.ts';
@@ -20,7 +20,7 @@ import { witnessesOf, type CheckpointModule } from '../witness/checkpoint-module
 import type { SyncModule } from '../sync/sync-module.ts';
 import { SnapshotBuilds, type Proposal } from './snapshot-builds.ts';
 import { SnapshotTransfer } from './snapshot-transfer.ts';
-import { snapshotSigners } from './snapshot-signers.ts';
+import { contextSnapshots, type StoredSummary } from './snapshot-list.ts';
 
 /** The cut lies this far in the past: what was written before it has reached the witnesses (the writer fence). */
 const FENCE_MS = 2_000;
@@ -30,8 +30,6 @@ const TICK_MS = 3_000;
 const RETRY_MS = 3_000;
 const RETRY_MAX_MS = 60_000;
 
-/** A stored snapshot as the module keeps it: its size and the messages it covers, not its bytes. */
-type Stored = Omit<StoredSnapshot, 'bytes'> & { readonly size: number; readonly covered: number };
 
 /**
  * Snapshots of contexts (spec 004 §2, DESIGN §8): any member proposes one (a cut a little in the past, the blob's
@@ -40,7 +38,7 @@ type Stored = Omit<StoredSnapshot, 'bytes'> & { readonly size: number; readonly 
  * and prunes the messages it covers, atomically. Cold start seeds those messages before the stored facts replay.
  */
 export class SnapshotsModule implements NodeModule, SnapshotsApi {
-  private readonly stored = new Map<Namespace, Stored>();
+  private readonly stored = new Map<Namespace, StoredSummary>();
   private readonly builds: SnapshotBuilds;
   private readonly tried = new Map<string, { at: number; tries: number }>();
   private readonly settling = new Set<Namespace>();
@@ -129,25 +127,14 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
       for (const context of [...this.membership.secretsView().keys()].sort()) {
         const j = this.host.journals.get(journalOf(context));
         if (context === me || !j) continue;
-        const latest = latestSnapshot(j.state.maintenance);
-        const stored = this.stored.get(j.ns);
-        const completed = latest && j.facts.get(latest.fact);
-        const pending = this.pendingProposal(j);
-        out.push({
-          context,
-          name: listChannels(j.state.chat).map((c) => `#${c.name}`).join(', ') || context.slice(0, 12),
-          messages: messageCount(j.state.chat),
-          facts: j.facts.size,
-          latest: latest && {
-            epoch: latest.snapshot.epoch,
-            covered: this.covered(j.ns, latest.proposalId),
-            completedAt: completed?.fact.time.wall ?? 0,
-            stored: stored?.blobCid === latest.snapshot.blobCid ? { bytes: stored.size, pruned: stored.pruned } : null,
-            signers: snapshotSigners(j, latest.proposalId, latest.snapshot.digest, (a) => this.membership.names.nameOf(a)),
-          },
-          pending: pending && { epoch: pending.fact.body.targetEpoch, proposedAt: pending.fact.time.wall },
-          canSnapshot: witnessesOf(this.host, context).length >= 2,
-        });
+        out.push(
+          contextSnapshots(this.host, j, {
+            stored: this.stored.get(j.ns),
+            covered: (proposalId) => this.covered(j.ns, proposalId),
+            pending: this.pendingProposal(j),
+            nameOf: (a) => this.membership.names.nameOf(a),
+          }),
+        );
       }
       return out;
     });
