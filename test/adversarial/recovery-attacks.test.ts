@@ -88,7 +88,7 @@ describe('attacks on guardians and recovery', () => {
     tampered[tampered.length - 1]! ^= 1;
     const forDave = sealReshare(bob.node.key, dave.node.key.deviceId, { context: 'bogus-context', secret: new Uint8Array(32).fill(5) }, seededRandom('dave'));
     await forge(bus, bob, pairOf(bob, alice), 'recovery.reshare', { authority: aliceId, device, boxes: [new Uint8Array(64).fill(7), tampered, forDave] });
-    await until(() => dropped(fresh, 'reshare:Malformed') > malformed && droppedLike(fresh, 'reshare:') >= forgedLike + 2, 'the recovered device refuses the junk and the tampered box');
+    await until(() => dropped(fresh, 'reshare:Malformed') > malformed && droppedLike(fresh, 'reshare:') >= forgedLike + 2, 'the recovered device refuses the junk and the tampered box', 60_000);
     expect(droppedLike(fresh, 'reshare:NotForUs')).toBe(0);
     expect(await held()).toEqual(before);
     expect(fresh.node.identity()!.authorityId).toBe(aliceId);

@@ -111,7 +111,9 @@ describe('ack GC in the node', () => {
     const bob = await peerOn(bus, 'bob', { syncIntervalMs: NEVER });
     const ch = await sharedChannel([alice, bob]);
     const id = await alice.node.sendMessage(ch, 'before dave');
-    await until(() => indicatorOf(alice.node, ch, id) === 'Delivered', 'Delivered');
+    // Delivered, or past it: the checkpoint witnesses may finalize it meanwhile on a slow machine.
+    const delivered = () => ['Delivered', 'Finalized'].includes(indicatorOf(alice.node, ch, id)!);
+    await until(delivered, 'Delivered');
     await alice.node.whenAckGcIdle();
     expect(await store.trackedFactIds()).not.toContain(id);
 
@@ -123,7 +125,7 @@ describe('ack GC in the node', () => {
     const probe = await alice.node.sendMessage(ch, 'after dave');
     await until(() => alice.node.statusDetails(probe)?.acks.length === 2, 'both ack the later message');
     await alice.node.whenAckGcIdle();
-    expect(indicatorOf(alice.node, ch, id)).toBe('Delivered');
+    expect(delivered()).toBe(true);
     expect(alice.node.statusDetails(id)).toMatchObject({ expected: [authority(bob)] });
     expect(alice.node.statusDetails(id)!.acks.map((a) => a.peer)).toEqual([authority(bob)]);
     expect(await store.trackedFactIds()).not.toContain(id);

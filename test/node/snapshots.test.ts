@@ -34,6 +34,7 @@ async function twoMembers(extra: Partial<NodeDeps> = {}) {
   const bob = await member(bus, 'bob', extra);
   const ch = await alice.node.createChannel('general');
   await bob.node.joinChannel(alice.node.joinCode(ch));
+  await until(() => bob.node.channels().data.some((c) => c.id === ch), 'bob holds the channel');
   for (let i = 0; i < 15; i++) {
     await alice.node.sendMessage(ch, `a${i}`);
     await bob.node.sendMessage(ch, `b${i}`);
