@@ -14,6 +14,8 @@ import { factsOf, rawBytes, rawVerifyPut } from './raw-browser.ts';
  */
 const NS = (process.env.BENCH_CATCHUP_N ?? '10000').split(',').map(Number);
 const LONG = 30 * 60_000;
+/** How long the witnesses may take to store a snapshot before (b) is reported as not done: BENCH_SNAPSHOT_WAIT_MS. */
+const SNAP_WAIT_MS = Number(process.env.BENCH_SNAPSHOT_WAIT_MS ?? 10 * 60_000);
 
 type Ctx = { browser: Browser; base: string; relay: string };
 
@@ -72,6 +74,26 @@ async function raws(from: Page, to: Page, facts: { count: number; bytes: number 
   return { facts: facts.count, factBytes: facts.bytes, rawBytesMs: Math.round(bytesMs), rawVerifyMs: Math.round(verify), rawPutMs: Math.round(put), rawSumMs: Math.round(bytesMs + verify + put) };
 }
 
+/** A page's snapshot entry for the context and its counted snapshot, witness and consensus drops. */
+const snapshotState = (p: Page, context: string) =>
+  p.evaluate((ctx) => {
+    const node = window.auraLab!.node;
+    const e = node.snapshots.list().find((x) => x.context === ctx);
+    const drops = Object.entries(node.network().dropped).filter(([k]) => /snapshot|witness|consensus|frost/i.test(k));
+    return { latest: e?.latest ?? null, pending: e?.pending ?? null, messages: e?.messages, facts: e?.facts, drops: Object.fromEntries(drops) };
+  }, context);
+
+/** Waits until every page stores the context's latest snapshot (false after SNAP_WAIT_MS), printing the state every 30 s. */
+async function snapshotStored(pages: readonly Page[], context: string): Promise<boolean> {
+  const t0 = Date.now();
+  for (let next = t0 + 30_000; Date.now() - t0 < SNAP_WAIT_MS; await new Promise((r) => setTimeout(r, 1_000))) {
+    const states = await Promise.all(pages.map((p) => snapshotState(p, context)));
+    if (states.every((x) => x.latest?.stored != null)) return true;
+    if (Date.now() > next) (console.error(`  snapshot after ${Math.round((Date.now() - t0) / 1000)} s: ${JSON.stringify(states)}`), (next += 30_000));
+  }
+  return false;
+}
+
 async function round(c: Ctx, n: number): Promise<void> {
   const tag = `${n}-${Date.now()}`;
   const [ctxA, ctxB, ctxC] = [await c.browser.newContext(), await c.browser.newContext(), await c.browser.newContext()];
@@ -107,7 +129,11 @@ async function round(c: Ctx, n: number): Promise<void> {
   const before = await snap(a);
   if (before?.latest == null && before?.pending == null) await a.evaluate((ctx) => window.auraLab!.node.snapshots.takeSnapshot(ctx as never), context);
   else console.error(`  a snapshot was already under way (${JSON.stringify(before?.pending ?? before?.latest)}): the first witness proposes at 10 000 messages`);
-  for (const p of [a, b]) await p.waitForFunction((ctx) => window.auraLab!.node.snapshots.list().find((x) => x.context === ctx)?.latest?.stored != null, context, { timeout: LONG, polling: 500 });
+  if (!(await snapshotStored([a, b], context))) {
+    print({ n, messages, variant: 'snapshot+tail', error: `no snapshot stored on both witnesses within ${SNAP_WAIT_MS} ms`, witnesses: await Promise.all([a, b].map((p) => snapshotState(p, context))) });
+    for (const x of [ctxA, ctxB, ctxC]) await x.close();
+    return;
+  }
   const taken = await snap(a);
   console.error(`n=${n}: snapshot stored and pruned on both witnesses ${Math.round((Date.now() - t) / 1000)} s after canSnapshot was awaited: ${JSON.stringify(taken?.latest)}`);
 
