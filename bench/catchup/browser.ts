@@ -14,7 +14,7 @@ import { factsOf, rawBytes, rawVerifyPut } from './raw-browser.ts';
  */
 const NS = (process.env.BENCH_CATCHUP_N ?? '10000').split(',').map(Number);
 const LONG = 30 * 60_000;
-/** How long the witnesses may take to store a snapshot before (b) is reported as not done: BENCH_SNAPSHOT_WAIT_MS. */
+/** BENCH_SNAPSHOT_RELOAD=1: alice's and bob's tabs are reloaded after (a), before the snapshot. How long the witnesses may take to store a snapshot before (b) is reported as not done: BENCH_SNAPSHOT_WAIT_MS. */
 const SNAP_WAIT_MS = Number(process.env.BENCH_SNAPSHOT_WAIT_MS ?? 10 * 60_000);
 
 type Ctx = { browser: Browser; base: string; relay: string };
@@ -124,6 +124,14 @@ async function round(c: Ctx, n: number): Promise<void> {
   // (b) Alice and bob are the witnesses: a snapshot, stored and pruned on both, then carol joins.
   t = Date.now();
   const snap = (p: Page) => p.evaluate((ctx) => window.auraLab!.node.snapshots.list().find((x) => x.context === ctx), context);
+  if (process.env.BENCH_SNAPSHOT_RELOAD) {
+    // Fresh nodes for the witnesses (a consensus wedged during a long catch-up starts over): both tabs reloaded.
+    for (const p of [a, b]) {
+      await p.reload();
+      await p.waitForFunction((want) => (window.auraLab?.node.channels().data[0]?.messageCount ?? 0) >= want, messages, { timeout: LONG, polling: 500 });
+    }
+    console.error(`n=${n}: alice's and bob's tabs reloaded before the snapshot`);
+  }
   await a.waitForFunction((ctx) => window.auraLab!.node.snapshots.list().find((x) => x.context === ctx)?.canSnapshot === true, context, { timeout: LONG, polling: 500 });
   await new Promise((r) => setTimeout(r, 2_500)); // the writer fence: the cut is a fact at least 2 s old
   const before = await snap(a);
