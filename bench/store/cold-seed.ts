@@ -13,7 +13,8 @@ import { openStore } from '../../src/store/index.ts';
 /**
  * Seeds a profile for the cold-start figure, on the app's own origin: a real node creates the identity
  * and one channel, then the same device key writes the rest of the facts as messages in that channel,
- * through the store in batches. Query: ?profile=…&facts=…[&snapshot=1].
+ * through the store in batches, a millisecond apart (with `now=1`, at the page's clock instead: a peer receiving
+ * them holds back readings from the future). Query: ?profile=…&facts=…[&snapshot=1][&now=1].
  */
 async function seed(): Promise<void> {
   const q = new URLSearchParams(location.search);
@@ -36,7 +37,7 @@ async function seed(): Promise<void> {
   for (let written = await store.countFacts(); written < total; ) {
     const batch: ValidatedFact[] = [];
     for (; batch.length < 500 && written < total; written++) {
-      clock = hlcTick(clock, clock.wall + 1);
+      clock = hlcTick(clock, q.get('now') === '1' ? Date.now() : clock.wall + 1);
       batch.push(createFact(key, { ns, kind: 'chat.message', author: me.authorityId, time: clock, body: { channel, text: `message number ${written}`, ack: true } }));
     }
     await store.appendFacts(batch, { trackAcks: batch.map((f) => ({ factId: f.id, expected: [] })) });
