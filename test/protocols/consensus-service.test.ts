@@ -5,7 +5,7 @@ import type { ConsensusCommit } from '../../src/core/facts/kinds/consensus.ts';
 import { contextNamespace } from '../../src/core/ids.ts';
 import { ConsensusService } from '../../src/protocols/consensus/consensus-service.ts';
 import { encodeConsensusMessage } from '../../src/protocols/consensus/wire.ts';
-import { WitnessSigner } from '../../src/protocols/consensus/witness-signer.ts';
+import { NONCE_POOL, WitnessSigner } from '../../src/protocols/consensus/witness-signer.ts';
 import { frostKeys, seeded } from '../support/frost-group.ts';
 
 const ns = contextNamespace('ctx-consensus-service');
@@ -17,7 +17,7 @@ const decision = { consensusId: 'cons-1', prestateHash: PRESTATE, covers: ['bafy
  * Three witnesses of a real 2-of-3 DKG on an in-memory bus: messages queue and are delivered by `pump`;
  * `silent` witnesses receive nothing (and so answer nothing); timers fire when the test advances the clock.
  */
-function bus(seed: string, silent: readonly number[] = []) {
+function bus(seed: string, silent: readonly number[] = [], prestateOf: (k: number) => string = () => PRESTATE) {
   const keys = frostKeys(seed, 3, 2);
   const ids = keys.map((k) => k.participant);
   const set = { witnesses: [...ids].sort(), threshold: 2 };
@@ -26,7 +26,7 @@ function bus(seed: string, silent: readonly number[] = []) {
   let now = 0;
   const commits = new Map<string, ConsensusCommit[]>();
   const drops = new Map<string, string[]>();
-  const services = keys.map((k) => {
+  const services = keys.map((k, index) => {
     const self = k.participant;
     return new ConsensusService({
       ns,
@@ -36,7 +36,7 @@ function bus(seed: string, silent: readonly number[] = []) {
       signer: new WitnessSigner(k, seeded(`${seed}/${self}`)),
       net: { send: (to, bytes) => (to === 'all' ? ids.filter((i) => i !== self) : [to]).forEach((t) => queue.push({ from: self, to: t, bytes })) },
       now: () => now,
-      prestate: () => PRESTATE,
+      prestate: () => prestateOf(index),
       fallbackAfterMs: T_FALLBACK,
       setTimer: (ms, run) => void timers.push({ at: now + ms, run }),
       committed: (c) => commits.set(self, [...(commits.get(self) ?? []), c]),
@@ -80,6 +80,26 @@ describe('consensus service on a memory bus, real FROST', () => {
       expect(commitVerifies(ns, b.commits.get(id)![0]!, b.groupKey)).toBe(true);
     }
     expect([...b.drops.values()].flat()).not.toContain('consensus:UnknownCommitment');
+  });
+
+  it('a coordinator that refused its own executes (its prestate moved) more often than it holds nonces commits once it agrees again', () => {
+    let moved = true;
+    // The third witness hears nothing: only the coordinator's own share and the second's can commit.
+    const b = bus('svc-refused', [2], (k) => (k === 0 && moved ? 'cd'.repeat(32) : PRESTATE));
+    let tries = 0;
+    while (b.services[0]!.propose(decision)) {
+      b.pump();
+      expect(++tries).toBeLessThanOrEqual(4 * NONCE_POOL);
+    }
+    expect(b.drops.get(b.ids[0]!)).toContain('consensus:WrongPrestate');
+    expect(b.commits.size).toBe(0);
+    moved = false;
+    // What the witness group's tick does while decisions wait: re-announce, which restores our own unspent nonces.
+    b.services[0]!.reannounce();
+    b.pump();
+    expect(b.services[0]!.propose(decision)).toBe(true);
+    b.pump();
+    expect(b.commits.get(b.ids[0]!)).toHaveLength(1);
   });
 
   it('T_fallback follows the measured round trip (2.5 × the median, within bounds) once a share came back', () => {

@@ -43,6 +43,12 @@ export class SnapshotBuilds {
     return built;
   }
 
+  /** Whether this device's own blob at a proposal's cut has the proposal's digest. */
+  reproduces(p: Proposal): boolean {
+    const { targetEpoch, cut, digest, proposalId } = p.fact.body;
+    return this.build(p.fact.ns, targetEpoch, cut, proposalId).digest === digest;
+  }
+
   /** Messages a snapshot this device built covers (0 if it never built it). */
   covered(proposalId: string): number {
     return this.coveredBy.get(proposalId) ?? 0;

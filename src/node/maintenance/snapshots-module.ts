@@ -202,6 +202,12 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
     const last = this.tried.get(p.id);
     if (last && now - last.at < Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (last.tries - 1))) return;
     const body = p.fact.body;
+    // A retry of a proposal we cannot sign ourselves (doctored, or a fact stamped below its cut came late): it can
+    // never complete, so a fresh proposal at a newer cut replaces it rather than wedging the context's snapshots.
+    if (last && !this.builds.reproduces(p)) {
+      this.tried.set(p.id, { at: now, tries: last.tries + 1 });
+      return void this.takeSnapshot(context).catch(() => this.host.countDrop('snapshot:ProposeFailed'));
+    }
     if (this.witnesses.propose(context, { consensusId: snapshotConsensusId(body.proposalId), prestateHash: body.digest, covers: [p.id] })) this.tried.set(p.id, { at: now, tries: (last?.tries ?? 0) + 1 });
   }
 
@@ -211,9 +217,7 @@ export class SnapshotsModule implements NodeModule, SnapshotsApi {
     const ns = journalOf(context);
     const p = this.host.journals.get(ns)?.state.maintenance.proposed.get(d.consensusId.slice('snapshot:'.length));
     const mismatch = hashValue('aura/snapshot/mismatch', d.consensusId);
-    if (!p || d.covers.length !== 1 || d.covers[0] !== p.id) return mismatch;
-    const { targetEpoch, cut, digest } = p.fact.body;
-    return this.builds.build(ns, targetEpoch, cut, p.fact.body.proposalId).digest === digest ? digest : mismatch;
+    return p && d.covers.length === 1 && d.covers[0] === p.id && this.builds.reproduces(p) ? p.fact.body.digest : mismatch;
   }
 
   /** The first witness records the completion once the witnesses' commit counts. */

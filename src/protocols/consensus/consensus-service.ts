@@ -65,7 +65,10 @@ export class ConsensusService {
     const signer = this.deps.signer;
     if (!signer) return;
     signer.refill();
-    this.broadcast({ type: 'nonces', ns: this.deps.ns, witness: signer.participant, commitments: commitmentsToWire(signer.unspent()) });
+    const unspent = signer.unspent();
+    // Our own view too: a session whose Execute we refused (our prestate had moved) took our nonce from it unspent.
+    this.remember(signer.participant, unspent);
+    this.broadcast({ type: 'nonces', ns: this.deps.ns, witness: signer.participant, commitments: commitmentsToWire(unspent) });
   }
 
   /** Proposes a decision: Execute to the first t witnesses with announced nonces, fallback after T_fallback. */
