@@ -7,7 +7,8 @@ import { createChannel, onboardedTab, sendMessage, shareChannel } from './helper
  * the panel), stored and pruned on both tabs, and after a reload the channel still shows its whole history; the
  * storage plot has its samples, also after the reload; someone who joins afterwards gets the snapshot and the tail.
  */
-test.setTimeout(300_000);
+// Three people, a reload, a snapshot and a later join: over 5 minutes on a busy machine.
+test.setTimeout(600_000);
 
 const tab = relayTabs();
 
