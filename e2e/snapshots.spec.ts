@@ -71,6 +71,9 @@ test('a snapshot taken with two devices online is stored and pruned on both, the
   await expect.poll(async () => Number(await alice.getByTestId('storage-plot').getAttribute('data-samples')), { timeout: 30_000 }).toBeGreaterThan(samplesBefore);
   await expect(alice.getByTestId('snapshot-item').filter({ hasText: '#archive' }).getByTestId('snapshot-storage')).toContainText(/\d+ → \d+ facts/);
 
+  await alice.keyboard.press('Escape');
+  await expect(alice.getByTestId('maintenance-panel')).toBeHidden();
+
   // Carol joins after the prune: she receives the snapshot's blob and the tail, never the pruned facts.
   const carol = await person(browser, 'e2e-snap-carol', 'Carol');
   await shareChannel(alice, carol, 'archive');
