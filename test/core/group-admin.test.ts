@@ -13,11 +13,10 @@ import { appointmentOf, genesisAppointment } from '../../src/core/reduce/group-a
 import { groupContextId } from '../../src/core/reduce/group-id.ts';
 import { currentAdmin, groupRoster } from '../../src/core/reduce/group-roster.ts';
 import { currentRights, effectiveChannel } from '../../src/core/reduce/group-settings.ts';
-import { hasRight, MEMBER_BINDING } from '../../src/core/reduce/membership.ts';
+import { hasRight } from '../../src/core/reduce/membership.ts';
 import { namespaceReducer, type NamespaceState } from '../../src/core/reduce/namespace-reducer.ts';
 import { encodeWitnessKey, WITNESS_KEY_BINDING } from '../../src/core/reduce/witness-keys.ts';
-import { person, reduce } from '../support/authz-world.ts';
-import { Writer } from '../support/fixtures.ts';
+import { joinedWriter, person, reduce } from '../support/authz-world.ts';
 import { signedCommit, witnessGroup } from '../support/frost-group.ts';
 import { randArb, shuffle } from '../support/shuffle.ts';
 
@@ -26,10 +25,7 @@ const GROUP = groupContextId(a!.author, '1e'.repeat(16));
 const NS = contextNamespace(GROUP);
 const T0 = 1_800_000_000_000;
 
-const inGroup = (p: NonNullable<typeof a>) => {
-  const w = new Writer(p.w.key, p.author, NS).setWall(T0);
-  return { author: p.author, w, join: w.fact('rel.binding', { bindingType: MEMBER_BINDING, authorities: [p.author], data: p.genesis.bytes }) };
-};
+const inGroup = (p: NonNullable<typeof a>) => joinedWriter(p, NS, T0);
 const [alice, bob, carol] = [a!, b!, c!].map(inGroup) as [ReturnType<typeof inGroup>, ReturnType<typeof inGroup>, ReturnType<typeof inGroup>];
 type Member = typeof alice;
 

@@ -7,9 +7,8 @@ import type { GroupCreated } from '../../src/core/facts/kinds/groups.ts';
 import { contextNamespace } from '../../src/core/ids.ts';
 import { groupContextId } from '../../src/core/reduce/group-id.ts';
 import { groupRoster, type GroupRoster } from '../../src/core/reduce/group-roster.ts';
-import { contextMembership, memberList, MEMBER_BINDING, visibleMessages } from '../../src/core/reduce/membership.ts';
-import { person, reduce } from '../support/authz-world.ts';
-import { Writer } from '../support/fixtures.ts';
+import { contextMembership, memberList, visibleMessages } from '../../src/core/reduce/membership.ts';
+import { joinedWriter, person, reduce } from '../support/authz-world.ts';
 import { randArb, shuffle } from '../support/shuffle.ts';
 
 const [a, b, c, m] = ['alice', 'bob', 'carol', 'mallory'].map((n) => person(`group-${n}`));
@@ -18,10 +17,7 @@ const NS = contextNamespace(GROUP);
 const T0 = 1_800_000_000_000;
 
 /** Each person writing into the group context, with a self-join that proves its device. */
-const inGroup = (p: NonNullable<typeof a>) => {
-  const w = new Writer(p.w.key, p.author, NS).setWall(T0);
-  return { author: p.author, w, join: w.fact('rel.binding', { bindingType: MEMBER_BINDING, authorities: [p.author], data: p.genesis.bytes }) };
-};
+const inGroup = (p: NonNullable<typeof a>) => joinedWriter(p, NS, T0);
 const [alice, bob, carol, mallory] = [a!, b!, c!, m!].map(inGroup) as [ReturnType<typeof inGroup>, ReturnType<typeof inGroup>, ReturnType<typeof inGroup>, ReturnType<typeof inGroup>];
 
 const RULES: GroupCreated['rules'] = { 'remove-member': { type: 'Unanimous' }, 'set-role': { type: 'Unanimous' }, 'transfer-ownership': { type: 'Unanimous' }, 'archive-channel': { type: 'Any' } };

@@ -31,6 +31,12 @@ export function otherDeviceOf(p: Person, label: string): Writer {
   return new Writer(deviceKey(`authz-${label}`), p.author, p.w.ns);
 }
 
+/** A person writing into namespace `ns` from `wall` on, with a self-join that proves its device. */
+export function joinedWriter(p: Person, ns: Namespace, wall: number) {
+  const w = new Writer(p.w.key, p.author, ns).setWall(wall);
+  return { author: p.author, w, join: w.fact('rel.binding', { bindingType: MEMBER_BINDING, authorities: [p.author], data: p.genesis.bytes }) };
+}
+
 export const reduce = (facts: readonly ValidatedFact[]): NamespaceState => reduceAll(namespaceReducer, facts);
 export const verdictIn = (facts: readonly ValidatedFact[], f: ValidatedFact) => authorize(f, reduce(facts));
 
