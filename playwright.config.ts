@@ -23,6 +23,8 @@ const OUT = 'dist-e2e';
 export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,
+  // Web-first assertions poll for evidence; on a loaded 2-core machine a write or a render can take over 5 s.
+  expect: { timeout: 15_000 },
   retries: process.env.CI ? 1 : 0,
   workers: 1,
   reporter: process.env.CI ? 'line' : 'list',

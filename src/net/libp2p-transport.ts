@@ -185,7 +185,10 @@ export class Libp2pTransport extends TransportBase implements Transport {
       for (let attempt = 0; attempt < DIAL_ATTEMPTS && !this.stopped; attempt++) {
         for (const target of targets) {
           try {
-            await this.node.dial(target, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) });
+            // The race: a WebRTC dial that ignores its abort signal must not hold `dialing` (and so every later
+            // dial of this peer) for good.
+            const signal = AbortSignal.timeout(DIAL_TIMEOUT_MS);
+            await Promise.race([this.node.dial(target, { signal }), new Promise((_, reject) => setTimeout(() => reject(new Error('dial stalled')), DIAL_TIMEOUT_MS + 500))]);
             return;
           } catch {
             // Next address, then the next attempt.
