@@ -1,0 +1,103 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { churn } from './churn.ts';
+import type { Curve } from './convergence.ts';
+import { dkg, equivocatingWitness } from './equivocation.ts';
+import { gossipReach } from './gossip.ts';
+import { partitionHeal } from './partition.ts';
+import { convergenceSvg, type Plot } from './svg.ts';
+import { ROUND_MS } from './sync-world.ts';
+
+/**
+ * `npm run sim [-- <scenario>…]`: gossip, partition, churn, equivocation (all by default). Prints one JSON line
+ * per measurement (the same seed prints the same line; `wallMs` is the only field that varies) and writes
+ * each scenario's convergence plot to sim/plots/.
+ */
+const PLOTS = new URL('./plots/', import.meta.url);
+const wanted = process.argv.slice(2);
+const runs = (name: string) => wanted.length === 0 || wanted.includes(name);
+
+function print(line: object, wallMs?: number): void {
+  console.log(JSON.stringify(wallMs === undefined ? line : { ...line, wallMs: Math.round(wallMs) }));
+}
+
+function plot(file: string, p: Plot): void {
+  mkdirSync(PLOTS, { recursive: true });
+  writeFileSync(new URL(file, PLOTS), convergenceSvg(p));
+}
+
+/** A result without its curve (the plot has it). */
+const line = <T extends { curve: Curve }>(r: T) => {
+  const { curve, ...rest } = r;
+  return { ...rest, curvePoints: curve.length };
+};
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await f();
+  return [r, performance.now() - t];
+}
+
+if (runs('gossip')) {
+  for (const n of [100, 1000]) {
+    const results = [];
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const [r, ms] = await timed(() => gossipReach({ n, seed, loss: 0.01 }));
+      print(line(r), ms);
+      results.push(r);
+    }
+    const hops: number[] = [];
+    for (const r of results) r.hops.forEach((c, h) => (hops[h] = (hops[h] ?? 0) + c));
+    const maxHops = Math.max(...results.map((r) => r.maxHops));
+    const meshHops = Math.max(...results.map((r) => r.meshHops));
+    print({ scenario: 'gossip-summary', n, seeds: results.length, bound: results[0]!.bound, maxHops, meshHops, hops: Array.from(hops, (c) => c ?? 0), allReached: results.every((r) => r.reached === n) });
+    plot(`gossip-N${n}.svg`, { title: `Gossip reach, N = ${n}, D = 6, 1% loss (one publish per seed)`, xLabel: 'simulated time (ms)', series: results.map((r) => ({ label: `seed ${r.seed}: ${r.maxHops} hops`, curve: r.curve })) });
+  }
+}
+
+if (runs('partition')) {
+  for (const [n, seeds, fanouts] of [
+    [100, [1, 2, 3], ['all', 1]],
+    [1000, [1], ['all']],
+  ] as const) {
+    const series = [];
+    let healAt = 0;
+    for (const fanout of fanouts) {
+      for (const seed of seeds) {
+        const [r, ms] = await timed(() => partitionHeal({ n, seed, fanout }));
+        print(line(r), ms);
+        healAt = r.healAtMs;
+        series.push({ label: `fanout ${fanout}, seed ${seed}: ${r.roundsToHeal ?? '>20'} rounds`, curve: r.curve });
+      }
+    }
+    plot(`partition-N${n}.svg`, { title: `Partition and heal, N = ${n} (rounds of ${ROUND_MS / 1000} s)`, xLabel: 'simulated time (ms)', series, marks: [{ x: healAt, label: 'heal' }] });
+  }
+}
+
+if (runs('churn')) {
+  const n = 100;
+  const series = [];
+  for (const seed of [1, 2, 3]) {
+    const [r, ms] = await timed(() => churn({ n, seed }));
+    print(line(r), ms);
+    series.push({ label: `seed ${seed}: ${r.roundsToConverge ?? '>20'} rounds after churn`, curve: r.curve });
+  }
+  plot(`churn-N${n}.svg`, { title: `Churn, N = ${n}: 10% leave, 30% of the away return, 2% new per round`, xLabel: 'simulated time (ms)', series, marks: [{ x: 8 * ROUND_MS, label: 'writes and churn stop' }] });
+}
+
+if (runs('equivocation')) {
+  const keys = dkg(4, 3, 1);
+  let excluded = 0;
+  let honest = 0;
+  let unsafe = 0;
+  const seeds = 20;
+  const [, ms] = await timed(async () => {
+    for (let seed = 1; seed <= seeds; seed++) {
+      const [r, one] = await timed(() => equivocatingWitness(keys, 3, seed));
+      print(r, one);
+      excluded += r.excludedBy;
+      honest += r.honest;
+      if (r.commits > 1) unsafe++;
+    }
+  });
+  print({ scenario: 'equivocation-summary', seeds, witnesses: 4, threshold: 3, excluded, total: honest, rate: excluded / honest, unsafeSeeds: unsafe }, ms);
+}
