@@ -25,6 +25,8 @@ export interface EquivocationResult {
   /** Distinct results committed anywhere (safety: at most 1). */
   readonly commits: number;
   readonly drops: number;
+  /** For each honest participant that recorded it: ms from the first proposal until it did. */
+  readonly detectedAfterMs: number[];
 }
 
 const PRESTATE = 'ab'.repeat(32);
@@ -48,6 +50,8 @@ export function dkg(n: number, t: number, seed: number): FrostKeyPackage[] {
  */
 class Observer {
   instance: ConsensusInstance;
+  /** When the first equivocation was recorded (virtual ms). */
+  detectedAt: number | null = null;
   private readonly sessions = new Map<string, ExecuteRequest>();
   private readonly waiting: { session: string; participant: string; share: Uint8Array }[] = [];
 
@@ -55,6 +59,7 @@ class Observer {
     private readonly keys: FrostKeyPackage,
     cid: string,
     set: WitnessSet,
+    private readonly now: () => number,
   ) {
     this.instance = step(newInstance(cid, PRESTATE, set, FALLBACK_MS), { t: 'start', now: 0 }).state;
   }
@@ -75,7 +80,9 @@ class Observer {
     const req = this.sessions.get(s.session);
     if (!req) return false;
     if (!frostVerifyShare(this.keys.public, req.commitments, executeMessage(req), { participant: s.participant, share: s.share })) return true;
-    this.instance = step(this.instance, { t: 'share', msg: { witness: s.participant, result: req.result, session: req.session, share: s.share } }).state;
+    const r = step(this.instance, { t: 'share', msg: { witness: s.participant, result: req.result, session: req.session, share: s.share } });
+    this.instance = r.state;
+    if (r.effects.some((e) => e.t === 'equivocation')) this.detectedAt ??= this.now();
     return true;
   }
 }
@@ -97,7 +104,7 @@ export async function equivocatingWitness(keys: readonly FrostKeyPackage[], thre
   // The equivocator is in the fast path (the first t witnesses), or it would never be asked to sign.
   const bad = witnesses[pick(rnd, threshold)]!;
   const honest = witnesses.filter((w) => w !== bad);
-  const observers = new Map(honest.map((w) => [w, new Observer(keys[0]!, cid, set)]));
+  const observers = new Map(honest.map((w) => [w, new Observer(keys[0]!, cid, set, () => q.now)]));
   const services = new Map<string, ConsensusService>();
   const committed = new Set<string>();
   let drops = 0;
@@ -156,9 +163,11 @@ export async function equivocatingWitness(keys: readonly FrostKeyPackage[], thre
   await q.runUntil(500);
   const [p1, p2] = shuffled(rnd, honest);
   const decision = (text: string): CommitDecision => ({ consensusId: cid, prestateHash: PRESTATE, covers: [cidOf(encodeCanonical({ text }))] });
+  const proposedAt = 500;
   q.after(pick(rnd, 20), () => void services.get(p1!)!.propose(decision('A')));
   q.after(pick(rnd, 20), () => void services.get(p2!)!.propose(decision('B')));
-  await q.runUntil(500 + 4 * FALLBACK_MS);
+  await q.runUntil(proposedAt + 4 * FALLBACK_MS);
+  const detectedAfterMs = [...observers.values()].flatMap((o) => (o.detectedAt === null ? [] : [o.detectedAt - proposedAt]));
   const excludedBy = [...observers.values()].filter((o) => o.instance.equivocations.has(bad) && !o.instance.shares.has(bad)).length;
-  return { scenario: 'equivocation', seed, witnesses: witnesses.length, threshold, equivocatorResults: signedResults.size, excludedBy, honest: honest.length, commits: committed.size, drops };
+  return { scenario: 'equivocation', seed, witnesses: witnesses.length, threshold, equivocatorResults: signedResults.size, excludedBy, honest: honest.length, commits: committed.size, drops, detectedAfterMs };
 }

@@ -8,6 +8,8 @@ export interface PlotSeries {
 export interface Plot {
   readonly title: string;
   readonly xLabel: string;
+  /** By default: the fraction of nodes holding every fact. */
+  readonly yLabel?: string;
   readonly series: readonly PlotSeries[];
   /** Vertical markers (a partition healing, writes stopping), at x. */
   readonly marks?: readonly { readonly x: number; readonly label: string }[];
@@ -21,7 +23,7 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
-/** A step plot of convergence (fraction of nodes holding every fact, 0–1) over x, as a standalone SVG. */
+/** A step plot of fractions (0–1) over x — convergence, by default — as a standalone SVG. */
 export function convergenceSvg(p: Plot): string {
   const xs = [...p.series.flatMap((s) => s.curve.map(([x]) => x)), ...(p.marks ?? []).map((m) => m.x)];
   const xMax = Math.max(1, ...xs);
@@ -43,7 +45,7 @@ export function convergenceSvg(p: Plot): string {
     out.push(`<text x="${px(x)}" y="${H - M.bottom + 16}" text-anchor="middle">${Math.round(x)}</text>`);
   }
   out.push(`<text x="${W / 2}" y="${H - 10}" text-anchor="middle">${esc(p.xLabel)}</text>`);
-  out.push(`<text x="16" y="${H / 2}" text-anchor="middle" transform="rotate(-90 16 ${H / 2})">fraction of nodes holding every fact</text>`);
+  out.push(`<text x="16" y="${H / 2}" text-anchor="middle" transform="rotate(-90 16 ${H / 2})">${esc(p.yLabel ?? 'fraction of nodes holding every fact')}</text>`);
   for (const m of p.marks ?? []) {
     out.push(`<line x1="${px(m.x)}" y1="${py(0)}" x2="${px(m.x)}" y2="${py(1)}" stroke="#999" stroke-dasharray="4 3"/>`);
     out.push(`<text x="${px(m.x) + 3}" y="${py(1) - 4}" fill="#666">${esc(m.label)}</text>`);
