@@ -15,9 +15,10 @@ export interface Plot {
   readonly marks?: readonly { readonly x: number; readonly label: string }[];
 }
 
-const W = 720;
+const W = 900;
 const H = 400;
-const M = { left: 60, right: 20, top: 40, bottom: 50 };
+/** The legend sits in the right margin, clear of the curves. */
+const M = { left: 60, right: 200, top: 40, bottom: 50 };
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -60,7 +61,7 @@ export function convergenceSvg(p: Plot): string {
     }
     pts.push(`${px(xMax)},${py(prev)}`);
     out.push(`<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${pts.join(' ')}"/>`);
-    out.push(`<text x="${W - M.right - 4}" y="${M.top + 14 * (k + 1)}" text-anchor="end" fill="${color}">${esc(s.label)}</text>`);
+    out.push(`<text x="${W - M.right + 10}" y="${M.top + 14 * (k + 1)}" fill="${color}">${esc(s.label)}</text>`);
   });
   out.push('</svg>');
   return out.join('\n') + '\n';
