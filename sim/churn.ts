@@ -30,6 +30,8 @@ export interface ChurnResult {
   readonly roundsToConverge: number | null;
   readonly convergeMs: number | null;
   readonly sessions: { ok: number; failed: number };
+  /** Received facts the core's validation refused (0: every written fact is valid). */
+  readonly refused: number;
   readonly curve: Curve;
 }
 
@@ -91,6 +93,7 @@ export async function churn(opts: ChurnOptions): Promise<ChurnResult> {
     roundsToConverge: converged,
     convergeMs: converged === null ? null : last - end,
     sessions: { ...w.sessions },
+    refused: w.refused(),
     curve: w.conv.curve(),
   };
 }

@@ -28,6 +28,8 @@ export interface PartitionResult {
   readonly healAtMs: number;
   readonly convergedAtMs: number | null;
   readonly sessions: { ok: number; failed: number };
+  /** Received facts the core's validation refused (0: every written fact is valid). */
+  readonly refused: number;
   readonly curve: Curve;
 }
 
@@ -72,6 +74,7 @@ export async function partitionHeal(opts: PartitionOptions): Promise<PartitionRe
     healAtMs: healAt,
     convergedAtMs: rounds === null ? null : (w.conv.curve().at(-1)?.[0] ?? null),
     sessions: { ...w.sessions },
+    refused: w.refused(),
     curve: w.conv.curve(),
   };
 }

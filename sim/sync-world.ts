@@ -93,9 +93,14 @@ export class SyncWorld {
     return this.hosts.get(node)!.size === this.written.size;
   }
 
-  /** Nodes (of `among`, by default all) holding every fact written. */
-  holding(among: readonly string[] = this.ids): number {
-    return among.filter((id) => this.holdsAll(id)).length;
+  /** Nodes holding every fact written. */
+  holding(): number {
+    return this.ids.filter((id) => this.holdsAll(id)).length;
+  }
+
+  /** Facts that nodes' validation refused (every fact here is valid: this stays 0 unless validation breaks). */
+  refused(): number {
+    return [...this.hosts.values()].reduce((n, h) => n + h.refused, 0);
   }
 
   measure(): void {

@@ -19,6 +19,7 @@ describe('the simulator (small N)', () => {
     const r = await partitionHeal({ n: 40, seed: 2 });
     expect(r.facts).toBe(40);
     expect(r.sessions.ok).toBeGreaterThan(0);
+    expect(r.refused).toBe(0);
     expect(r.roundsToHeal).not.toBeNull();
     expect(r.roundsToHeal!).toBeLessThanOrEqual(3);
     expect(r.curve.at(-1)![1]).toBe(1);
