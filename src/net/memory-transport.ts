@@ -1,6 +1,7 @@
 import type { ContextId, DeviceId } from '../core/ids.ts';
 import { ContextChannel } from './context-channel.ts';
 import type { FrameChannel } from './frame-channel.ts';
+import type { ForwardLinks } from './forward-links.ts';
 import { memoryChannelPair } from './memory-frames.ts';
 import type { SendTicket } from './send-ticket.ts';
 import type { NetStatus, Transport } from './transport.ts';
@@ -121,10 +122,23 @@ export class MemoryTransport extends TransportBase implements Transport {
   }
 
   async openSync(peer: DeviceId): Promise<FrameChannel> {
+    return this.openPair(peer, (other, ch) => other.syncHandler(ch, this.device));
+  }
+
+  private forwardHandler: (ch: FrameChannel, peer: DeviceId) => void = () => {};
+  readonly forward: ForwardLinks = {
+    open: (peer) => this.openPair(peer, (other, ch) => other.forwardHandler(ch, this.device)),
+    onChannel: (handler) => {
+      this.forwardHandler = handler;
+    },
+  };
+
+  /** A channel pair to a linked peer: ours, and theirs handed to `hand` a microtask later. */
+  private async openPair(peer: DeviceId, hand: (other: MemoryTransport, theirs: FrameChannel) => void): Promise<FrameChannel> {
     const other = [...this.bus.members].find((o) => o.device === peer);
     if (!other || !this.bus.linked(this.device, peer) || this.stopped) throw new Error(`not connected to ${peer}`);
     const [mine, theirs] = memoryChannelPair();
-    queueMicrotask(() => other.syncHandler(this.tapped(theirs, peer), this.device));
+    queueMicrotask(() => hand(other, this.tapped(theirs, peer)));
     return this.tapped(mine, this.device);
   }
 

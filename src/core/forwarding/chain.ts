@@ -1,6 +1,7 @@
 import { toHex } from '../encoding/bytes.ts';
 import type { ContextId, DeviceId, Epoch } from '../ids.ts';
-import { type ContextMembers } from '../reduce/membership.ts';
+import type { ContextMembers } from '../reduce/membership.ts';
+import { isMemberDevice } from './members.ts';
 import { ForwardError } from './errors.ts';
 import { decodeReceipt, forwardCost, MAX_HOPS, messageDigest, receiptHash, type ForwardReceipt } from './receipt.ts';
 
@@ -61,27 +62,30 @@ export class ReceiptLedger {
 const spentKey = (r: ForwardReceipt): string => JSON.stringify([r.hop, r.ctx, r.next]);
 const nonceKey = (r: ForwardReceipt): string => `${r.hop}/${toHex(r.nonce)}`;
 
-function isMemberDevice(m: ContextMembers, device: DeviceId): boolean {
-  if (m.excluded?.has(device)) return false;
-  for (const devices of m.devices.values()) if (devices.has(device)) return true;
-  return false;
-}
-
 function refuse(code: ConstructorParameters<typeof ForwardError>[0], message: string): never {
   throw new ForwardError(code, message);
 }
 
-/** The hops form one unbroken chain from the origin to the device the message came from, each naming the last. */
-function checkLinks(rs: readonly ForwardReceipt[], raws: readonly Uint8Array[], c: ChainCheck): void {
+/**
+ * The hops of one message in context `ctx` form one unbroken chain from its origin, each naming the one before
+ * (by hash) and sent to by it: what anyone can check from the receipts alone (also the fact rule's check).
+ */
+export function checkLinks(rs: readonly ForwardReceipt[], raws: readonly Uint8Array[], ctx: ContextId): void {
   const first = rs[0]!;
   if (first.hop !== first.src || first.prev !== null) refuse('MissingHop', 'the chain does not start at the origin');
+  if (first.src === first.dst) refuse('WrongDestination', 'a message to its own origin');
   for (let i = 0; i < rs.length; i++) {
     const r = rs[i]!;
-    if (r.ctx !== c.ctx) refuse('WrongContext', `receipt for ${r.ctx}`);
+    if (r.ctx !== ctx) refuse('WrongContext', `receipt for ${r.ctx}`);
     if (r.src !== first.src || r.dst !== first.dst || r.msg !== first.msg) refuse('WrongMessage', 'hops disagree on the message');
     if (i > 0 && (r.prev !== receiptHash(raws[i - 1]!) || r.hop !== rs[i - 1]!.next)) refuse('MissingHop', `hop ${i} does not follow hop ${i - 1}`);
     if (rs.findIndex((o) => o.hop === r.hop) !== i) refuse('MissingHop', `${r.hop} appears twice`);
   }
+}
+
+/** The chain ends here, from the device the message came from, for this message. */
+function checkEnds(rs: readonly ForwardReceipt[], c: ChainCheck): void {
+  const first = rs[0]!;
   const last = rs[rs.length - 1]!;
   if (last.hop !== c.from) refuse('MissingHop', `the last receipt is ${last.hop}'s, the message came from ${c.from}`);
   if (last.next !== c.self) refuse('WrongDestination', `the last hop sent to ${last.next}`);
@@ -116,7 +120,8 @@ export function verifyChain(chain: readonly Uint8Array[], c: ChainCheck, ledger:
   if (chain.length > MAX_HOPS) refuse('TooManyHops', `${chain.length} receipts`);
   if (ledger.size + chain.length > MAX_LEDGER_NONCES) refuse('Overloaded', 'too many receipts this epoch');
   const rs = chain.map(decodeReceipt);
-  checkLinks(rs, chain, c);
+  checkLinks(rs, chain, c.ctx);
+  checkEnds(rs, c);
   for (const r of rs) checkHop(r, c, ledger);
   ledger.record(rs, c.epoch);
   return rs;

@@ -20,6 +20,8 @@ export type ForwardErrorCode =
   | 'WrongCost'
   | 'Uncharged'
   | 'Replay'
+  | 'NoRoute'
+  | 'Busy'
   | 'Overloaded';
 
 export class ForwardError extends AuraError<ForwardErrorCode> {
