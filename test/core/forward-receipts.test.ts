@@ -135,6 +135,17 @@ describe('forward receipts: the chain verifier (spec 000 §2.6)', () => {
     expect(verifyChain(chain(4, 4), atB(), ledger)).toHaveLength(2);
   });
 
+  it('accepts an honest hop\'s receipts in any order: its charges claim disjoint units of its budget', () => {
+    const ledger = new ReceiptLedger();
+    // Two streams through one forwarder: the later charge's message arrives first.
+    const late = chain(4, 4);
+    const early = chain(2, 2);
+    expect(verifyChain(late, atB(), ledger)).toHaveLength(2);
+    expect(verifyChain(early, atB(), ledger)).toHaveLength(2);
+    // Units 3..4 were shown already: a third receipt claiming them did not charge.
+    expect(refusal(() => verifyChain(chain(6, 4), atB(), ledger))).toBe('Uncharged');
+  });
+
   it('refuses a cost that is not the table\'s for the message\'s size', () => {
     const r0 = hop(A, C, null, { cost: 1, spent: 1 });
     expect(refusal(() => verifyChain([r0, hop(C, B, r0)], atB(), new ReceiptLedger()))).toBe('WrongCost');

@@ -25,17 +25,23 @@ export interface ChainCheck {
 export const MAX_LEDGER_NONCES = 100_000;
 
 /**
- * What this device saw of each hop's budget in the current epoch: the highest `spent` per (hop, context, next)
- * and every nonce. Deterministic (no clock: the epoch is an input); earlier epochs are forgotten, since their
- * receipts are refused anyway.
+ * What this device saw of each hop's budgets in the current epoch: the units each receipt claims — the
+ * interval (spent − cost, spent] of its budget for (context, next) — and every nonce. An honest hop's charges
+ * claim disjoint intervals whatever order its messages arrive in; a hop that did not charge must show units it
+ * showed before. Deterministic (no clock: the epoch is an input); earlier epochs are forgotten, since their
+ * receipts are refused anyway. Bounded: at most `limit` units per budget.
  */
 export class ReceiptLedger {
   private epoch = -1;
-  private readonly spent = new Map<string, number>();
+  private readonly units = new Map<string, Set<number>>();
   private readonly nonces = new Set<string>();
 
-  lastSpent(r: ForwardReceipt): number | undefined {
-    return r.epoch === this.epoch ? this.spent.get(spentKey(r)) : undefined;
+  /** Whether any unit `r` claims was claimed before. */
+  overlaps(r: ForwardReceipt): boolean {
+    const seen = r.epoch === this.epoch ? this.units.get(spentKey(r)) : undefined;
+    if (!seen) return false;
+    for (let u = r.spent - r.cost + 1; u <= r.spent; u++) if (seen.has(u)) return true;
+    return false;
   }
 
   seen(r: ForwardReceipt): boolean {
@@ -49,11 +55,14 @@ export class ReceiptLedger {
   record(rs: readonly ForwardReceipt[], epoch: Epoch): void {
     if (epoch !== this.epoch) {
       this.epoch = epoch;
-      this.spent.clear();
+      this.units.clear();
       this.nonces.clear();
     }
     for (const r of rs) {
-      this.spent.set(spentKey(r), r.spent);
+      const key = spentKey(r);
+      let seen = this.units.get(key);
+      if (!seen) this.units.set(key, (seen = new Set()));
+      for (let u = r.spent - r.cost + 1; u <= r.spent; u++) seen.add(u);
       this.nonces.add(nonceKey(r));
     }
   }
@@ -94,7 +103,7 @@ function checkEnds(rs: readonly ForwardReceipt[], c: ChainCheck): void {
   if (first.msg !== messageDigest(c.message)) refuse('WrongMessage', 'the receipts name another message');
 }
 
-/** Each hop a current member's device, in this epoch, charged what the cost table says and showed it. */
+/** Each hop a current member's device, in this epoch, charged what the cost table says and showed it (units never shown before). */
 function checkHop(r: ForwardReceipt, c: ChainCheck, ledger: ReceiptLedger): void {
   if (!isMemberDevice(c.members, r.hop)) refuse('NotMember', `${r.hop} is no member's device in ${c.ctx}`);
   if (!isMemberDevice(c.members, r.next)) refuse('NotMember', `${r.next} is no member's device in ${c.ctx}`);
@@ -103,10 +112,7 @@ function checkHop(r: ForwardReceipt, c: ChainCheck, ledger: ReceiptLedger): void
   const cost = forwardCost(c.message.length);
   if (r.cost !== cost) refuse('WrongCost', `${r.hop} charged ${r.cost}, the table says ${cost}`);
   if (ledger.seen(r)) refuse('Replay', `nonce of ${r.hop} seen before`);
-  const before = ledger.lastSpent(r);
-  if (r.spent < r.cost || r.spent > r.limit || (before !== undefined && r.spent < before + r.cost)) {
-    refuse('Uncharged', `${r.hop} shows spent ${r.spent} of ${r.limit} (before: ${before ?? 'none'}) for cost ${r.cost}`);
-  }
+  if (r.spent < r.cost || r.spent > r.limit || ledger.overlaps(r)) refuse('Uncharged', `${r.hop} shows spent ${r.spent} of ${r.limit} for cost ${r.cost}: units it showed before, or beyond its budget`);
 }
 
 /**
