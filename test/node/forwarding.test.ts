@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { namespaceId, journalOf } from '../../src/core/ids.ts';
+import { journalOf } from '../../src/core/ids.ts';
 import { listForwards } from '../../src/core/reduce/relational.ts';
-import { MemoryBus, peerOn, until, type TestPeer } from '../support/node-net.ts';
+import { device, partitionedTrio, pathTo } from '../support/forwarding-net.ts';
+import { MemoryBus, until, type TestPeer } from '../support/node-net.ts';
 
-const NEVER: readonly [number, number] = [3_600_000, 3_600_001];
-const device = (p: TestPeer) => p.transport.device;
 const texts = (p: TestPeer, ch: string) => p.node.messages(ch).data.map((m) => m.text).sort();
 let open: TestPeer[] = [];
 let nudged = 0;
@@ -23,26 +22,13 @@ afterEach(async () => {
   open = [];
 });
 
-/** alice, bob and carol in one channel, each knowing the others as members; then alice and bob cut apart. */
-export async function partitionedTrio(bus: MemoryBus): Promise<{ a: TestPeer; b: TestPeer; c: TestPeer; ch: string; ctx: string }> {
-  const [a, b, c] = await Promise.all(['alice', 'bob', 'carol'].map((n) => peerOn(bus, n, { syncIntervalMs: NEVER })));
-  open = [a!, b!, c!];
-  const ch = await a!.node.createChannel('shared');
-  const code = a!.node.joinCode(ch);
-  for (const p of [b!, c!]) await p.node.joinChannel(code);
-  for (const p of open) await until(() => p.node.statusDetails(ch)?.expected.length === 2, 'members known');
-  bus.partition(device(a!), device(b!));
-  const ctx = namespaceId(a!.node.journals.fact(ch)!.fact.ns);
-  return { a: a!, b: b!, c: c!, ch, ctx };
-}
-
-const pathTo = (from: TestPeer, to: TestPeer) => from.node.forwarding.status().peers.find((p) => p.device === device(to))?.path;
 const forwardDrops = (p: TestPeer) => Object.keys(p.node.network().dropped).filter((k) => k.startsWith('forward:') && !k.startsWith('forward:note:'));
 
 describe('forwarding with receipts between nodes (DESIGN §5)', () => {
   it('with alice and bob cut apart, their sessions go through carol: messages, acks and evidence arrive, receipts are kept', async () => {
     const bus = new MemoryBus();
     const { a, b, c, ch, ctx } = await partitionedTrio(bus);
+    open = [a, b, c];
     // Each learns from carol's signed link note that she is linked to the other.
     await until(() => pathTo(a, b) === device(c) && pathTo(b, a) === device(c), 'a route via carol both ways');
     expect(pathTo(a, c)).toBe('direct');
@@ -73,7 +59,8 @@ describe('forwarding with receipts between nodes (DESIGN §5)', () => {
 
   it('once the link heals, sessions go direct again', async () => {
     const bus = new MemoryBus();
-    const { a, b } = await partitionedTrio(bus);
+    const { a, b, c } = await partitionedTrio(bus);
+    open = [a, b, c];
     await until(() => typeof pathTo(a, b) === 'string' && pathTo(a, b) !== 'direct', 'routed');
     bus.partition(device(a), device(b), false);
     expect(pathTo(a, b)).toBe('direct');
