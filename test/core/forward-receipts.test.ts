@@ -1,9 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deviceKeyFromSeed, type DeviceKey } from '../../src/core/crypto/ed25519.ts';
 import { decodeCanonical, encodeCanonical } from '../../src/core/encoding/cbor.ts';
 import { ReceiptLedger, verifyChain, type ChainCheck } from '../../src/core/forwarding/chain.ts';
 import { ForwardError } from '../../src/core/forwarding/errors.ts';
-import { createReceipt, forwardCost, messageDigest, receiptHash, FORWARD_UNIT_BYTES } from '../../src/core/forwarding/receipt.ts';
+import { decodeEnvelope, encodeEnvelope } from '../../src/core/forwarding/envelope.ts';
+import { createLinkNote, verifyLinkNote } from '../../src/core/forwarding/link-note.ts';
+import { createReceipt, decodeReceipt, forwardCost, messageDigest, receiptHash, FORWARD_UNIT_BYTES } from '../../src/core/forwarding/receipt.ts';
 import type { ContextMembers } from '../../src/core/reduce/membership.ts';
 
 const key = (n: number): DeviceKey => deviceKeyFromSeed(new Uint8Array(32).fill(n));
@@ -187,5 +190,45 @@ describe('forward receipts: the chain verifier (spec 000 §2.6)', () => {
     expect(ledger.size).toBe(0);
     // The origin's receipt was not consumed: its first honest use still passes.
     expect(verifyChain([r0, hop(C, B, r0)], atB(), ledger)).toHaveLength(2);
+  });
+});
+
+describe('link notes: a member device\'s signed "I am linked to …"', () => {
+  const links = [B.deviceId, A.deviceId];
+  const check = { ctx: CTX, members, epoch: EPOCH };
+
+  it('a member\'s note of this epoch or the last is accepted, its links sorted', () => {
+    expect(verifyLinkNote(createLinkNote(C, CTX, EPOCH, links), check).links).toEqual([...links].sort());
+    expect(verifyLinkNote(createLinkNote(C, CTX, EPOCH - 1, links), check).device).toBe(C.deviceId);
+  });
+
+  it('an older note, a non-member\'s, another context\'s or a tampered one is refused', () => {
+    expect(refusal(() => verifyLinkNote(createLinkNote(C, CTX, EPOCH - 2, links), check))).toBe('OldEpoch');
+    expect(refusal(() => verifyLinkNote(createLinkNote(X, CTX, EPOCH, links), check))).toBe('NotMember');
+    expect(refusal(() => verifyLinkNote(createLinkNote(C, 'other', EPOCH, links), check))).toBe('WrongContext');
+    const n = decodeCanonical<Record<string, unknown>>(createLinkNote(C, CTX, EPOCH, [A.deviceId]));
+    expect(refusal(() => verifyLinkNote(encodeCanonical({ ...n, links: [A.deviceId, X.deviceId].sort() }), check))).toBe('BadSignature');
+  });
+});
+
+describe('forwarding decoders refuse hostile bytes with ForwardError only', () => {
+  it('envelopes, receipts and notes: random bytes and mutations of real ones', () => {
+    const real = [encodeEnvelope(chain(), message), chain()[0]!, createLinkNote(C, CTX, EPOCH, [A.deviceId])];
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 600 }), fc.tuple(fc.nat(2), fc.nat(), fc.integer({ min: 0, max: 255 })).map(([k, at, v]) => {
+        const b = new Uint8Array(real[k]!);
+        b[at % b.length] = v;
+        return b;
+      })), (bytes) => {
+        for (const decode of [decodeEnvelope, decodeReceipt, (x: Uint8Array) => verifyLinkNote(x, { ctx: CTX, members, epoch: EPOCH })]) {
+          try {
+            decode(bytes);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ForwardError);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,7 +1,7 @@
-import { DecodeError, decodeCanonical, encodeCanonical } from '../encoding/cbor.ts';
-import { arr, bytes, literal, obj, SchemaError } from '../facts/schema.ts';
+import { encodeCanonical } from '../encoding/cbor.ts';
+import { decodeBounded } from './decode.ts';
+import { arr, bytes, literal, obj } from '../facts/schema.ts';
 import { MAX_FRAME_BYTES } from '../limits.ts';
-import { ForwardError } from './errors.ts';
 import { MAX_HOPS, MAX_RECEIPT_BYTES } from './receipt.ts';
 
 /** One forwarded message on a `/aura/fwd/1.0.0` stream: a protocol frame and the receipts of its hops so far. */
@@ -26,11 +26,5 @@ export function encodeEnvelope(chain: readonly Uint8Array[], frame: Uint8Array):
 
 /** Size first, then canonical CBOR and schema; the receipts themselves are judged by `verifyChain`. */
 export function decodeEnvelope(raw: Uint8Array): ForwardEnvelope {
-  if (raw.length > MAX_FORWARD_BYTES) throw new ForwardError('TooLarge', `envelope of ${raw.length} bytes`);
-  try {
-    return EnvelopeSchema(decodeCanonical(raw), 'envelope') as ForwardEnvelope;
-  } catch (e) {
-    if (e instanceof DecodeError || e instanceof SchemaError) throw new ForwardError('Malformed', e.message);
-    throw e;
-  }
+  return decodeBounded(raw, MAX_FORWARD_BYTES, EnvelopeSchema, 'envelope') as ForwardEnvelope;
 }

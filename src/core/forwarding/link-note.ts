@@ -2,8 +2,9 @@ import { compareStrings } from '../compare.ts';
 import { publicKeyOfDevice } from '../crypto/device-id.ts';
 import { sign, verify, type DeviceKey } from '../crypto/ed25519.ts';
 import { concatBytes, utf8 } from '../encoding/bytes.ts';
-import { DecodeError, decodeCanonical, encodeCanonical } from '../encoding/cbor.ts';
-import { arr, bytes, deviceId, ident, int, literal, obj, SchemaError } from '../facts/schema.ts';
+import { encodeCanonical } from '../encoding/cbor.ts';
+import { decodeBounded } from './decode.ts';
+import { arr, bytes, deviceId, ident, int, literal, obj } from '../facts/schema.ts';
 import type { ContextId, DeviceId, Epoch } from '../ids.ts';
 import { isMemberDevice } from './members.ts';
 import type { ContextMembers } from '../reduce/membership.ts';
@@ -40,14 +41,7 @@ export function createLinkNote(key: DeviceKey, ctx: ContextId, epoch: Epoch, lin
 
 /** Size, schema, order, context, epoch (current or previous), membership, then the signature; throws ForwardError. */
 export function verifyLinkNote(raw: Uint8Array, c: { readonly ctx: ContextId; readonly members: ContextMembers; readonly epoch: Epoch }): LinkNote {
-  if (raw.length > MAX_NOTE_BYTES) throw new ForwardError('TooLarge', `note of ${raw.length} bytes`);
-  let n: LinkNote;
-  try {
-    n = NoteSchema(decodeCanonical(raw), 'note') as LinkNote;
-  } catch (e) {
-    if (e instanceof DecodeError || e instanceof SchemaError) throw new ForwardError('Malformed', e.message);
-    throw e;
-  }
+  const n = decodeBounded(raw, MAX_NOTE_BYTES, NoteSchema, 'note') as LinkNote;
   for (let i = 1; i < n.links.length; i++) if (compareStrings(n.links[i - 1]!, n.links[i]!) >= 0) throw new ForwardError('Malformed', 'links not strictly ascending');
   if (n.ctx !== c.ctx) throw new ForwardError('WrongContext', `note for ${n.ctx}`);
   if (n.epoch < c.epoch - 1) throw new ForwardError('OldEpoch', `note of epoch ${n.epoch}`);

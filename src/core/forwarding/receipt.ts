@@ -2,10 +2,11 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { publicKeyOfDevice } from '../crypto/device-id.ts';
 import { sign, verify, type DeviceKey } from '../crypto/ed25519.ts';
 import { concatBytes, toHex, utf8 } from '../encoding/bytes.ts';
-import { DecodeError, decodeCanonical, encodeCanonical } from '../encoding/cbor.ts';
+import { encodeCanonical } from '../encoding/cbor.ts';
+import { decodeBounded } from './decode.ts';
 import { SEND_COST } from '../flow/send-cost.ts';
 import type { ContextId, DeviceId, Epoch, Hash32 } from '../ids.ts';
-import { bytes, deviceId, hash32, ident, int, literal, obj, SchemaError } from '../facts/schema.ts';
+import { bytes, deviceId, hash32, ident, int, literal, obj } from '../facts/schema.ts';
 import { ForwardError } from './errors.ts';
 
 /**
@@ -88,14 +89,7 @@ export function createReceipt(key: DeviceKey, r: Omit<UnsignedReceipt, 'hop'>): 
 
 /** Size, canonical CBOR, schema, then the hop's signature (the strict rule); throws ForwardError. */
 export function decodeReceipt(raw: Uint8Array): ForwardReceipt {
-  if (raw.length > MAX_RECEIPT_BYTES) throw new ForwardError('TooLarge', `receipt of ${raw.length} bytes`);
-  let r: ForwardReceipt;
-  try {
-    r = ReceiptSchema(decodeCanonical(raw), 'receipt') as ForwardReceipt;
-  } catch (e) {
-    if (e instanceof DecodeError || e instanceof SchemaError) throw new ForwardError('Malformed', e.message);
-    throw e;
-  }
+  const r = decodeBounded(raw, MAX_RECEIPT_BYTES, ReceiptSchema, 'receipt') as ForwardReceipt;
   if (!verify(r.sig, signedBytes(r), publicKeyOfDevice(r.hop)!)) throw new ForwardError('BadSignature', `receipt of ${r.hop} does not verify`);
   return r;
 }
