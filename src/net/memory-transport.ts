@@ -14,6 +14,13 @@ import { TransportBase } from './transport-base.ts';
  */
 export class MemoryBus {
   readonly members = new Set<MemoryTransport>();
+  /** Opt-in: transports offer forward links (`/aura/fwd/1.0.0`), so nodes forward through a common member. */
+  readonly forwarding: boolean;
+
+  constructor(opts: { readonly forwarding?: boolean } = {}) {
+    this.forwarding = opts.forwarding ?? false;
+  }
+
   private readonly cut = new Set<string>();
   /** Sees every emission onto the wire (a payload that reached a peer, a frame), as it happens: for tests. */
   onWire: (from: DeviceId, what: 'payload' | 'frame') => void = () => {};
@@ -126,12 +133,16 @@ export class MemoryTransport extends TransportBase implements Transport {
   }
 
   private forwardHandler: (ch: FrameChannel, peer: DeviceId) => void = () => {};
-  readonly forward: ForwardLinks = {
-    open: (peer) => this.openPair(peer, (other, ch) => other.forwardHandler(ch, this.device)),
-    onChannel: (handler) => {
-      this.forwardHandler = handler;
-    },
-  };
+  /** Only on a bus with forwarding (`MemoryBus({ forwarding: true })`). */
+  get forward(): ForwardLinks | undefined {
+    if (!this.bus.forwarding) return undefined;
+    return {
+      open: (peer) => this.openPair(peer, (other, ch) => other.forwardHandler(ch, this.device)),
+      onChannel: (handler) => {
+        this.forwardHandler = handler;
+      },
+    };
+  }
 
   /** A channel pair to a linked peer: ours, and theirs handed to `hand` a microtask later. */
   private async openPair(peer: DeviceId, hand: (other: MemoryTransport, theirs: FrameChannel) => void): Promise<FrameChannel> {

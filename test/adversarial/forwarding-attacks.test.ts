@@ -27,7 +27,7 @@ interface World {
 }
 
 async function world(): Promise<World> {
-  const bus = new MemoryBus();
+  const bus = new MemoryBus({ forwarding: true });
   const { a, b, c, ctx } = await partitionedTrio(bus);
   open = [a, b, c];
   return { a, b, c, ctx, A: keyOf('alice'), C: keyOf('carol') };
@@ -43,7 +43,7 @@ function receipt(w: World, k: DeviceKey, next: string, spent: number, prev: Uint
 
 /** Carol, a member turned hostile, hands bob one envelope on a forward stream of her own. */
 async function carolSends(w: World, chain: Uint8Array[]): Promise<void> {
-  const leg = await w.c.transport.forward.open(device(w.b));
+  const leg = await w.c.transport.forward!.open(device(w.b));
   await leg.send(encodeEnvelope(chain, frame));
 }
 
@@ -98,12 +98,12 @@ describe('forwarding attacks (spec 000 §2.6, §6.3): the receiver refuses what 
   it('a flood of streams is bounded per peer (Busy), and honest forwarding still works afterwards', async () => {
     const w = await world();
     // Streams that never say anything hold their place: beyond the bound they are refused at once.
-    const legs = await Promise.all(Array.from({ length: MAX_STREAMS_PER_PEER + 5 }, () => w.c.transport.forward.open(device(w.b))));
+    const legs = await Promise.all(Array.from({ length: MAX_STREAMS_PER_PEER + 5 }, () => w.c.transport.forward!.open(device(w.b))));
     await until(() => drops(w.b, 'Busy') === 5, 'forward:Busy');
     for (const leg of legs) await leg.close();
     // A flood of garbage on fresh streams: each refused and closed, none wedging the receiver.
     for (let i = 0; i < 20; i++) {
-      const leg = await w.c.transport.forward.open(device(w.b));
+      const leg = await w.c.transport.forward!.open(device(w.b));
       await leg.send(new Uint8Array([0xff, i]));
     }
     await until(() => drops(w.b, 'Malformed') === 20, 'forward:Malformed');

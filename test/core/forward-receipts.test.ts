@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deviceKeyFromSeed, type DeviceKey } from '../../src/core/crypto/ed25519.ts';
+import { deviceKeyFromSeed, verify, type DeviceKey } from '../../src/core/crypto/ed25519.ts';
 import { decodeCanonical, encodeCanonical } from '../../src/core/encoding/cbor.ts';
-import { ReceiptLedger, verifyChain, type ChainCheck } from '../../src/core/forwarding/chain.ts';
+import { ReceiptLedger, verifyChain, verifyChainWith, type ChainCheck } from '../../src/core/forwarding/chain.ts';
 import { ForwardError } from '../../src/core/forwarding/errors.ts';
 import { decodeEnvelope, encodeEnvelope } from '../../src/core/forwarding/envelope.ts';
 import { createLinkNote, verifyLinkNote } from '../../src/core/forwarding/link-note.ts';
@@ -90,6 +90,14 @@ describe('forward receipts: the chain verifier (spec 000 §2.6)', () => {
     expect(rs.map((r) => [r.hop, r.next])).toEqual([[A.deviceId, C.deviceId], [C.deviceId, B.deviceId]]);
     // A direct one-hop chain is valid at the destination too.
     expect(verifyChain([hop(A, B, null)], atB({ from: A.deviceId }), new ReceiptLedger())).toHaveLength(1);
+  });
+
+  it('the platform-verifier path decides the same: valid accepted, a bad signature refused', async () => {
+    const pure = async (sig: Uint8Array, m: Uint8Array, pk: Uint8Array) => verify(sig, m, pk);
+    expect(await verifyChainWith(chain(), atB(), new ReceiptLedger(), pure)).toHaveLength(2);
+    const [r0, r1] = chain();
+    const tampered = encodeCanonical({ ...decodeCanonical<Record<string, unknown>>(r1!), spent: 50 });
+    await expect(verifyChainWith([r0!, tampered], atB(), new ReceiptLedger(), pure)).rejects.toMatchObject({ code: 'BadSignature' });
   });
 
   it('refuses a chain with a missing hop', () => {

@@ -26,7 +26,7 @@ const forwardDrops = (p: TestPeer) => Object.keys(p.node.network().dropped).filt
 
 describe('forwarding with receipts between nodes (DESIGN §5)', () => {
   it('with alice and bob cut apart, their sessions go through carol: messages, acks and evidence arrive, receipts are kept', async () => {
-    const bus = new MemoryBus();
+    const bus = new MemoryBus({ forwarding: true });
     const { a, b, c, ch, ctx } = await partitionedTrio(bus);
     open = [a, b, c];
     // Each learns from carol's signed link note that she is linked to the other.
@@ -58,7 +58,7 @@ describe('forwarding with receipts between nodes (DESIGN §5)', () => {
   });
 
   it('once the link heals, sessions go direct again', async () => {
-    const bus = new MemoryBus();
+    const bus = new MemoryBus({ forwarding: true });
     const { a, b, c } = await partitionedTrio(bus);
     open = [a, b, c];
     await until(() => typeof pathTo(a, b) === 'string' && pathTo(a, b) !== 'direct', 'routed');

@@ -3,7 +3,8 @@ import type { ContextId, DeviceId, Epoch } from '../ids.ts';
 import type { ContextMembers } from '../reduce/membership.ts';
 import { isMemberDevice } from './members.ts';
 import { ForwardError } from './errors.ts';
-import { decodeReceipt, forwardCost, MAX_HOPS, messageDigest, receiptHash, type ForwardReceipt } from './receipt.ts';
+import { decodeReceipt, forwardCost, MAX_HOPS, messageDigest, readReceipt, receiptHash, receiptVerifies, type ForwardReceipt } from './receipt.ts';
+import type { SignatureVerifier } from '../facts/validate.ts';
 
 /** What the device judging a chain knows: all of it local, none of it from the peer. */
 export interface ChainCheck {
@@ -122,10 +123,26 @@ function checkHop(r: ForwardReceipt, c: ChainCheck, ledger: ReceiptLedger): void
  * Records the receipts in `ledger` only when all of them pass. Throws ForwardError.
  */
 export function verifyChain(chain: readonly Uint8Array[], c: ChainCheck, ledger: ReceiptLedger): ForwardReceipt[] {
+  bounded(chain, ledger);
+  return judged(chain.map(decodeReceipt), chain, c, ledger);
+}
+
+/** The same checks, each signature checked by `verifier` (the node's: WebCrypto behind the strict rule). */
+export async function verifyChainWith(chain: readonly Uint8Array[], c: ChainCheck, ledger: ReceiptLedger, verifier: SignatureVerifier): Promise<ForwardReceipt[]> {
+  bounded(chain, ledger);
+  const rs = chain.map(readReceipt);
+  for (const r of rs) if (!(await receiptVerifies(r, verifier))) refuse('BadSignature', `receipt of ${r.hop} does not verify`);
+  return judged(rs, chain, c, ledger);
+}
+
+function bounded(chain: readonly Uint8Array[], ledger: ReceiptLedger): void {
   if (chain.length === 0) refuse('MissingHop', 'no receipts');
   if (chain.length > MAX_HOPS) refuse('TooManyHops', `${chain.length} receipts`);
   if (ledger.size + chain.length > MAX_LEDGER_NONCES) refuse('Overloaded', 'too many receipts this epoch');
-  const rs = chain.map(decodeReceipt);
+}
+
+/** Links, ends and every hop, then (only if all pass, with no await in between) recorded. */
+function judged(rs: ForwardReceipt[], chain: readonly Uint8Array[], c: ChainCheck, ledger: ReceiptLedger): ForwardReceipt[] {
   checkLinks(rs, chain, c.ctx);
   checkEnds(rs, c);
   for (const r of rs) checkHop(r, c, ledger);

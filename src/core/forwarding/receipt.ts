@@ -8,6 +8,7 @@ import { SEND_COST } from '../flow/send-cost.ts';
 import type { ContextId, DeviceId, Epoch, Hash32 } from '../ids.ts';
 import { bytes, deviceId, hash32, ident, int, literal, obj } from '../facts/schema.ts';
 import { ForwardError } from './errors.ts';
+import type { SignatureVerifier } from '../facts/validate.ts';
 
 /**
  * One hop's signed receipt for forwarding one message (DESIGN §5, spec 000 §2.6): `hop` sent the message of
@@ -87,9 +88,19 @@ export function createReceipt(key: DeviceKey, r: Omit<UnsignedReceipt, 'hop'>): 
   return encodeCanonical({ v: 1, ...u, sig: sign(signedBytes(u), key.secretKey) }).slice();
 }
 
-/** Size, canonical CBOR, schema, then the hop's signature (the strict rule); throws ForwardError. */
+/** Size, canonical CBOR and schema, the signature not yet checked; throws ForwardError. */
+export function readReceipt(raw: Uint8Array): ForwardReceipt {
+  return decodeBounded(raw, MAX_RECEIPT_BYTES, ReceiptSchema, 'receipt') as ForwardReceipt;
+}
+
+/** A read receipt's signature, checked by `verifier` (in the node, the platform's Ed25519 behind the strict rule). */
+export async function receiptVerifies(r: ForwardReceipt, verifier: SignatureVerifier): Promise<boolean> {
+  return verifier(r.sig, signedBytes(r), publicKeyOfDevice(r.hop)!);
+}
+
+/** Size, canonical CBOR, schema, then the hop's signature (the strict rule, pure JS); throws ForwardError. */
 export function decodeReceipt(raw: Uint8Array): ForwardReceipt {
-  const r = decodeBounded(raw, MAX_RECEIPT_BYTES, ReceiptSchema, 'receipt') as ForwardReceipt;
+  const r = readReceipt(raw);
   if (!verify(r.sig, signedBytes(r), publicKeyOfDevice(r.hop)!)) throw new ForwardError('BadSignature', `receipt of ${r.hop} does not verify`);
   return r;
 }

@@ -157,6 +157,7 @@ export class ForwardingModule implements NodeModule {
       connected: () => host.deps.transport!.connectedPeers(),
       via: (ctx, peer) => this.via(ctx, peer),
       drop: (code) => host.countDrop(code),
+      ...(host.deps.verify ? { verify: host.deps.verify } : {}),
     };
   }
 

@@ -2,6 +2,7 @@ import type { DeviceKey } from '../../core/crypto/ed25519.ts';
 import type { ContextId, DeviceId, Epoch } from '../../core/ids.ts';
 import type { ContextMembers } from '../../core/reduce/membership.ts';
 import type { ForwardLinks } from '../../net/forward-links.ts';
+import type { SignatureVerifier } from '../../core/facts/validate.ts';
 
 /** A hop's budget right after its charge: the figures its receipt signs. */
 export type HopCharge = { readonly ok: true; readonly epoch: Epoch; readonly spent: number; readonly limit: number } | { readonly ok: false; readonly resumeAt: number };
@@ -24,6 +25,8 @@ export interface ForwardHost {
   connected(): readonly DeviceId[];
   /** The member linked to both that forwards to `peer` in `ctx`, if any. */
   via(ctx: ContextId, peer: DeviceId): DeviceId | undefined;
+  /** Receipt signatures (the platform's Ed25519 behind the strict rule); absent: pure JS. */
+  readonly verify?: SignatureVerifier;
   /** Counts a refusal as the drop `forward:<code>`. */
   drop(code: string): void;
 }

@@ -48,7 +48,7 @@ export class ForwardedChannel implements FrameChannel {
     if (raw === null) return null;
     try {
       this.admit();
-      const { env } = judge(this.host, this.ledger, raw, this.via, this.in);
+      const { env } = await judge(this.host, this.ledger, raw, this.via, this.in);
       this.events.accepted(this.context, this.peer, this.via, env.chain);
       return this.got(env.frame);
     } catch (e) {

@@ -77,7 +77,7 @@ export class ForwardingService implements SyncNet {
       const first = decodeReceipt(decodeEnvelope(raw).chain[0]!);
       if (!this.host.holds(first.ctx)) throw new ForwardError('WrongContext', `not a context of ours: ${first.ctx}`);
       const dir: Direction = { ctx: first.ctx, src: first.src, dst: first.dst };
-      const { env } = judge(this.host, this.ledger, raw, from, dir);
+      const { env } = await judge(this.host, this.ledger, raw, from, dir);
       if (dir.dst !== this.host.key.deviceId) return await this.relay(leg, from, dir, env.frame, env.chain);
       this.events.accepted(dir.ctx, dir.src, from, env.chain);
       this.syncHandler(new ForwardedChannel(this.host, this.events, this.ledger, leg, dir.ctx, dir.src, from, () => this.admit(from), env.frame), dir.src);
@@ -105,7 +105,7 @@ export class ForwardingService implements SyncNet {
     try {
       for (let raw = await a.receive(); raw !== null; raw = await a.receive()) {
         this.admit(from);
-        const { env } = judge(this.host, this.ledger, raw, from, dir);
+        const { env } = await judge(this.host, this.ledger, raw, from, dir);
         await b.send(stamp(this.host, dir, dir.dst, env.frame, env.chain));
         this.events.forwarded(dir.ctx, dir.src, dir.dst);
       }

@@ -1,4 +1,4 @@
-import { ReceiptLedger, verifyChain } from '../../core/forwarding/chain.ts';
+import { ReceiptLedger, verifyChain, verifyChainWith, type ChainCheck } from '../../core/forwarding/chain.ts';
 import { decodeEnvelope, encodeEnvelope, type ForwardEnvelope } from '../../core/forwarding/envelope.ts';
 import { ForwardError } from '../../core/forwarding/errors.ts';
 import { createReceipt, forwardCost, messageDigest, receiptHash, type ForwardReceipt } from '../../core/forwarding/receipt.ts';
@@ -18,11 +18,11 @@ export interface Direction {
  * the context, for the message of `dir` (at the destination: ending here; at a forwarder: with room for one
  * more hop). Throws ForwardError; nothing is recorded from a refused envelope.
  */
-export function judge(host: ForwardHost, ledger: ReceiptLedger, raw: Uint8Array, from: DeviceId, dir: Direction): { env: ForwardEnvelope; rs: ForwardReceipt[] } {
+export async function judge(host: ForwardHost, ledger: ReceiptLedger, raw: Uint8Array, from: DeviceId, dir: Direction): Promise<{ env: ForwardEnvelope; rs: ForwardReceipt[] }> {
   const env = decodeEnvelope(raw);
-  const members = host.members(dir.ctx);
   const self = host.key.deviceId;
-  const rs = verifyChain(env.chain, { ctx: dir.ctx, members, epoch: host.epoch(), self, from, message: env.frame, final: dir.dst === self }, ledger);
+  const check = (): ChainCheck => ({ ctx: dir.ctx, members: host.members(dir.ctx), epoch: host.epoch(), self, from, message: env.frame, final: dir.dst === self });
+  const rs = host.verify ? await verifyChainWith(env.chain, check(), ledger, host.verify) : verifyChain(env.chain, check(), ledger);
   if (rs[0]!.src !== dir.src || rs[0]!.dst !== dir.dst) throw new ForwardError('WrongMessage', `the stream carries ${dir.src} → ${dir.dst}`);
   return { env, rs };
 }
