@@ -90,7 +90,7 @@ export class ForwardingModule implements NodeModule {
   }
 
   private via(ctx: ContextId, peer: DeviceId): DeviceId | undefined {
-    if (peer === this.host.key.deviceId || !isMemberDevice(this.host.membersOf(ctx), peer)) return undefined;
+    if (!this.host.deps.transport?.forward || peer === this.host.key.deviceId || !isMemberDevice(this.host.membersOf(ctx), peer)) return undefined;
     return this.routes.via(ctx, peer, new Set(this.host.deps.transport?.connectedPeers() ?? []), this.host.charges.epoch);
   }
 
@@ -108,7 +108,8 @@ export class ForwardingModule implements NodeModule {
    */
   private advertise(refresh: boolean): void {
     const t = this.host.deps.transport;
-    if (!t || this.host.closed || this.host.identity() === null) return;
+    // A device that cannot forward (no forward links) says nothing: its links are no route for anyone.
+    if (!t?.forward || this.host.closed || this.host.identity() === null) return;
     const connected = t.connectedPeers();
     for (const ctx of this.contexts()) {
       const secret = this.membership.secretsView().get(ctx)!;
