@@ -12,4 +12,6 @@ export interface FrameChannel {
   close(): Promise<void>;
   /** Bytes sent and received so far, for metrics. */
   readonly stats: { bytesIn: number; bytesOut: number };
+  /** A forwarded channel is rooted in one context (its receipts'): a session over it may be about no other. */
+  readonly context?: string;
 }

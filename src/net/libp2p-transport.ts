@@ -6,6 +6,8 @@ import type { ContextId, DeviceId } from '../core/ids.ts';
 import { SYNC_PROTOCOL, type FrameChannel } from './frame-channel.ts';
 import type { SendTicket } from './send-ticket.ts';
 import { streamFrames } from './stream-frames.ts';
+import type { ForwardLinks } from './forward-links.ts';
+import { libp2pForwardLinks } from './libp2p-forward.ts';
 import { backoffDelay } from './backoff.ts';
 import { ContextChannel } from './context-channel.ts';
 import { createBrowserNode, type BrowserNode } from './libp2p-node.ts';
@@ -48,12 +50,14 @@ export class Libp2pTransport extends TransportBase implements Transport {
   private offline = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private maintainTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly forward: ForwardLinks;
 
   private constructor(
     private readonly node: BrowserNode,
     private readonly opts: Libp2pTransportOptions,
   ) {
     super();
+    this.forward = libp2pForwardLinks(node, opts.path === 'relayed');
   }
 
   static async start(opts: Libp2pTransportOptions): Promise<Libp2pTransport> {

@@ -1,6 +1,7 @@
 import type { ContextId, DeviceId } from '../core/ids.ts';
 import { ContextChannel } from './context-channel.ts';
 import type { FrameChannel } from './frame-channel.ts';
+import type { ForwardLinks } from './forward-links.ts';
 import { memoryChannelPair } from './memory-frames.ts';
 import type { SendTicket } from './send-ticket.ts';
 import type { NetStatus, Transport } from './transport.ts';
@@ -13,6 +14,13 @@ import { TransportBase } from './transport-base.ts';
  */
 export class MemoryBus {
   readonly members = new Set<MemoryTransport>();
+  /** Opt-in: transports offer forward links (`/aura/fwd/1.0.0`), so nodes forward through a common member. */
+  readonly forwarding: boolean;
+
+  constructor(opts: { readonly forwarding?: boolean } = {}) {
+    this.forwarding = opts.forwarding ?? false;
+  }
+
   private readonly cut = new Set<string>();
   /** Sees every emission onto the wire (a payload that reached a peer, a frame), as it happens: for tests. */
   onWire: (from: DeviceId, what: 'payload' | 'frame') => void = () => {};
@@ -121,10 +129,27 @@ export class MemoryTransport extends TransportBase implements Transport {
   }
 
   async openSync(peer: DeviceId): Promise<FrameChannel> {
+    return this.openPair(peer, (other, ch) => other.syncHandler(ch, this.device));
+  }
+
+  private forwardHandler: (ch: FrameChannel, peer: DeviceId) => void = () => {};
+  /** Only on a bus with forwarding (`MemoryBus({ forwarding: true })`). */
+  get forward(): ForwardLinks | undefined {
+    if (!this.bus.forwarding) return undefined;
+    return {
+      open: (peer) => this.openPair(peer, (other, ch) => other.forwardHandler(ch, this.device)),
+      onChannel: (handler) => {
+        this.forwardHandler = handler;
+      },
+    };
+  }
+
+  /** A channel pair to a linked peer: ours, and theirs handed to `hand` a microtask later. */
+  private async openPair(peer: DeviceId, hand: (other: MemoryTransport, theirs: FrameChannel) => void): Promise<FrameChannel> {
     const other = [...this.bus.members].find((o) => o.device === peer);
     if (!other || !this.bus.linked(this.device, peer) || this.stopped) throw new Error(`not connected to ${peer}`);
     const [mine, theirs] = memoryChannelPair();
-    queueMicrotask(() => other.syncHandler(this.tapped(theirs, peer), this.device));
+    queueMicrotask(() => hand(other, this.tapped(theirs, peer)));
     return this.tapped(mine, this.device);
   }
 

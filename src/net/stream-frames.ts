@@ -2,9 +2,9 @@ import type { Stream } from '@libp2p/interface';
 import { lpStream } from '@libp2p/utils';
 import { MAX_FRAME_BYTES, type FrameChannel } from './frame-channel.ts';
 
-/** Length-prefixed frames over a libp2p stream; a frame over the limit ends the session with an error. */
-export function streamFrames(stream: Stream): FrameChannel {
-  const lp = lpStream(stream, { maxDataLength: MAX_FRAME_BYTES });
+/** Length-prefixed frames over a libp2p stream; a frame over `max` ends the session with an error. */
+export function streamFrames(stream: Stream, max = MAX_FRAME_BYTES): FrameChannel {
+  const lp = lpStream(stream, { maxDataLength: max });
   const stats = { bytesIn: 0, bytesOut: 0 };
   return {
     stats,

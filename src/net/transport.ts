@@ -1,5 +1,6 @@
 import type { ContextId, DeviceId } from '../core/ids.ts';
 import type { FrameChannel } from './frame-channel.ts';
+import type { ForwardLinks } from './forward-links.ts';
 import type { SendTicket } from './send-ticket.ts';
 
 /** How this device reaches another, as the UI shows it. */
@@ -70,4 +71,6 @@ export interface Transport {
   onSyncChannel(handler: (ch: FrameChannel, peer: DeviceId) => void): void;
   /** A peer connected (first time or again): a moment to reconcile. */
   onPeerConnected(handler: (peer: DeviceId) => void): void;
+  /** `/aura/fwd/1.0.0` streams to and from connected peers (protocols/forwarding); absent: no forwarding. */
+  readonly forward?: ForwardLinks;
 }

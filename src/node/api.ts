@@ -9,6 +9,7 @@ import type { Right } from '../core/flow/capabilities.ts';
 import type { AckRecord } from '../core/consistency/acknowledgment.ts';
 import type { NetStatus } from '../net/transport.ts';
 import type { SyncMetrics } from '../protocols/sync/sync-service.ts';
+import type { ForwardingStatus } from './forwarding/counters.ts';
 import type { AccountView } from './account/account-module.ts';
 import type { EnrollmentCeremony } from '../core/rendezvous/enrollment.ts';
 import type { InvitationCeremony } from '../core/rendezvous/invitation.ts';
@@ -255,6 +256,8 @@ export interface AuraNodeApi {
   syncMetrics(): SyncMetrics | null;
   /** Reconciles with every connected peer now. */
   syncNow(): Promise<void>;
+  /** Forwarding with receipts: per peer, direct or via which member, with counts forwarded and refused. */
+  readonly forwarding: { status(): ForwardingStatus };
 
   readonly names: NamesApi;
 

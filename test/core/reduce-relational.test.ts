@@ -252,7 +252,7 @@ describe('flow budgets, bindings, receipts', () => {
     const chatWriter = writer('foreign', A);
     const channel = chatWriter.fact('chat.channel', { name: 'general' });
     const st = reduce([channel, chatWriter.fact('chat.message', { channel: channel.id, text: 'hi', ack: false })]);
-    expect(relationalReducer.canonical(st)).toEqual({ bindings: [], flowBudgets: [], channelEpochs: [], receipts: [] });
+    expect(relationalReducer.canonical(st)).toEqual({ bindings: [], flowBudgets: [], channelEpochs: [], receipts: [], forwards: [] });
   });
 });
 

@@ -45,6 +45,7 @@ export const enabledKinds: ReadonlySet<FactKind> = new Set<FactKind>([
   'maint.cacheInvalidated',
   'maint.upgradeActivated',
   'maint.adminReplacement',
+  'receipt.forward',
 ]);
 
 export function isEnabledKind(kind: string): boolean {

@@ -15,6 +15,7 @@ import { snapshotConsensusId, snapshotDigest } from '../snapshot/blob.ts';
 import { ALLOW, refuse, wait, waitKey, type AuthzVerdict } from './verdict.ts';
 import { adminReplacementRule, upgradeRule } from './maintenance-rules.ts';
 import { isMemberJoin, writerVerdict } from './writer.ts';
+import { forwardReceiptRule } from './forward-rules.ts';
 
 type St = NamespaceState | undefined;
 type Rule<K extends FactKind> = (f: ValidatedFact<K>, st: St) => AuthzVerdict;
@@ -142,6 +143,7 @@ export const RULES: { readonly [K in FactKind]: Rule<K> } = {
   'amp.committedBump': writer,
   'amp.policy': writer,
   'receipt.rendezvous': writer,
+  'receipt.forward': writerThen(forwardReceiptRule),
   'chat.channel': writer,
   'chat.message': writer,
   'chat.reaction': writer,

@@ -44,7 +44,9 @@ export type AuthzRefusal =
   /** A snapshot proposal or completion whose digest is not the one its namespace, epoch and blob make. */
   | 'BadSnapshotDigest'
   /** A snapshot of an authority journal: no witness rule signs those yet. */
-  | 'NoSnapshotWitnesses';
+  | 'NoSnapshotWitnesses'
+  /** A forward receipt chain that does not verify, is of another context, or does not end at its author's device. */
+  | 'InvalidReceipt';
 
 /**
  * ok: the fact counts. wait: it may count once what `wait` names arrives (authorization only grows with the

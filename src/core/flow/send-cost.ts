@@ -16,6 +16,8 @@ export const SEND_COST = {
   groupMessage: 1,
   /** One message of a rendezvous ceremony (offer, package, confirmation) on the code's topics. */
   rendezvous: 1,
+  /** A forwarded message, per started `FORWARD_UNIT_BYTES` (core/forwarding/receipt.ts), charged by each hop. */
+  forward: 1,
 } as const;
 
 export type SendKind = keyof typeof SEND_COST;

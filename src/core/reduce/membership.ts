@@ -17,9 +17,10 @@ import { currentTree } from './tree/tree-reducer.ts';
 /**
  * What a member of a context may do; a member who created a channel in it also owns it: it may rename the
  * channel, set its topic (authz: only the owner, per channel) and invite. `witness`: record a witness group
- * key and the group's commits (DESIGN §6). `profile:name`: state its own display name there.
+ * key and the group's commits (DESIGN §6). `profile:name`: state its own display name there. `forward:receipt`:
+ * keep the receipts of messages forwarded to it (DESIGN §5).
  */
-export const MEMBER_RIGHTS: readonly Right[] = ['chat:send', 'chat:react', 'witness', 'profile:name'];
+export const MEMBER_RIGHTS: readonly Right[] = ['chat:send', 'chat:react', 'witness', 'profile:name', 'forward:receipt'];
 export const OWNER_RIGHTS: readonly Right[] = [...MEMBER_RIGHTS, 'chat:topic', 'chat:rename', 'member:invite'];
 /** In a group, rights come from the member's role alone (DESIGN §11), not from having created a channel. */
 export const ROLE_RIGHTS: Readonly<Record<GroupRole, readonly Right[]>> = { owner: OWNER_RIGHTS, admin: OWNER_RIGHTS, member: MEMBER_RIGHTS };

@@ -2,7 +2,9 @@ import { compareNumbers, compareStrings } from '../compare.ts';
 import { toHex } from '../encoding/bytes.ts';
 import { isKind, type ValidatedFact } from '../facts/fact.ts';
 import { fromFlowBudgetFact, merge, type FlowBudget } from '../flow/flow-budget.ts';
-import type { AuthorityId, ChannelId, Epoch, FactId } from '../ids.ts';
+import type { AuthorityId, ChannelId, DeviceId, Epoch, FactId } from '../ids.ts';
+import { decodeCanonical } from '../encoding/cbor.ts';
+import type { ForwardReceipt } from '../forwarding/receipt.ts';
 import { AmpChannel, type ChannelEpochState } from './amp-channel.ts';
 import { isPrunable, pruningBoundary } from './gc-boundary.ts';
 import type { Reducer } from './reducer.ts';
@@ -33,6 +35,17 @@ export interface Receipt {
   readonly signature: string;
 }
 
+/** A kept forward receipt chain (`receipt.forward`): who received what from whom, through which forwarders. */
+export interface ForwardRecord {
+  readonly stamp: Stamp;
+  readonly origin: DeviceId;
+  readonly receiver: DeviceId;
+  /** The forwarders, in order (the origin's own hop excluded). */
+  readonly via: readonly DeviceId[];
+  readonly epoch: Epoch;
+  readonly spent: readonly number[];
+}
+
 /**
  * Spec 003 RelationalState. Each collection keeps per-key winners, so apply is O(1) amortised;
  * sorting happens only in canonical() and the queries.
@@ -44,6 +57,8 @@ export interface RelationalState {
   readonly channelEpochs: Map<ChannelId, AmpChannel>;
   /** Keyed by envelopeId hex + '/' + authority. */
   readonly receipts: Map<string, Receipt>;
+  /** Kept forward receipt chains, by FactId. */
+  readonly forwards: Map<FactId, ForwardRecord>;
 }
 
 export interface RelationalCanonical {
@@ -51,6 +66,7 @@ export interface RelationalCanonical {
   readonly flowBudgets: readonly FlowBudgetEntry[];
   readonly channelEpochs: readonly ChannelEpochState[];
   readonly receipts: readonly Receipt[];
+  readonly forwards: readonly ForwardRecord[];
 }
 
 /** Injective: JSON quotes and escapes both authority ids. */
@@ -93,6 +109,13 @@ function applyReceipt(st: RelationalState, vf: ValidatedFact<'receipt.rendezvous
   st.receipts.set(key, { stamp, envelopeId, authority: b.authority, timestamp: b.timestamp, signature: toHex(b.signature) });
 }
 
+/** The authorization rule verified the chain; its receipts are read back as plain data. */
+function applyForward(st: RelationalState, vf: ValidatedFact<'receipt.forward'>): void {
+  const rs = vf.fact.body.chain.map((raw) => decodeCanonical<ForwardReceipt>(raw));
+  const first = rs[0]!;
+  st.forwards.set(vf.id, { stamp: stampOf(vf), origin: first.src, receiver: first.dst, via: rs.slice(1).map((r) => r.hop), epoch: first.epoch, spent: rs.map((r) => r.spent) });
+}
+
 function applyAmp(st: RelationalState, vf: ValidatedFact): void {
   if (isKind(vf, 'amp.checkpoint')) {
     const b = vf.fact.body;
@@ -110,11 +133,12 @@ function applyAmp(st: RelationalState, vf: ValidatedFact): void {
 }
 
 export const relationalReducer: Reducer<RelationalState, RelationalCanonical> = {
-  init: () => ({ bindings: new Map(), flowBudgets: new Map(), channelEpochs: new Map(), receipts: new Map() }),
+  init: () => ({ bindings: new Map(), flowBudgets: new Map(), channelEpochs: new Map(), receipts: new Map(), forwards: new Map() }),
   apply(st, vf) {
     if (isKind(vf, 'rel.binding')) applyBinding(st, vf);
     else if (isKind(vf, 'rel.flowBudget')) applyFlowBudget(st, vf);
     else if (isKind(vf, 'receipt.rendezvous')) applyReceipt(st, vf);
+    else if (isKind(vf, 'receipt.forward')) applyForward(st, vf);
     else applyAmp(st, vf);
   },
   canonical(st) {
@@ -123,9 +147,15 @@ export const relationalReducer: Reducer<RelationalState, RelationalCanonical> = 
       flowBudgets: listFlowBudgets(st),
       channelEpochs: [...st.channelEpochs.values()].sort((a, b) => compareStrings(a.channel, b.channel)).map((ch) => ch.view()),
       receipts: [...st.receipts.values()].sort((a, b) => compareStrings(a.envelopeId, b.envelopeId) || compareStrings(a.authority, b.authority)),
+      forwards: listForwards(st),
     };
   },
 };
+
+/** Kept forward receipt chains in fact order. */
+export function listForwards(st: RelationalState): ForwardRecord[] {
+  return [...st.forwards.values()].sort((a, b) => compareStamps(a.stamp, b.stamp));
+}
 
 /** Bindings in fact order (order time, FactId). */
 export function listBindings(st: RelationalState): Binding[] {

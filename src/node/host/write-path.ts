@@ -58,8 +58,10 @@ export async function guardedWrite(deps: WritePathDeps, req: WriteRequest): Prom
   const [commit, send] = result.effects;
   const tracked = new Set(req.trackAcksOf ?? []);
   const trackAcks = commit.facts.filter((f) => tracked.has(f.fact.kind)).map((f) => ({ factId: f.id, expected: peers }));
-  await deps.commit(commit.facts, { budgets: commit.budgets, trackAcks });
+  // The charges take effect now, before the commit's await: a charge made meanwhile (a sync frame, a forward)
+  // builds on them instead of being overwritten by figures computed before it (forward receipts sign them).
   const ticket = charges.committed(req.context, commit.budgets, send ? payloads : 0);
+  await deps.commit(commit.facts, { budgets: commit.budgets, trackAcks });
   deps.changed();
   if (!deps.transport) return;
   // Charged and committed above; only now may bytes leave the device. A failed publish loses nothing: the

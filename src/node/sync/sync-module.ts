@@ -6,6 +6,7 @@ import type { ValidatedFact } from '../../core/facts/fact.ts';
 import type { ChargeResult } from '../../protocols/sync/charge.ts';
 import type { SyncOutcome } from '../../protocols/sync/session.ts';
 import { SyncService, type SyncMetrics } from '../../protocols/sync/sync-service.ts';
+import type { SyncNet } from '../../protocols/sync/sync-net.ts';
 import type { AcksModule } from '../acks/acks-module.ts';
 import type { ReachedRecord } from '../evidence.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
@@ -28,6 +29,7 @@ export class SyncModule implements NodeModule {
   private acks: AcksModule | null = null;
   private versions: VersionPolicy | null = null;
   private snapshots: SnapshotTransferHost | null = null;
+  private net: (() => SyncNet) | null = null;
 
   constructor(
     private readonly host: NodeHost,
@@ -72,6 +74,11 @@ export class SyncModule implements NodeModule {
     this.snapshots = snapshots;
   }
 
+  /** The forwarding module's network (direct links, and forwarding through a member): asked for at start. */
+  useNet(net: () => SyncNet): void {
+    this.net = net;
+  }
+
   /** The acks module answers and asks for acks inside sessions (set once both exist). */
   useAcks(acks: AcksModule): void {
     this.acks = acks;
@@ -89,7 +96,7 @@ export class SyncModule implements NodeModule {
     const { deps } = this.host;
     this.service = new SyncService(
       this.journalHost,
-      deps.transport!,
+      this.net?.() ?? deps.transport!,
       {
         now: deps.now,
         random: () => deps.random(1)[0]! / 256,

@@ -246,7 +246,7 @@ export async function serveSync(host: SyncHost, channel: FrameChannel, peer: Dev
     if (open.t !== 'open') throw new SyncFrameError('Unexpected', `expected open, got ${open.t}`);
     const context = host.contextOfTopic(open.topic);
     if (context !== undefined) ch.context = context;
-    if (context === undefined || !host.mayServe(context, peer, open.proof)) {
+    if (context === undefined || (channel.context !== undefined && channel.context !== context) || !host.mayServe(context, peer, open.proof)) {
       await sendFrame(ch, { t: 'deny' });
       return { ok: false, error: 'denied', failure: 'Denied' };
     }

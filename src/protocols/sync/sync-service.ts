@@ -121,7 +121,7 @@ export class SyncService {
       if (!s) continue;
       this.peers.get(peer).activeSessions++;
       try {
-        const o = await initiateSync(this.host, () => this.net.openSync(peer), context, peer, this.opts.now, {
+        const o = await initiateSync(this.host, () => this.net.openSync(peer, context), context, peer, this.opts.now, {
           charge: this.charge,
           signal: s.abort.signal,
           onProgress: (done, total) => {

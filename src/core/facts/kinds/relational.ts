@@ -1,5 +1,6 @@
 import { arr, bytes, ident, int, obj, str, type Infer } from '../schema.ts';
 import { kind } from './kind-spec.ts';
+import { MAX_HOPS, MAX_RECEIPT_BYTES } from '../../forwarding/receipt.ts';
 
 /** A typed relationship between authorities inside a context (contact, guardian, group membership...). */
 export const RelationalBinding = obj(
@@ -25,6 +26,13 @@ export type AmpChannelPolicy = Infer<typeof AmpChannelPolicy>;
 export const RendezvousReceipt = obj({ envelopeId: bytes({ len: 32 }), authority: ident, timestamp: int(), signature: bytes({ len: 64 }) });
 export type RendezvousReceipt = Infer<typeof RendezvousReceipt>;
 
+/**
+ * The receipt chain of a message forwarded to its author's device (DESIGN §5, spec 000 §2.6), kept as
+ * accountability evidence: the encoded receipts, origin first (`core/forwarding/receipt.ts`).
+ */
+export const ForwardReceiptFact = obj({ chain: arr(bytes({ max: MAX_RECEIPT_BYTES }), { min: 1, max: MAX_HOPS }) });
+export type ForwardReceiptFact = Infer<typeof ForwardReceiptFact>;
+
 export const relationalKinds = {
   'rel.binding': kind('context', RelationalBinding),
   'rel.flowBudget': kind('context', FlowBudgetFact),
@@ -33,4 +41,5 @@ export const relationalKinds = {
   'amp.committedBump': kind('context', AmpCommittedChannelEpochBump),
   'amp.policy': kind('context', AmpChannelPolicy),
   'receipt.rendezvous': kind('context', RendezvousReceipt),
+  'receipt.forward': kind('context', ForwardReceiptFact),
 };
