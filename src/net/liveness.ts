@@ -4,11 +4,11 @@ import type { BrowserNode } from './libp2p-node.ts';
 import { connectionTransport } from './peer-transport.ts';
 
 const PING_PROTOCOL = '/ipfs/ping/1.0.0';
-const INTERVAL_MS = 1_000;
+const INTERVAL_MS = 500;
 const TIMEOUT_MS = 2_000;
 
 /**
- * Direct WebRTC links are pinged every second and aborted when a ping goes unanswered for 2 s: the other side of
+ * Direct WebRTC links are pinged every half second and aborted when a ping goes unanswered for 2 s: the other side of
  * a WebRTC connection notices a closed tab (or one gone offline in the lab) only after about 16 s, and the goal is
  * that it leaves every peer list within 3 s. The relay's connection is left to libp2p's own, slower monitor: a
  * busy relay must not be dropped. Returns the stop.
