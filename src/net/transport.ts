@@ -1,4 +1,5 @@
 import type { ContextId, DeviceId } from '../core/ids.ts';
+import type { LabFaults } from './faults.ts';
 import type { FrameChannel } from './frame-channel.ts';
 import type { ForwardLinks } from './forward-links.ts';
 import type { SendTicket } from './send-ticket.ts';
@@ -73,4 +74,9 @@ export interface Transport {
   onPeerConnected(handler: (peer: DeviceId) => void): void;
   /** `/aura/fwd/1.0.0` streams to and from connected peers (protocols/forwarding); absent: no forwarding. */
   readonly forward?: ForwardLinks;
+
+  /** Lab: this tab's injected faults (`faults.ts`). */
+  labFaults(): LabFaults;
+  /** Lab: changes them; links are cut, or dialled again, at once. */
+  setFaults(patch: Partial<LabFaults>): void;
 }
