@@ -1,17 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
+import { seededRandom } from '../../src/core/prng.ts';
 import { ItemSet, KEY_BYTES, Reconciler, respond, type SyncItem, type SyncOptions } from '../../src/core/sync/index.ts';
 
-/** A deterministic PRNG (mulberry32), so every run measures the same replicas. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic PRNG, so every run measures the same replicas. */
+export const prng = seededRandom;
 
 export interface Replicas {
   /** Items of the initiator and of the responder. */

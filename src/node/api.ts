@@ -16,6 +16,7 @@ import type { WaitingOp } from '../core/reduce/tree/tree-reducer.ts';
 import type { PolicyChange } from './account/threshold-module.ts';
 import type { GroupsApi, ProposalsApi } from './api-groups.ts';
 import type { GuardiansApi } from './api-guardians.ts';
+import type { LabApi } from './lab/lab-types.ts';
 import type { BackupApi, CachesApi, SnapshotsApi, StorageApi } from './api-maintenance.ts';
 
 /** The UI's counter shows the limit the node and every peer enforce. */
@@ -257,6 +258,8 @@ export interface AuraNodeApi {
   syncNow(): Promise<void>;
 
   readonly names: NamesApi;
+  /** The network lab: every tab of this browser, their convergence, and faults set on any of them. */
+  readonly lab: LabApi;
 
   deviceInfo(): Promise<DeviceInfo>;
   close(): Promise<void>;

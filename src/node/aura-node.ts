@@ -36,6 +36,7 @@ import { OFFLINE_STATUS } from './offline-status.ts';
 import { SnapshotsModule } from './maintenance/snapshots-module.ts';
 import { StorageModule } from './maintenance/storage-module.ts';
 import { SyncModule } from './sync/sync-module.ts';
+import { LabModule } from './lab/lab-module.ts';
 import { UpgradesModule } from './maintenance/upgrades-module.ts';
 
 /**
@@ -72,6 +73,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   private readonly sync: SyncModule;
   readonly upgrades: UpgradesModule;
   readonly caches = new CachesModule(this);
+  readonly lab = new LabModule(this, () => undefined);
   private readonly modules: readonly NodeModule[];
 
   private constructor(
@@ -100,7 +102,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     // After a snapshot settles, the storage history notes it.
     this.snapshots = new SnapshotsModule(this, this.membership, checkpoints, this.sync, (c) => this.storage.settled(c));
     this.storage = new StorageModule(this, this.snapshots);
-    this.modules = [this.upgrades, this.membership, this.caches, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots, this.storage];
+    this.modules = [this.upgrades, this.membership, this.caches, this.acks, this.sync, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots, this.storage, this.lab];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,
