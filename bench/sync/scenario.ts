@@ -1,9 +1,10 @@
 import { sha256 } from '@noble/hashes/sha2.js';
-import { seededRandom } from '../../src/core/prng.ts';
 import { ItemSet, KEY_BYTES, Reconciler, respond, type SyncItem, type SyncOptions } from '../../src/core/sync/index.ts';
 
-/** A deterministic PRNG, so every run measures the same replicas. */
-export const prng = seededRandom;
+/** A deterministic PRNG (mulberry32), so every run measures the same replicas. */
+import { prng } from '../../src/core/prng.ts';
+
+export { prng };
 
 export interface Replicas {
   /** Items of the initiator and of the responder. */

@@ -1,12 +1,12 @@
 /**
- * mulberry32: a tiny seeded PRNG for what must repeat from a seed (the lab's chaos runs, benchmark replicas).
- * Not for keys or nonces: those take the injected `random`. Values in [0, 1).
+ * A small deterministic PRNG (mulberry32) of floats in [0, 1): the same seed gives the same sequence on every
+ * run (the lab's losses, benchmark scenarios). Not for keys or nonces.
  */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;

@@ -1,5 +1,5 @@
 import type { DeviceId } from '../../core/ids.ts';
-import { seededRandom } from '../../core/prng.ts';
+import { prng } from '../../core/prng.ts';
 import type { LabFaults } from './lab-types.ts';
 
 /** One step of a chaos run: at `atMs` from its start, set `patch` on the tab `device`. */
@@ -20,7 +20,7 @@ const STEP_MS = 1_000;
 export function chaosPlan(seed: number, devices: readonly DeviceId[], durationMs: number): ChaosStep[] {
   const tabs = [...devices].sort();
   if (tabs.length === 0) return [];
-  const rnd = seededRandom(seed);
+  const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const steps: ChaosStep[] = [];
   for (let at = 0; at < durationMs; at += STEP_MS) {

@@ -1,4 +1,5 @@
 import type { DeviceId } from '../../core/ids.ts';
+import { NodeError } from '../api.ts';
 import type { NodeHost, NodeModule } from '../host/node-host.ts';
 import { chaosPlan } from './chaos.ts';
 import { convergedSince, convergence, type Convergence } from './convergence.ts';
@@ -67,13 +68,12 @@ export class LabModule implements NodeModule, LabApi {
   }
 
   setFaults(device: DeviceId, patch: Partial<LabFaults>): void {
-    if (device === this.node.key.deviceId) this.faults()?.set(patch);
+    if (device === this.node.key.deviceId) this.apply({ v: 1, type: 'faults', to: device, patch });
     else this.bus?.post({ v: 1, type: 'faults', to: device, patch });
   }
 
   healAll(): void {
-    this.cancelChaos();
-    this.faults()?.heal();
+    this.apply({ v: 1, type: 'heal' });
     this.bus?.post({ v: 1, type: 'heal' });
     this.node.changed(false);
   }
@@ -93,10 +93,14 @@ export class LabModule implements NodeModule, LabApi {
   }
 
   private apply(c: LabFaultsCommand | LabHealCommand): void {
-    if (c.type === 'heal') {
-      this.cancelChaos();
-      this.faults()?.heal();
-    } else this.faults()?.set(c.patch);
+    if (c.type === 'heal') this.cancelChaos();
+    try {
+      if (c.type === 'heal') this.faults()?.heal();
+      else this.faults()?.set(c.patch);
+    } catch (e) {
+      // A tab without a network (`Offline`) has no transport to fault: nothing to set, nothing to heal.
+      if (!(e instanceof NodeError)) throw e;
+    }
   }
 
   /** Other tabs changed: track convergence at once (its "since" must not wait for a view) and re-render. */
