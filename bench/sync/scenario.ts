@@ -1,9 +1,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
+import { prng } from '../../src/core/prng.ts';
 import { ItemSet, KEY_BYTES, Reconciler, respond, type SyncItem, type SyncOptions } from '../../src/core/sync/index.ts';
 
 /** A deterministic PRNG (mulberry32), so every run measures the same replicas. */
-import { prng } from '../../src/core/prng.ts';
-
 export { prng };
 
 export interface Replicas {

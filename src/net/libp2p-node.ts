@@ -27,7 +27,15 @@ export interface BrowserNodeOptions {
   readonly discoveryIntervalMs?: number;
   /** Lab: gossip over relayed (limited) connections too, to compare the relayed path with the direct one. */
   readonly gossipOverRelay?: boolean;
+  /** Lab faults: refuse connections to or from this peer (null: any connection at all, as offline). */
+  readonly refuses?: (peer: string | null) => boolean;
 }
+
+/**
+ * Every connection is pinged this often and aborted when a ping is not answered in time, so a peer that
+ * vanished without closing (a crashed tab, a lost network) leaves the peer list within about 3 s.
+ */
+const LIVENESS = { pingInterval: 1_000, pingTimeout: { minTimeout: 1_500, maxTimeout: 2_000 } };
 
 /** The device's libp2p identity is its device key: PeerId = DeviceId. */
 export function libp2pKey(key: DeviceKey) {
@@ -54,6 +62,7 @@ export function auraGossipsub(gossipOverRelay = false) {
 
 export async function createBrowserNode(opts: BrowserNodeOptions) {
   const relayedOnly = opts.gossipOverRelay === true;
+  const refuses = opts.refuses ?? (() => false);
   return createLibp2p({
     privateKey: libp2pKey(opts.key),
     // The relayed lab path has no WebRTC at all, so nothing can upgrade it to a direct connection.
@@ -63,7 +72,15 @@ export async function createBrowserNode(opts: BrowserNodeOptions) {
       : [webSockets(), webRTC({ rtcConfiguration: { iceServers: [] } }), circuitRelayTransport()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    ...(opts.allowLocal ? { connectionGater: { denyDialMultiaddr: async () => false } } : {}),
+    // Without allowLocal, libp2p's default denyDialMultiaddr (no loopback, no ws://) stays.
+    connectionGater: {
+      ...(opts.allowLocal ? { denyDialMultiaddr: async () => false } : {}),
+      denyDialPeer: (p) => refuses(p.toString()),
+      denyInboundConnection: () => refuses(null),
+      denyInboundEncryptedConnection: (p) => refuses(p.toString()),
+      denyOutboundEncryptedConnection: (p) => refuses(p.toString()),
+    },
+    connectionMonitor: LIVENESS,
     peerDiscovery: [pubsubPeerDiscovery({ interval: opts.discoveryIntervalMs ?? 2_000, topics: [DISCOVERY_TOPIC], listenOnly: false })],
     services: {
       identify: identify(),

@@ -6,8 +6,10 @@ import type { ContextId, DeviceId } from '../core/ids.ts';
 import { SYNC_PROTOCOL, type FrameChannel } from './frame-channel.ts';
 import type { SendTicket } from './send-ticket.ts';
 import { streamFrames } from './stream-frames.ts';
-import { backoffDelay } from './backoff.ts';
 import { ContextChannel } from './context-channel.ts';
+import { Faults, faultyFrames, type FaultChange } from './faults.ts';
+import { watchPage } from './page-events.ts';
+import { RelayLink } from './relay-link.ts';
 import { createBrowserNode, type BrowserNode } from './libp2p-node.ts';
 import { bestConnection, connectionTransport } from './peer-transport.ts';
 import type { NetStatus, PeerStatus, Transport } from './transport.ts';
@@ -39,40 +41,44 @@ const FALLBACK_DIAL_MS = 4_000;
  * topic per joined context.
  */
 export class Libp2pTransport extends TransportBase implements Transport {
-  private relayPeer: PeerId | null = null;
-  private relayState: NetStatus['relay'] = 'connecting';
-  private relayAttempt = 0;
+  private readonly relay: RelayLink | null;
   private readonly dialing = new Set<string>();
   private stopped = false;
   /** The browser says it is offline: no connections, no dials, until it is online again. */
-  private offline = false;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private browserOffline = false;
   private maintainTimer: ReturnType<typeof setTimeout> | null = null;
 
   private constructor(
     private readonly node: BrowserNode,
     private readonly opts: Libp2pTransportOptions,
+    faults: Faults,
   ) {
-    super();
+    super(faults);
+    this.relay = opts.relay === null ? null : new RelayLink(node, { address: opts.relay, random: opts.random, paused: () => this.stopped || this.offline, changed: () => this.listeners.notify(), up: () => void this.dialKnown(true) });
   }
 
   static async start(opts: Libp2pTransportOptions): Promise<Libp2pTransport> {
-    return Libp2pTransport.over(await createBrowserNode({ key: opts.key, allowLocal: opts.allowLocal, gossipOverRelay: opts.path === 'relayed' }), opts);
+    const faults = new Faults(opts.random);
+    const node = await createBrowserNode({ key: opts.key, allowLocal: opts.allowLocal, gossipOverRelay: opts.path === 'relayed', refuses: (p) => faults.cuts(p) });
+    return Libp2pTransport.over(node, opts, faults);
   }
 
-  /** Wraps a started libp2p node (the browser's, or a Node one over an in-memory transport in tests). */
-  static over(node: BrowserNode, opts: Libp2pTransportOptions): Libp2pTransport {
-    const t = new Libp2pTransport(node, opts);
+  /**
+   * Wraps a started libp2p node (the browser's, or a Node one over an in-memory transport in tests); `faults`
+   * must be the ones its connection gater consults.
+   */
+  static over(node: BrowserNode, opts: Libp2pTransportOptions, faults = new Faults(opts.random)): Libp2pTransport {
+    const t = new Libp2pTransport(node, opts, faults);
     t.wire();
-    if (typeof window !== 'undefined') {
-      window.addEventListener('offline', () => void t.setOffline(true));
-      window.addEventListener('online', () => void t.setOffline(false));
-    }
+    watchPage({ offline: (on) => t.setOffline(on), visible: () => t.relay?.now(), hide: () => void t.closeWhere(() => true, true) });
     for (const topic of opts.observe ?? []) t.observe(topic);
-    if (opts.relay !== null) void t.connectRelay();
-    else t.relayState = 'disconnected';
+    void t.relay?.connect();
     t.maintain();
     return t;
+  }
+
+  private isRelay(peer: PeerId): boolean {
+    return this.relay?.peer?.equals(peer) === true;
   }
 
   private get pubsub() {
@@ -95,34 +101,16 @@ export class Libp2pTransport extends TransportBase implements Transport {
     this.node.addEventListener('connection:open', changed);
     this.node.addEventListener('connection:close', (evt) => {
       changed();
-      if (this.relayPeer !== null && evt.detail.remotePeer.equals(this.relayPeer) && this.node.getConnections(this.relayPeer).length === 0) {
-        this.relayState = 'disconnected';
-        this.scheduleRelay();
-      }
+      const relay = this.relay?.peer;
+      if (relay && evt.detail.remotePeer.equals(relay) && this.node.getConnections(relay).length === 0) this.relay!.lost();
     });
     this.node.addEventListener('self:peer:update', changed);
     this.node.addEventListener('peer:connect', (evt) => {
-      if (!this.relayPeer?.equals(evt.detail)) this.connectedHandler(evt.detail.toString());
+      if (!this.isRelay(evt.detail)) this.connectedHandler(evt.detail.toString());
     });
-    void this.node.handle(SYNC_PROTOCOL, (stream, connection) => this.syncHandler(streamFrames(stream), connection.remotePeer.toString()), {
+    void this.node.handle(SYNC_PROTOCOL, (stream, connection) => this.syncHandler(this.frames(stream, connection.remotePeer.toString()), connection.remotePeer.toString()), {
       runOnLimitedConnection: this.opts.path === 'relayed',
     });
-  }
-
-  private async connectRelay(): Promise<void> {
-    if (this.stopped || this.offline) return;
-    this.relayState = 'connecting';
-    this.listeners.notify();
-    try {
-      const conn = await this.node.dial(multiaddr(this.opts.relay!), { signal: AbortSignal.timeout(5_000) });
-      this.relayPeer = conn.remotePeer;
-      this.relayState = 'connected';
-      this.relayAttempt = 0;
-      this.listeners.notify();
-    } catch {
-      this.relayState = 'disconnected';
-      this.scheduleRelay();
-    }
   }
 
   /**
@@ -133,21 +121,14 @@ export class Libp2pTransport extends TransportBase implements Transport {
   private maintain(): void {
     if (this.stopped) return;
     this.maintainTimer = setTimeout(async () => {
-      if (!this.offline && this.relayState === 'connected') {
-        for (const p of await this.node.peerStore.all().catch(() => [])) void this.dialDirect(p.id, p.addresses.map((a) => a.multiaddr));
-      }
+      if (!this.offline && this.relay?.state === 'connected') await this.dialKnown(false);
       this.maintain();
     }, MAINTAIN_MS);
   }
 
-  private scheduleRelay(): void {
-    if (this.stopped || this.offline || this.timer !== null) return;
-    const delay = backoffDelay(this.relayAttempt++, () => this.opts.random(1)[0]! / 256);
-    this.listeners.notify();
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.connectRelay();
-    }, delay);
+  /** Dials every known peer we are not directly connected to; `now` skips the higher PeerId's grace period. */
+  private async dialKnown(now: boolean): Promise<void> {
+    for (const p of await this.node.peerStore.all().catch(() => [])) void this.dialDirect(p.id, p.addresses.map((a) => a.multiaddr), now);
   }
 
   /**
@@ -156,17 +137,17 @@ export class Libp2pTransport extends TransportBase implements Transport {
    * only if, after a grace period, it is still not connected — the other side may hold a stale connection
    * to us (a WebRTC peer that vanished is noticed late) and would never dial.
    */
-  private async dialDirect(peer: PeerId, addrs: readonly Multiaddr[]): Promise<void> {
+  private async dialDirect(peer: PeerId, addrs: readonly Multiaddr[], now = false): Promise<void> {
     const id = peer.toString();
-    if (this.stopped || this.offline || this.dialing.has(id) || id === this.node.peerId.toString()) return;
-    if (this.relayPeer?.equals(peer)) return;
+    if (this.stopped || this.faults.cuts(id) || this.dialing.has(id) || id === this.node.peerId.toString()) return;
+    if (this.isRelay(peer)) return;
     const direct = () => this.node.getConnections(peer).some((c) => connectionTransport(c) === (this.opts.path === 'relayed' ? 'relayed' : 'webrtc'));
     if (direct()) return;
-    if (this.node.peerId.toString() > id) {
+    if (this.node.peerId.toString() > id && !now) {
       this.dialing.add(id);
       await new Promise((r) => setTimeout(r, FALLBACK_DIAL_MS));
       this.dialing.delete(id);
-      if (this.stopped || this.offline || direct()) return;
+      if (this.stopped || this.faults.cuts(id) || direct()) return;
     }
     const relayed = this.opts.path === 'relayed';
     // Peer-store addresses lack the final /p2p/<peer> (their last PeerId is the relay's): add it, and dial
@@ -208,23 +189,55 @@ export class Libp2pTransport extends TransportBase implements Transport {
     for (const p of this.pubsub.getSubscribers(ch.topic)) this.topicJoined(ch.topic, p.toString());
   }
 
+  /** Offline by the browser's word or the lab's. */
+  private get offline(): boolean {
+    return this.browserOffline || this.faults.current.offline;
+  }
+
+  /** The browser went offline or online. */
+  setOffline(offline: boolean): void {
+    const was = this.offline;
+    this.browserOffline = offline;
+    if (this.offline !== was) this.offlineChanged();
+  }
+
   /**
-   * Going offline drops every connection (a device without network hears nothing); coming back reconnects to
-   * the relay at once, after which discovery, direct dials and the sync service's reconnect round follow.
+   * Going offline drops every connection (a device without network hears nothing) and stops reconnecting;
+   * coming back reconnects to the relay at once, after which discovery, direct dials and the sync service's
+   * reconnect round follow.
    */
-  async setOffline(offline: boolean): Promise<void> {
-    if (this.offline === offline || this.stopped) return;
-    this.offline = offline;
-    if (offline) {
-      if (this.timer !== null) clearTimeout(this.timer);
-      this.timer = null;
-      this.relayState = 'disconnected';
-      await Promise.all(this.node.getConnections().map((c) => c.close().catch(() => c.abort(new Error('offline')))));
-    } else {
-      this.relayAttempt = 0;
-      void this.connectRelay();
-    }
+  private offlineChanged(): void {
+    if (this.stopped) return;
+    if (this.offline) {
+      this.relay?.pause();
+      void this.closeWhere(() => true);
+    } else this.relay?.now();
     this.listeners.notify();
+  }
+
+  /** Lab faults changed: links to newly blocked peers close, unblocked peers are dialled at once (either PeerId). */
+  protected applyFaults(change: FaultChange): void {
+    if (this.stopped) return;
+    if ((change.wentOffline || change.cameOnline) && !this.browserOffline) this.offlineChanged();
+    if (change.newlyBlocked.length > 0) void this.closeWhere((p) => change.newlyBlocked.includes(p));
+    for (const id of change.unblocked) {
+      void this.node.peerStore.get(peerIdFromString(id)).then(
+        (p) => this.dialDirect(p.id, p.addresses.map((a) => a.multiaddr), true),
+        () => {},
+      );
+    }
+  }
+
+  /** Closes the connections to the peers `which` names; `abort` tears them down at once (the page is going away). */
+  private async closeWhere(which: (peer: string) => boolean, abort = false): Promise<void> {
+    const doomed = this.node.getConnections().filter((c) => which(c.remotePeer.toString()));
+    if (abort) for (const c of doomed) c.abort(new Error('page hidden'));
+    else await Promise.all(doomed.map((c) => c.close().catch(() => c.abort(new Error('link cut')))));
+  }
+
+  /** A sync channel over a stream, under the lab's latency (a cut link closes the stream with its connection). */
+  private frames(stream: Parameters<typeof streamFrames>[0], peer: DeviceId): FrameChannel {
+    return faultyFrames(streamFrames(stream), this.faults, () => this.faults.cuts(peer));
   }
 
   protected listen(topic: string, on: boolean): void {
@@ -247,12 +260,12 @@ export class Libp2pTransport extends TransportBase implements Transport {
   status(): NetStatus {
     const peers: PeerStatus[] = [];
     for (const peer of this.node.getPeers()) {
-      if (this.relayPeer?.equals(peer)) continue;
+      if (this.isRelay(peer)) continue;
       const c = bestConnection(this.node.getConnections(peer));
       if (c) peers.push({ deviceId: peer.toString(), transport: connectionTransport(c), address: c.remoteAddr.toString() });
     }
     peers.sort((a, b) => (a.deviceId < b.deviceId ? -1 : 1));
-    return { relay: this.relayState, relayAddress: this.opts.relay, peers, dropped: this.drops.snapshot(), published: this.published, received: this.received, observed: Object.fromEntries(this.observed) };
+    return { relay: this.relay?.state ?? 'disconnected', relayAddress: this.opts.relay, peers, dropped: this.drops.snapshot(), published: this.published, received: this.received, observed: Object.fromEntries(this.observed) };
   }
 
   private syncHandler: (ch: FrameChannel, peer: DeviceId) => void = () => {};
@@ -267,7 +280,7 @@ export class Libp2pTransport extends TransportBase implements Transport {
       signal: AbortSignal.timeout(5_000),
       runOnLimitedConnection: this.opts.path === 'relayed',
     });
-    return streamFrames(stream);
+    return this.frames(stream, peer);
   }
 
   onSyncChannel(handler: (ch: FrameChannel, peer: DeviceId) => void): void {
@@ -280,7 +293,7 @@ export class Libp2pTransport extends TransportBase implements Transport {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.relay?.pause();
     if (this.maintainTimer !== null) clearTimeout(this.maintainTimer);
     await this.node.stop();
   }

@@ -1,5 +1,6 @@
 import type { ContextId, DeviceId } from '../core/ids.ts';
 import { ContextChannel } from './context-channel.ts';
+import { Faults, faultyFrames, type FaultChange } from './faults.ts';
 import type { FrameChannel } from './frame-channel.ts';
 import { memoryChannelPair } from './memory-frames.ts';
 import type { SendTicket } from './send-ticket.ts';
@@ -9,7 +10,9 @@ import { TransportBase } from './transport-base.ts';
 /**
  * An in-process network for several nodes in one process: topics, sealed payloads and partitions, with
  * the same sealing and drop accounting as the libp2p transport. Delivery is asynchronous (a microtask
- * later), as on a real network.
+ * later), as on a real network. Two kinds of cut: `partition` (tests) separates two devices entirely; a lab
+ * fault (`setFaults`) cuts their link while gossip still reaches across through a member linked to both, as
+ * gossipsub's mesh relays it.
  */
 export class MemoryBus {
   readonly members = new Set<MemoryTransport>();
@@ -31,7 +34,11 @@ export class MemoryBus {
   }
 
   linked(a: DeviceId, b: DeviceId): boolean {
-    return a !== b && !this.cut.has([a, b].sort().join('|'));
+    return a !== b && !this.cut.has([a, b].sort().join('|')) && !this.member(a)?.faults.cuts(b) && !this.member(b)?.faults.cuts(a);
+  }
+
+  member(d: DeviceId): MemoryTransport | undefined {
+    return [...this.members].find((t) => t.device === d);
   }
 
   /** Raw bytes on a topic, from anyone: lets tests inject forged and foreign payloads. */
@@ -42,6 +49,16 @@ export class MemoryBus {
   topicPeers(t: MemoryTransport, topic: string): MemoryTransport[] {
     return [...this.members].filter((o) => o !== t && o.topics().has(topic) && this.linked(t.device, o.device));
   }
+
+  /** Who a payload of `t` on `topic` reaches: its linked topic peers, and through them the peers a lab block separates it from. */
+  reach(t: MemoryTransport, topic: string): MemoryTransport[] {
+    const direct = this.topicPeers(t, topic);
+    const relayed = [...this.members].filter(
+      (o) => o !== t && !direct.includes(o) && o.topics().has(topic) && !o.faults.current.offline && !this.cut.has([t.device, o.device].sort().join('|')) && direct.some((c) => this.linked(c.device, o.device)),
+    );
+    return [...direct, ...relayed];
+  }
+
 }
 
 export class MemoryTransport extends TransportBase implements Transport {
@@ -52,7 +69,7 @@ export class MemoryTransport extends TransportBase implements Transport {
     readonly device: DeviceId,
     private readonly random: (n: number) => Uint8Array,
   ) {
-    super();
+    super(new Faults(random));
   }
 
   topics(): Set<string> {
@@ -82,10 +99,23 @@ export class MemoryTransport extends TransportBase implements Transport {
   }
 
   protected send(topic: string, payload: Uint8Array): number {
-    const peers = this.bus.topicPeers(this, topic);
+    const peers = this.bus.reach(this, topic);
     if (peers.length > 0) this.bus.onWire(this.device, 'payload');
     for (const peer of peers) queueMicrotask(() => peer.deliverRaw(topic, payload, this.device));
     return peers.length;
+  }
+
+  /** Links that came back (online again, a peer unblocked) are met again on both ends, as after a libp2p reconnect. */
+  protected applyFaults(change: FaultChange): void {
+    const back = change.cameOnline ? [...this.bus.members].map((o) => o.device) : change.unblocked;
+    for (const peer of back) {
+      const other = this.bus.member(peer);
+      if (!other || !this.bus.linked(this.device, peer)) continue;
+      for (const [x, y] of [[this, other], [other, this]] as const) {
+        x.connected(y.device);
+        x.rejoin(y.device);
+      }
+    }
   }
 
   /** Heals a partition from this side: peers sharing topics meet again. */
@@ -121,24 +151,26 @@ export class MemoryTransport extends TransportBase implements Transport {
   }
 
   async openSync(peer: DeviceId): Promise<FrameChannel> {
-    const other = [...this.bus.members].find((o) => o.device === peer);
+    const other = this.bus.member(peer);
     if (!other || !this.bus.linked(this.device, peer) || this.stopped) throw new Error(`not connected to ${peer}`);
     const [mine, theirs] = memoryChannelPair();
-    queueMicrotask(() => other.syncHandler(this.tapped(theirs, peer), this.device));
-    return this.tapped(mine, this.device);
+    queueMicrotask(() => other.syncHandler(this.tapped(theirs, other, this.device), this.device));
+    return this.tapped(mine, this, peer);
   }
 
-  private tapped(ch: FrameChannel, sender: DeviceId): FrameChannel {
+  /** A sync channel end: on the wire tap, and under the sender's faults (latency; closed once the link is cut). */
+  private tapped(ch: FrameChannel, sender: MemoryTransport, peer: DeviceId): FrameChannel {
     const bus = this.bus;
-    return {
+    const wired: FrameChannel = {
       stats: ch.stats,
       send: (frame) => {
-        bus.onWire(sender, 'frame');
+        bus.onWire(sender.device, 'frame');
         return ch.send(frame);
       },
       receive: () => ch.receive(),
       close: () => ch.close(),
     };
+    return faultyFrames(wired, sender.faults, () => !bus.linked(sender.device, peer));
   }
 
   onSyncChannel(handler: (ch: FrameChannel, peer: DeviceId) => void): void {

@@ -1,6 +1,7 @@
 import type { ContextId, DeviceId } from '../core/ids.ts';
 import { ContextChannel } from './context-channel.ts';
 import { DropCounter } from './drop-counter.ts';
+import type { FaultChange, Faults, LabFaults } from './faults.ts';
 import { Listeners } from './listeners.ts';
 import type { SendTicket } from './send-ticket.ts';
 import type { Delivery } from './transport.ts';
@@ -35,10 +36,24 @@ export abstract class TransportBase {
    */
   private readonly outbox = new Map<string, Uint8Array[]>();
 
+  /** The lab's faults: every payload leaves through them (`emit`), and the transport applies them to its links. */
+  constructor(readonly faults: Faults) {}
+
   /** Publishes one sealed payload on a topic; resolves to how many peers it went to. */
   protected abstract send(topic: string, payload: Uint8Array): Promise<number> | number;
   /** Starts or stops hearing a topic on the wire (beyond the joined contexts). */
   protected abstract listen(topic: string, on: boolean): void;
+  /** Brings the links in line with changed faults: cut what is now cut, meet again at once what came back. */
+  protected abstract applyFaults(change: FaultChange): void;
+
+  labFaults(): LabFaults {
+    return this.faults.current;
+  }
+
+  setFaults(patch: Partial<LabFaults>): void {
+    this.applyFaults(this.faults.set(patch));
+    this.listeners.notify();
+  }
 
   /** Hears a raw topic until the returned function is called; one handler per topic (the latest). */
   subscribeTopic(topic: string, handler: RawTopicHandler): () => void {
@@ -57,8 +72,7 @@ export abstract class TransportBase {
       this.countDrop('raw:TooLarge');
       return 0;
     }
-    this.published++;
-    return this.send(topic, payload);
+    return (await this.emit(topic, payload)) ?? 0;
   }
 
   /**
@@ -99,6 +113,8 @@ export abstract class TransportBase {
 
   /** Opens a payload from `topic`: delivered to the node if it opens with the context key, else counted. */
   protected receivePayload(topic: string, payload: Uint8Array, from: DeviceId): void {
+    // Gossip a third member relays from a blocked peer still arrives (a partition cuts links, not messages).
+    if (this.faults.current.offline) return this.countDrop('lab:offline');
     const seen = this.observed.get(topic);
     if (seen !== undefined) {
       this.observed.set(topic, seen + 1);
@@ -148,10 +164,28 @@ export abstract class TransportBase {
     this.peerJoinedHandler(ch.context, peer);
   }
 
-  private async sendOrHold(topic: string, payload: Uint8Array): Promise<void> {
-    const reached = await this.send(topic, payload);
+  /**
+   * Every payload leaves here, through the lab's faults: offline it reaches nobody (counted `lab:offline`, and
+   * a sealed one is held), otherwise it waits out the latency and may be lost (counted `lab:loss`; null: it
+   * went nowhere and is not held, as a payload a network lost).
+   */
+  private async emit(topic: string, payload: Uint8Array): Promise<number | null> {
+    await this.faults.delay();
+    if (this.faults.current.offline) {
+      this.countDrop('lab:offline');
+      return 0;
+    }
+    if (this.faults.lose()) {
+      this.countDrop('lab:loss');
+      return null;
+    }
     this.published++;
-    if (reached > 0) return;
+    return this.send(topic, payload);
+  }
+
+  private async sendOrHold(topic: string, payload: Uint8Array): Promise<void> {
+    const reached = await this.emit(topic, payload);
+    if (reached === null || reached > 0) return;
     const held = this.outbox.get(topic) ?? [];
     held.push(payload);
     if (held.length > OUTBOX_MAX) {

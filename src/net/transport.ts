@@ -1,4 +1,5 @@
 import type { ContextId, DeviceId } from '../core/ids.ts';
+import type { LabFaults } from './faults.ts';
 import type { FrameChannel } from './frame-channel.ts';
 import type { SendTicket } from './send-ticket.ts';
 
@@ -70,4 +71,9 @@ export interface Transport {
   onSyncChannel(handler: (ch: FrameChannel, peer: DeviceId) => void): void;
   /** A peer connected (first time or again): a moment to reconcile. */
   onPeerConnected(handler: (peer: DeviceId) => void): void;
+
+  /** Lab: this tab's injected faults (`faults.ts`). */
+  labFaults(): LabFaults;
+  /** Lab: changes them; links are cut, or dialled again, at once. */
+  setFaults(patch: Partial<LabFaults>): void;
 }

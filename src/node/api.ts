@@ -18,6 +18,7 @@ import type { GroupsApi, ProposalsApi } from './api-groups.ts';
 import type { GuardiansApi } from './api-guardians.ts';
 import type { LabApi } from './lab/lab-types.ts';
 import type { BackupApi, CachesApi, SnapshotsApi, StorageApi } from './api-maintenance.ts';
+import type { FaultsApi } from './lab/faults-module.ts';
 
 /** The UI's counter shows the limit the node and every peer enforce. */
 export { MAX_MESSAGE_CHARS } from '../core/limits.ts';
@@ -245,6 +246,8 @@ export interface AuraNodeApi {
   readonly upgrades: UpgradesApi;
   /** Maintenance → Caches: derived state under CacheInvalidated floors. */
   readonly caches: CachesApi;
+  /** The lab: this tab's injected network faults (offline, partitions, latency, loss). */
+  readonly faults: FaultsApi;
 
   /** A copyable code that lets another device join the channel's context (it carries the context secret). */
   joinCode(channel: ChannelId): string;

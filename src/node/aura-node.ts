@@ -19,6 +19,7 @@ import { ChatModule } from './chat/chat-module.ts';
 import { ContactsModule } from './contacts/contacts-module.ts';
 import { GroupsModule } from './groups/groups-module.ts';
 import { GuardiansModule } from './guardians/guardians-module.ts';
+import { FaultsModule } from './lab/faults-module.ts';
 import { ProposalsModule } from './proposals/proposals-module.ts';
 import type { NodeDeps } from './deps.ts';
 import { deviceSeed } from './device-seed.ts';
@@ -68,12 +69,13 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   readonly snapshots: SnapshotsModule;
   readonly storage: StorageModule;
   readonly names: NamesApi;
-  readonly backups: BackupModule;
+  readonly backups = new BackupModule(this, () => this.close());
   private readonly acks: AcksModule;
   private readonly sync: SyncModule;
-  readonly upgrades: UpgradesModule;
+  readonly upgrades = new UpgradesModule(this);
   readonly caches = new CachesModule(this);
-  readonly lab = new LabModule(this, () => undefined);
+  readonly faults = new FaultsModule(this);
+  readonly lab = new LabModule(this, () => this.faults);
   private readonly modules: readonly NodeModule[];
 
   private constructor(
@@ -95,8 +97,6 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     this.sync = new SyncModule(this, this.membership);
     this.acks = new AcksModule(this, { consistencyOf: (ns, id, t, m) => this.chat.consistencyOf(ns, id, t, m), items: (c) => this.sync.journalHost.items(c) });
     this.sync.useAcks(this.acks);
-    this.backups = new BackupModule(this, () => this.close());
-    this.upgrades = new UpgradesModule(this);
     this.sync.useVersions(this.upgrades);
     const checkpoints = new CheckpointModule(this, this.membership);
     // After a snapshot settles, the storage history notes it.

@@ -67,4 +67,31 @@ describe('the lab across tabs', () => {
     await until(() => a.node.lab.view().tabs.length === 2 && b.node.lab.view().tabs.length === 2, 'carol drops out', 20_000);
     expect(a.node.lab.view().tabs.map((t) => t.device)).not.toContain(c.node.key.deviceId);
   });
+
+  it("faults set from one tab's lab are applied by the tab addressed, to itself only; heal everything heals every tab", async () => {
+    const { a, b, c } = await tabs();
+    await until(() => a.node.lab.view().tabs.length === 3, 'three tabs');
+    a.node.lab.setFaults(b.node.key.deviceId, { offline: true, latencyMs: 300 });
+    a.node.lab.setFaults(a.node.key.deviceId, { blocked: [c.node.key.deviceId] });
+    await until(() => b.node.faults.status().offline, 'bob offline');
+    expect(b.node.faults.status()).toEqual({ offline: true, blocked: [], latencyMs: 300, loss: 0 });
+    expect(a.node.faults.status().blocked).toEqual([c.node.key.deviceId]);
+    expect(c.node.faults.status()).toEqual({ offline: false, blocked: [], latencyMs: 0, loss: 0 });
+    // Every tab's view shows bob's faults as bob reports them.
+    await until(() => c.node.lab.view().tabs.find((t) => t.device === b.node.key.deviceId)?.faults.offline === true, 'carol sees bob offline');
+
+    c.node.lab.healAll();
+    await until(() => !b.node.faults.status().offline && a.node.faults.status().blocked.length === 0, 'all healed');
+    expect(b.node.faults.status().latencyMs).toBe(0);
+  });
+
+  it('a chaos run from a seed sets faults on the tabs, then heals everything', async () => {
+    const { a, b, c } = await tabs();
+    await until(() => a.node.lab.view().tabs.length === 3, 'three tabs');
+    const faulty = () => [a, b, c].some((p) => JSON.stringify(p.node.faults.status()) !== JSON.stringify({ offline: false, blocked: [], latencyMs: 0, loss: 0 }));
+    a.node.lab.chaos(7, 3_000);
+    expect(a.node.lab.view().chaos).toMatchObject({ seed: 7, durationMs: 3_000 });
+    await until(faulty, 'some fault set');
+    await until(() => a.node.lab.view().chaos === null && !faulty(), 'healed after the run', 20_000);
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HEALED, type LabReport } from '../../src/node/lab/lab-types.ts';
+import { NO_FAULTS } from '../../src/net/faults.ts';
+import type { LabReport } from '../../src/node/lab/lab-types.ts';
 import { linkEdges, tabName } from '../../src/ui/lab/lab-graph.ts';
 
 const tab = (device: string, links: LabReport['links'], blocked: string[] = []): LabReport => ({
@@ -10,7 +11,7 @@ const tab = (device: string, links: LabReport['links'], blocked: string[] = []):
   identity: device === 'c' ? null : { authority: `auth-${device}`, name: device.toUpperCase() },
   relay: 'connected',
   links,
-  faults: { ...HEALED, blocked },
+  faults: { ...NO_FAULTS, blocked },
   contexts: [],
   messages: [],
   sessions: [],

@@ -5,7 +5,8 @@ import { chaosPlan } from './chaos.ts';
 import { convergedSince, convergence, type Convergence } from './convergence.ts';
 import { LabBus } from './lab-bus.ts';
 import { buildReport, type ReportSource } from './lab-report.ts';
-import type { ChaosRun, FaultsControl, LabApi, LabFaults, LabFaultsCommand, LabHealCommand, LabReport, LabView } from './lab-types.ts';
+import type { FaultsApi } from './faults-module.ts';
+import type { ChaosRun, LabApi, LabFaults, LabFaultsCommand, LabHealCommand, LabReport, LabView } from './lab-types.ts';
 
 /** How often a tab reports itself, and the least time between two reports caused by changes. */
 const REPORT_MS = 1_000;
@@ -31,7 +32,7 @@ export class LabModule implements NodeModule, LabApi {
 
   constructor(
     private readonly node: LabNode,
-    private readonly faults: () => FaultsControl | undefined,
+    private readonly faults: () => FaultsApi | undefined,
   ) {}
 
   async restore(): Promise<void> {

@@ -3,7 +3,9 @@ import { toHex, utf8 } from '../../core/encoding/bytes.ts';
 import { namespaceId, type Namespace } from '../../core/ids.ts';
 import type { AuraNodeApi } from '../api.ts';
 import type { NodeHost } from '../host/node-host.ts';
-import { HEALED, type FaultsControl, type LabContext, type LabMessage, type LabReport, type LabSession } from './lab-types.ts';
+import { NO_FAULTS } from '../../net/faults.ts';
+import type { FaultsApi } from './faults-module.ts';
+import type { LabContext, LabMessage, LabReport, LabSession } from './lab-types.ts';
 
 /** What a tab's report is read from: the host's journals and the node's own queries. */
 export type ReportSource = Pick<NodeHost, 'journals' | 'cached' | 'identity'> &
@@ -44,11 +46,11 @@ function sessions(src: ReportSource): LabSession[] {
 }
 
 /** This tab's report. The journal part is cached until the reduced data changes; links, faults and sync are read fresh. */
-export function buildReport(src: ReportSource, faults: FaultsControl | undefined): LabReport {
+export function buildReport(src: ReportSource, faults: FaultsApi | undefined): LabReport {
   const me = src.identity();
   const net = src.network();
   const data = src.cached('lab:report', () => ({ contexts: contexts(src), messages: messages(src) }));
-  const f = faults?.status() ?? HEALED;
+  const f = faults?.status() ?? NO_FAULTS;
   return {
     v: 1,
     type: 'report',

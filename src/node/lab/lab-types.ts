@@ -1,4 +1,5 @@
 import type { DeviceId } from '../../core/ids.ts';
+import type { LabFaults } from '../../net/faults.ts';
 
 /**
  * The lab's wire shapes (`BroadcastChannel('aura-lab')`): what each tab of this browser says about itself, and
@@ -6,26 +7,8 @@ import type { DeviceId } from '../../core/ids.ts';
  * is validated on arrival (`lab-validate.ts`).
  */
 
-/** The fault-injection state of a tab's transport (`node.faults`, owned by `faults-module.ts`). */
-export interface LabFaults {
-  /** Cuts the relay and every peer link (not just navigator.onLine). */
-  readonly offline: boolean;
-  /** Partitioned from these peers: no direct or relayed link, dials refused both ways. */
-  readonly blocked: readonly DeviceId[];
-  /** Added to every send at the transport. */
-  readonly latencyMs: number;
-  /** Per mille (0..1000) of payloads dropped at the transport. */
-  readonly loss: number;
-}
-
-export const HEALED: LabFaults = { offline: false, blocked: [], latencyMs: 0, loss: 0 };
-
-/** `node.faults`, as the agreed interface between the lab's parts has it. */
-export interface FaultsControl {
-  status(): LabFaults;
-  set(patch: Partial<LabFaults>): void;
-  heal(): void;
-}
+export type { LabFaults };
+export { MAX_LATENCY_MS } from '../../net/faults.ts';
 
 export type LabLinkTransport = 'direct' | 'relayed';
 

@@ -1,4 +1,4 @@
-import type { LabContext, LabFaults, LabMessage, LabReport, LabSession, LabWire } from './lab-types.ts';
+import { MAX_LATENCY_MS, type LabContext, type LabFaults, type LabMessage, type LabReport, type LabSession, type LabWire } from './lab-types.ts';
 
 /**
  * Another tab's lab message is input like any other: checked field by field, bounded, and rebuilt from what was
@@ -10,7 +10,6 @@ export type Parsed = { readonly ok: true; readonly value: LabWire } | { readonly
 const MAX_ID = 200;
 const MAX_TEXT = 500;
 const MAX_LIST = 2_000;
-export const MAX_LATENCY_MS = 60_000;
 
 class Bad extends Error {}
 const bad = (reason: string): never => {

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { LabReport } from '../../node/lab/lab-types.ts';
+import { MAX_LATENCY_MS, type LabReport } from '../../node/lab/lab-types.ts';
 import { useNode } from '../../node/hooks.ts';
 import { tabName } from './lab-graph.ts';
 
@@ -16,7 +16,7 @@ export function TabFaults({ tab, tabs }: { readonly tab: LabReport; readonly tab
   const block = (peer: string, on: boolean) => set({ blocked: on ? [...tab.faults.blocked, peer] : tab.faults.blocked.filter((d) => d !== peer) });
   const apply = (e: FormEvent) => {
     e.preventDefault();
-    set({ latencyMs: Math.max(0, Math.round(Number(latency) || 0)), loss: Math.min(1000, Math.max(0, Math.round((Number(loss) || 0) * 10))) });
+    set({ latencyMs: Math.min(MAX_LATENCY_MS, Math.max(0, Math.round(Number(latency) || 0))), loss: Math.min(1000, Math.max(0, Math.round((Number(loss) || 0) * 10))) });
   };
   return (
     <div className="lab-faults" data-testid="lab-faults">
@@ -35,7 +35,7 @@ export function TabFaults({ tab, tabs }: { readonly tab: LabReport; readonly tab
       ) : null}
       <form className="lab-latency" onSubmit={apply}>
         <label>
-          Latency (ms) <input className="input" type="number" min={0} max={60000} step={50} data-testid="lab-latency" value={latency} onChange={(e) => setLatency(e.target.value)} />
+          Latency (ms) <input className="input" type="number" min={0} max={MAX_LATENCY_MS} step={50} data-testid="lab-latency" value={latency} onChange={(e) => setLatency(e.target.value)} />
         </label>
         <label>
           Loss (%) <input className="input" type="number" min={0} max={100} step={5} data-testid="lab-loss" value={loss} onChange={(e) => setLoss(e.target.value)} />
