@@ -1,5 +1,5 @@
 import '../relay/polyfill.ts';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { startRelay, type RelayHandle } from '../relay/relay.ts';
 import { createChannel, createIdentity, sendMessage, shareChannel } from './helpers.ts';
 import { authorityOf, deviceIdOf } from './lab.ts';
@@ -38,6 +38,11 @@ const closeLab = async (page: Page) => {
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('lab-panel')).toBeHidden();
 };
+/** A lab checkbox of another tab shows what that tab reports: click, then wait for its report to say so. */
+async function toggle(box: Locator, on: boolean): Promise<void> {
+  await box.click();
+  await expect(box).toBeChecked({ checked: on, timeout: 30_000 });
+}
 const convergence = (page: Page) => page.getByTestId('lab-convergence');
 const tabRow = (page: Page, device: string) => page.getByTestId('lab-tab').and(page.locator(`[data-device="${device}"]`));
 const messageCell = (page: Page, text: string, device: string) =>
@@ -81,8 +86,58 @@ test('the lab shows three tabs converging; partitioned tabs still get every mess
   await expect(messageCell(a!, 'alice: before', dc)).toHaveAttribute('data-status', 'received');
   await expect(a!.getByTestId('lab-link').first()).toBeVisible({ timeout: 30_000 });
   await expect(a!.getByTestId('lab-session').first()).toBeVisible({ timeout: 30_000 });
+
+  // From alice's lab, alice and bob are cut from each other (each side's box): the graph says so.
+  await toggle(tabRow(a!, da).getByTestId('lab-block').and(a!.locator(`[data-peer="${db}"]`)), true);
+  await toggle(tabRow(a!, db).getByTestId('lab-block').and(a!.locator(`[data-peer="${da}"]`)), true);
+  const ab = a!.getByTestId('lab-link').and(a!.locator(`[data-from="${da}"][data-to="${db}"], [data-from="${db}"][data-to="${da}"]`));
+  await expect(ab).toHaveAttribute('data-kind', 'blocked', { timeout: 30_000 });
+  await expect(b!.getByTestId('net-status')).not.toContainText('Alice', { timeout: 30_000 });
   await closeLab(a!);
-  void authorityOf;
-  void ownStatus;
-  void da;
+
+  // Messages still reach everyone: carol relays the gossip.
+  await sendMessage(a!, 'alice: cut from bob');
+  await sendMessage(b!, 'bob: cut from alice');
+  for (const p of [a!, b!, c!]) {
+    for (const t of ['alice: cut from bob', 'bob: cut from alice']) await expect(p.getByTestId('message-text').filter({ hasText: t })).toBeVisible({ timeout: 60_000 });
+  }
+  // Honest statuses: Delivered only once every expected member's ack is here (relayed too).
+  const honest = async (page: Page, text: string) => {
+    const s = await ownStatus(page, text);
+    if (s === null) return 'none';
+    return s.indicator !== 'Delivered' || s.expected.every((e) => s.acked.includes(e)) ? s.indicator : 'Delivered without acks';
+  };
+  await expect.poll(() => honest(a!, 'alice: cut from bob'), { timeout: 90_000 }).toBe('Delivered');
+  expect(new Set((await ownStatus(a!, 'alice: cut from bob'))!.expected)).toEqual(new Set([await authorityOf(b!), await authorityOf(c!)]));
+  // The lab shows each tab's view of the message side by side: the author's status, received elsewhere.
+  await openLab(b!);
+  await expect(messageCell(b!, 'alice: cut from bob', da)).toHaveAttribute('data-status', 'Delivered', { timeout: 30_000 });
+  await expect(messageCell(b!, 'alice: cut from bob', db)).toHaveAttribute('data-status', 'received');
+  await expect(messageCell(b!, 'bob: cut from alice', db)).not.toHaveAttribute('data-status', 'absent');
+
+  // From bob's lab: the partition lifted, carol offline. A message from alice does not reach carol: not green.
+  await toggle(tabRow(b!, da).getByTestId('lab-block').and(b!.locator(`[data-peer="${db}"]`)), false);
+  await toggle(tabRow(b!, db).getByTestId('lab-block').and(b!.locator(`[data-peer="${da}"]`)), false);
+  await toggle(tabRow(b!, dc).getByTestId('lab-offline'), true);
+  await expect(tabRow(b!, dc).getByTestId('lab-tab-faults')).toHaveText('offline', { timeout: 30_000 });
+  await expect(c!.getByTestId('net-status')).not.toContainText('Relay connected', { timeout: 30_000 });
+  await closeLab(b!);
+  await sendMessage(a!, 'alice: carol is offline');
+  await expect(b!.getByTestId('message-text').filter({ hasText: 'alice: carol is offline' })).toBeVisible({ timeout: 60_000 });
+  await openLab(c!);
+  await expect(convergence(c!)).toHaveAttribute('data-converged', 'false', { timeout: 30_000 });
+  await expect(convergence(c!)).toContainText('Not converged: lab differs');
+  expect(await honest(a!, 'alice: carol is offline')).not.toBe('Delivered');
+  expect((await ownStatus(a!, 'alice: carol is offline'))!.acked).not.toContain(await authorityOf(c!));
+  await expect(c!.getByTestId('message-text').filter({ hasText: 'alice: carol is offline' })).toHaveCount(0);
+
+  // Heal everything, from carol's own lab: every tab heals and the view turns green on every tab.
+  await c!.getByTestId('lab-heal-all').click();
+  await expect(convergence(c!)).toHaveAttribute('data-converged', 'true', { timeout: 90_000 });
+  await expect(convergence(c!)).toContainText('3 tabs converged since');
+  await openLab(a!);
+  await expect(convergence(a!)).toHaveAttribute('data-converged', 'true', { timeout: 30_000 });
+  for (const d of [da, db, dc]) await expect(tabRow(a!, d).getByTestId('lab-tab-faults')).toHaveText('no faults');
+  await closeLab(c!);
+  await expect(c!.getByTestId('message-text').filter({ hasText: 'alice: carol is offline' })).toBeVisible();
 });

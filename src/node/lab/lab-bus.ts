@@ -19,6 +19,8 @@ export interface LabBusHandlers {
   command(c: LabFaultsCommand | LabHealCommand): void;
   /** The set of live tabs, a report, or the drop counts changed. */
   changed(): void;
+  /** Another tab reported (changed or not). */
+  heard(): void;
 }
 
 interface Heard {
@@ -92,6 +94,7 @@ export class LabBus {
     const known = this.heard.get(m.device);
     this.heard.set(m.device, { report: m, seen: this.now(), key });
     if (known?.key !== key) this.on.changed();
+    this.on.heard();
   }
 
   private drop(reason: string): void {

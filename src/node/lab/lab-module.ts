@@ -41,6 +41,11 @@ export class LabModule implements NodeModule, LabApi {
     this.bus = new LabBus(open(), () => this.node.key.deviceId, this.node.deps.now, {
       command: (c) => this.apply(c),
       changed: () => this.refresh(),
+      // A hidden tab's timers may be throttled to one a minute; a message event is not, so answering the
+      // tabs that report keeps a background tab in every view.
+      heard: () => {
+        if (this.node.deps.now() - this.lastPost >= REPORT_MS) this.report();
+      },
     });
     const every = setInterval(() => {
       this.bus?.expire();
