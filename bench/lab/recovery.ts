@@ -35,22 +35,17 @@ type Wanted = { kind: 'gone' | 'direct' | 'relay'; peer: string };
  * in the page), or null after GIVE_UP_MS.
  */
 function when(page: Page, want: Wanted): Promise<number | null> {
+  // No named functions inside: tsx would wrap them in a helper the page does not have.
   return page.evaluate(
     async ([w, limit]) => {
-      const net = () => window.auraLab!.node.network();
-      const holds = () => {
-        const s = net();
-        const p = s.peers.find((x) => x.deviceId === w.peer);
-        if (w.kind === 'gone') return p === undefined;
-        if (w.kind === 'direct') return p?.transport === 'webrtc';
-        return s.relay === 'connected' && p !== undefined;
-      };
       const deadline = Date.now() + limit;
-      while (!holds()) {
+      for (;;) {
+        const s = window.auraLab!.node.network();
+        const p = s.peers.find((x) => x.deviceId === w.peer);
+        if (w.kind === 'gone' ? p === undefined : w.kind === 'direct' ? p?.transport === 'webrtc' : s.relay === 'connected' && p !== undefined) return Date.now();
         if (Date.now() > deadline) return null;
         await new Promise((r) => setTimeout(r, 10));
       }
-      return Date.now();
     },
     [want, GIVE_UP_MS] as const,
   );

@@ -16,6 +16,7 @@ import { TransportBase } from './transport-base.ts';
  */
 export class MemoryBus {
   readonly members = new Set<MemoryTransport>();
+  private readonly byDevice = new Map<DeviceId, MemoryTransport>();
   private readonly cut = new Set<string>();
   /** Sees every emission onto the wire (a payload that reached a peer, a frame), as it happens: for tests. */
   onWire: (from: DeviceId, what: 'payload' | 'frame') => void = () => {};
@@ -23,7 +24,13 @@ export class MemoryBus {
   connect(device: DeviceId, random: (n: number) => Uint8Array): MemoryTransport {
     const t = new MemoryTransport(this, device, random);
     this.members.add(t);
+    this.byDevice.set(device, t);
     return t;
+  }
+
+  leave(t: MemoryTransport): void {
+    this.members.delete(t);
+    if (this.byDevice.get(t.device) === t) this.byDevice.delete(t.device);
   }
 
   /** Cuts or heals the link between two devices; healing tells both ends they are connected again. */
@@ -38,7 +45,7 @@ export class MemoryBus {
   }
 
   member(d: DeviceId): MemoryTransport | undefined {
-    return [...this.members].find((t) => t.device === d);
+    return this.byDevice.get(d);
   }
 
   /** Raw bytes on a topic, from anyone: lets tests inject forged and foreign payloads. */
@@ -53,12 +60,10 @@ export class MemoryBus {
   /** Who a payload of `t` on `topic` reaches: its linked topic peers, and through them the peers a lab block separates it from. */
   reach(t: MemoryTransport, topic: string): MemoryTransport[] {
     const direct = this.topicPeers(t, topic);
-    const relayed = [...this.members].filter(
-      (o) => o !== t && !direct.includes(o) && o.topics().has(topic) && !o.faults.current.offline && !this.cut.has([t.device, o.device].sort().join('|')) && direct.some((c) => this.linked(c.device, o.device)),
-    );
+    const blocked = (o: MemoryTransport) => !o.faults.current.offline && !this.cut.has([t.device, o.device].sort().join('|')) && (t.faults.cuts(o.device) || o.faults.cuts(t.device));
+    const relayed = [...this.members].filter((o) => o !== t && o.topics().has(topic) && blocked(o) && direct.some((c) => this.linked(c.device, o.device)));
     return [...direct, ...relayed];
   }
-
 }
 
 export class MemoryTransport extends TransportBase implements Transport {
@@ -140,7 +145,7 @@ export class MemoryTransport extends TransportBase implements Transport {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.bus.members.delete(this);
+    this.bus.leave(this);
   }
 
   private syncHandler: (ch: FrameChannel, peer: DeviceId) => void = () => {};

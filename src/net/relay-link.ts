@@ -31,7 +31,7 @@ export class RelayLink {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
-    private readonly node: BrowserNode,
+    private readonly node: Pick<BrowserNode, 'dial'>,
     private readonly opts: RelayLinkOptions,
   ) {}
 

@@ -30,6 +30,16 @@ describe('node.faults', () => {
     expect(b!.node.network().received).toBeGreaterThan(received);
   });
 
+  it('malformed faults are refused with a typed error and change nothing', async () => {
+    const p = await peerOn(new MemoryBus(), 'lab-input');
+    for (const bad of [{ blocked: 'dev' }, { loss: Number.NaN }, { offline: 'yes' }, { latencyMs: '5' }, { blocked: [1] }]) {
+      expect(() => p.node.faults.set(bad as never)).toThrow(expect.objectContaining({ code: 'InvalidInput' }));
+    }
+    expect(p.node.faults.status()).toEqual({ offline: false, blocked: [], latencyMs: 0, loss: 0 });
+    p.node.faults.set({ loss: 2000, latencyMs: 10 });
+    expect(p.node.faults.status()).toMatchObject({ loss: 1000, latencyMs: 10 });
+  });
+
   it('a node without a network refuses faults with a typed error', async () => {
     const bus = new MemoryBus();
     const p = await peerOn(bus, 'solo', { transport: undefined });

@@ -27,6 +27,7 @@ export class FaultsModule implements FaultsApi {
   set(patch: Partial<LabFaults>): void {
     const transport = this.host.deps.transport;
     if (!transport) throw new NodeError('Offline', 'This node has no network to inject faults into.');
+    if (!wellFormed(patch)) throw new NodeError('InvalidInput', 'Faults are offline (boolean), blocked (device ids), latencyMs and loss (numbers).');
     transport.setFaults(patch);
     this.host.changed(false);
   }
@@ -34,4 +35,15 @@ export class FaultsModule implements FaultsApi {
   heal(): void {
     this.set(NO_FAULTS);
   }
+}
+
+/** Numbers are clamped to their range at the transport; anything of the wrong type is refused here. */
+function wellFormed(p: Partial<LabFaults>): boolean {
+  const num = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
+  return (
+    (p.offline === undefined || typeof p.offline === 'boolean') &&
+    (p.blocked === undefined || (Array.isArray(p.blocked) && p.blocked.every((d) => typeof d === 'string'))) &&
+    num(p.latencyMs) &&
+    num(p.loss)
+  );
 }
