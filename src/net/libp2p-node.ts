@@ -31,12 +31,6 @@ export interface BrowserNodeOptions {
   readonly refuses?: (peer: string | null) => boolean;
 }
 
-/**
- * Every connection is pinged this often and aborted when a ping is not answered in time, so a peer that
- * vanished without closing (a crashed tab, a lost network) leaves the peer list within about 3 s.
- */
-const LIVENESS = { pingInterval: 1_000, pingTimeout: { minTimeout: 1_500, maxTimeout: 2_000 } };
-
 /** The device's libp2p identity is its device key: PeerId = DeviceId. */
 export function libp2pKey(key: DeviceKey) {
   const raw = new Uint8Array(64);
@@ -80,7 +74,6 @@ export async function createBrowserNode(opts: BrowserNodeOptions) {
       denyInboundEncryptedConnection: (p) => refuses(p.toString()),
       denyOutboundEncryptedConnection: (p) => refuses(p.toString()),
     },
-    connectionMonitor: LIVENESS,
     peerDiscovery: [pubsubPeerDiscovery({ interval: opts.discoveryIntervalMs ?? 2_000, topics: [DISCOVERY_TOPIC], listenOnly: false })],
     services: {
       identify: identify(),

@@ -8,6 +8,7 @@ import type { SendTicket } from './send-ticket.ts';
 import { streamFrames } from './stream-frames.ts';
 import { ContextChannel } from './context-channel.ts';
 import { Faults, faultyFrames, type FaultChange } from './faults.ts';
+import { watchLiveness } from './liveness.ts';
 import { watchPage } from './page-events.ts';
 import { RelayLink } from './relay-link.ts';
 import { createBrowserNode, type BrowserNode } from './libp2p-node.ts';
@@ -47,6 +48,7 @@ export class Libp2pTransport extends TransportBase implements Transport {
   /** The browser says it is offline: no connections, no dials, until it is online again. */
   private browserOffline = false;
   private maintainTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly unwatchLiveness: () => void;
 
   private constructor(
     private readonly node: BrowserNode,
@@ -54,6 +56,7 @@ export class Libp2pTransport extends TransportBase implements Transport {
     faults: Faults,
   ) {
     super(faults);
+    this.unwatchLiveness = watchLiveness(node);
     this.relay = opts.relay === null ? null : new RelayLink(node, { address: opts.relay, random: opts.random, paused: () => this.stopped || this.offline, changed: () => this.listeners.notify(), up: () => void this.dialKnown(true) });
   }
 
@@ -294,6 +297,7 @@ export class Libp2pTransport extends TransportBase implements Transport {
   async stop(): Promise<void> {
     this.stopped = true;
     this.relay?.pause();
+    this.unwatchLiveness();
     if (this.maintainTimer !== null) clearTimeout(this.maintainTimer);
     await this.node.stop();
   }
