@@ -17,6 +17,7 @@ import type { WaitingOp } from '../core/reduce/tree/tree-reducer.ts';
 import type { PolicyChange } from './account/threshold-module.ts';
 import type { GroupsApi, ProposalsApi } from './api-groups.ts';
 import type { GuardiansApi } from './api-guardians.ts';
+import type { LabApi } from './lab/lab-types.ts';
 import type { BackupApi, CachesApi, SnapshotsApi, StorageApi } from './api-maintenance.ts';
 import type { FaultsApi } from './lab/faults-module.ts';
 
@@ -263,6 +264,8 @@ export interface AuraNodeApi {
   readonly forwarding: { status(): ForwardingStatus };
 
   readonly names: NamesApi;
+  /** The network lab: every tab of this browser, their convergence, and faults set on any of them. */
+  readonly lab: LabApi;
 
   deviceInfo(): Promise<DeviceInfo>;
   close(): Promise<void>;

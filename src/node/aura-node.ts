@@ -38,6 +38,7 @@ import { SnapshotsModule } from './maintenance/snapshots-module.ts';
 import { StorageModule } from './maintenance/storage-module.ts';
 import { SyncModule } from './sync/sync-module.ts';
 import { ForwardingModule } from './forwarding/forwarding-module.ts';
+import { LabModule } from './lab/lab-module.ts';
 import { UpgradesModule } from './maintenance/upgrades-module.ts';
 
 /**
@@ -76,6 +77,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
   readonly caches = new CachesModule(this);
   readonly forwarding: ForwardingModule;
   readonly faults = new FaultsModule(this);
+  readonly lab = new LabModule(this, () => this.faults);
   private readonly modules: readonly NodeModule[];
 
   private constructor(
@@ -103,7 +105,7 @@ export class AuraNode implements AuraNodeApi, NodeHost {
     // After a snapshot settles, the storage history notes it.
     this.snapshots = new SnapshotsModule(this, this.membership, checkpoints, this.sync, (c) => this.storage.settled(c));
     this.storage = new StorageModule(this, this.snapshots);
-    this.modules = [this.upgrades, this.membership, this.caches, this.acks, this.sync, this.forwarding, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots, this.storage];
+    this.modules = [this.upgrades, this.membership, this.caches, this.acks, this.sync, this.forwarding, this.devices, this.threshold, this.contacts, this.groups, this.guardians, checkpoints, this.snapshots, this.storage, this.lab];
     this.pipeline = new IngestPipeline({
       journals: this.journals,
       now: deps.now,

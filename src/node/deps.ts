@@ -4,6 +4,7 @@ import type { AuraStore } from '../store/store.ts';
 import type { DeviceKey, Signer } from '../core/crypto/ed25519.ts';
 import type { KdfParams } from '../core/backup/kdf.ts';
 import type { ProtocolVersion } from '../core/version.ts';
+import { LAB_CHANNEL, type LabPort } from './lab/lab-bus.ts';
 import { webCryptoSigner } from './webcrypto-sign.ts';
 import { webCryptoVerifier } from './webcrypto-verify.ts';
 
@@ -31,10 +32,12 @@ export interface NodeDeps {
   readonly backupKdf?: KdfParams;
   /** Lab and tests only: run as this protocol version instead of the build's (`?protocol=`). */
   readonly protocolVersion?: ProtocolVersion;
+  /** The lab's channel to this browser's other tabs; absent (Node tests), the lab sees this tab only. */
+  readonly labChannel?: () => LabPort;
 }
 
 export const browserRandom = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));
 
 export function browserDeps(profile: string, store: AuraStore, transport?: Transport): NodeDeps {
-  return { profile, store, now: () => Date.now(), random: browserRandom, transport, verify: webCryptoVerifier(), signer: (key) => webCryptoSigner(key) };
+  return { profile, store, now: () => Date.now(), random: browserRandom, transport, verify: webCryptoVerifier(), signer: (key) => webCryptoSigner(key), labChannel: () => new BroadcastChannel(LAB_CHANNEL) };
 }

@@ -18,6 +18,7 @@ import { selectChannel } from './use-selected-channel.ts';
 const DevicePanel = lazyView(async () => (await import('./DevicePanel.tsx')).DevicePanel);
 const ContactsPanel = lazyView(async () => (await import('./contacts/ContactsPanel.tsx')).ContactsPanel);
 const MaintenancePanel = lazyView(async () => (await import('./maintenance/MaintenancePanel.tsx')).MaintenancePanel);
+const LabPanel = lazyView(async () => (await import('./lab/LabPanel.tsx')).LabPanel);
 
 /** The app of a ready node: provides the node to every view below. */
 export function App({ node }: { readonly node: AuraNodeApi }) {
@@ -35,6 +36,7 @@ function Workspace() {
   const [deviceOpen, setDeviceOpen] = useState(false);
   const [contactsOpen, setContactsOpen] = useState(false);
   const [maintenanceOpen, setMaintenanceOpen] = useState(false);
+  const [labOpen, setLabOpen] = useState(false);
   const [composerFocus, setComposerFocus] = useState<ChannelId | null>(null);
 
   // A contact's channel is behind the panel: select it, close the panel, and be ready to write in it.
@@ -68,6 +70,10 @@ function Workspace() {
                 Maintenance
               </PanelOpener>
             ) : null}
+            {/* The lab shows every tab of this browser, with or without an identity. */}
+            <PanelOpener testId="open-lab-panel" open={labOpen} onOpen={() => setLabOpen(true)}>
+              Lab
+            </PanelOpener>
           </>
         }
       />
@@ -76,6 +82,7 @@ function Workspace() {
       {identity === null ? <Onboarding /> : <MainLayout composerFocus={composerFocus} setComposerFocus={setComposerFocus} />}
       {deviceOpen ? <DevicePanel onClose={() => setDeviceOpen(false)} /> : null}
       {maintenanceOpen ? <MaintenancePanel onClose={() => setMaintenanceOpen(false)} /> : null}
+      {labOpen ? <LabPanel onClose={() => setLabOpen(false)} /> : null}
       {contactsOpen ? <ContactsPanel onClose={() => setContactsOpen(false)} onOpenChannel={openChannel} /> : null}
     </div>
   );
