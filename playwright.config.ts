@@ -38,6 +38,7 @@ export default defineConfig({
     command: `npx tsc -b && VITE_AURA_ALLOW_LOCAL=1 npx vite build --outDir ${OUT} && npx vite preview --host 127.0.0.1 --outDir ${OUT} --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
-    timeout: 180_000,
+    // tsc and the build took over 3 minutes at load 16–29.
+    timeout: 600_000,
   },
 });
