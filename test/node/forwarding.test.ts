@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { journalOf } from '../../src/core/ids.ts';
 import { listForwards } from '../../src/core/reduce/relational.ts';
+import { buildReport } from '../../src/node/lab/lab-report.ts';
 import { device, partitionedTrio, pathTo } from '../support/forwarding-net.ts';
 import { MemoryBus, until, type TestPeer } from '../support/node-net.ts';
 
@@ -55,6 +56,9 @@ describe('forwarding with receipts between nodes (DESIGN §5)', () => {
     expect(b.node.forwarding.status().peers.find((p) => p.device === device(a))).toMatchObject({ path: device(c), lastVia: device(c) });
     expect(b.node.forwarding.status().peers.find((p) => p.device === device(a))!.received).toBeGreaterThan(0);
     for (const p of [a, b, c]) expect(forwardDrops(p)).toEqual([]);
+    // The lab's report of bob's tab says alice is reached via carol.
+    expect(buildReport(b.node, undefined).forwarded).toContainEqual(expect.objectContaining({ peer: device(a), via: device(c) }));
+    expect(buildReport(c.node, undefined).forwarded).toEqual([]);
   });
 
   it('once the link heals, sessions go direct again', async () => {

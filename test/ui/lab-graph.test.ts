@@ -12,6 +12,7 @@ const tab = (device: string, links: LabReport['links'], blocked: string[] = []):
   relay: 'connected',
   links,
   faults: { ...NO_FAULTS, blocked },
+  forwarded: [],
   contexts: [],
   messages: [],
   sessions: [],

@@ -5,11 +5,11 @@ import type { AuraNodeApi } from '../api.ts';
 import type { NodeHost } from '../host/node-host.ts';
 import { NO_FAULTS } from '../../net/faults.ts';
 import type { FaultsApi } from './faults-module.ts';
-import type { LabContext, LabMessage, LabReport, LabSession } from './lab-types.ts';
+import type { LabContext, LabForwarded, LabMessage, LabReport, LabSession } from './lab-types.ts';
 
 /** What a tab's report is read from: the host's journals and the node's own queries. */
 export type ReportSource = Pick<NodeHost, 'journals' | 'cached' | 'identity'> &
-  Pick<AuraNodeApi, 'profile' | 'network' | 'syncMetrics' | 'channels' | 'messages' | 'names'> & { readonly key: { readonly deviceId: string } };
+  Pick<AuraNodeApi, 'profile' | 'network' | 'syncMetrics' | 'channels' | 'messages' | 'names' | 'forwarding'> & { readonly key: { readonly deviceId: string } };
 
 /** The newest messages per channel a report carries: the lab compares recent statuses, not whole histories. */
 export const REPORT_MESSAGES = 30;
@@ -45,6 +45,14 @@ function sessions(src: ReportSource): LabSession[] {
   return [...running, ...recent];
 }
 
+/** Peers reached through a forwarder: the route in use now, else the member the last forwarded message came through. */
+function forwarded(src: ReportSource): LabForwarded[] {
+  return src.forwarding.status().peers.flatMap((p) => {
+    const via = p.path !== 'direct' && p.path !== null ? p.path : p.lastVia;
+    return via === null ? [] : [{ peer: p.device, via, received: p.received }];
+  });
+}
+
 /** This tab's report. The journal part is cached until the reduced data changes; links, faults and sync are read fresh. */
 export function buildReport(src: ReportSource, faults: FaultsApi | undefined): LabReport {
   const me = src.identity();
@@ -60,6 +68,7 @@ export function buildReport(src: ReportSource, faults: FaultsApi | undefined): L
     relay: net.relay,
     links: net.peers.map((p) => ({ peer: p.deviceId, transport: p.transport === 'relayed' ? 'relayed' : 'direct' })),
     faults: { offline: f.offline, blocked: [...f.blocked], latencyMs: f.latencyMs, loss: f.loss },
+    forwarded: forwarded(src),
     ...data,
     sessions: sessions(src),
   };

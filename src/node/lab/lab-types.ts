@@ -40,6 +40,13 @@ export interface LabSession {
   readonly detail: string;
 }
 
+export interface LabForwarded {
+  readonly peer: DeviceId;
+  readonly via: DeviceId;
+  /** Messages from the peer accepted through a forwarder. */
+  readonly received: number;
+}
+
 export interface LabReport {
   readonly v: 1;
   readonly type: 'report';
@@ -49,6 +56,8 @@ export interface LabReport {
   readonly relay: 'disconnected' | 'connecting' | 'connected';
   readonly links: readonly { readonly peer: DeviceId; readonly transport: LabLinkTransport }[];
   readonly faults: LabFaults;
+  /** Peers this tab reaches only through a forwarding member now, or heard from through one ("via …"). */
+  readonly forwarded: readonly LabForwarded[];
   readonly contexts: readonly LabContext[];
   readonly messages: readonly LabMessage[];
   readonly sessions: readonly LabSession[];

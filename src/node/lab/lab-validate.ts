@@ -1,4 +1,4 @@
-import { MAX_LATENCY_MS, type LabContext, type LabFaults, type LabMessage, type LabReport, type LabSession, type LabWire } from './lab-types.ts';
+import { MAX_LATENCY_MS, type LabContext, type LabFaults, type LabForwarded, type LabMessage, type LabReport, type LabSession, type LabWire } from './lab-types.ts';
 
 /**
  * Another tab's lab message is input like any other: checked field by field, bounded, and rebuilt from what was
@@ -64,6 +64,11 @@ function message(x: unknown): LabMessage {
   };
 }
 
+function forward(x: unknown): LabForwarded {
+  const r = record(x, 'forwarded');
+  return { peer: str(r.peer, 'forwarded.peer'), via: str(r.via, 'forwarded.via'), received: int(r.received, 'forwarded.received', Number.MAX_SAFE_INTEGER) };
+}
+
 function session(x: unknown): LabSession {
   const r = record(x, 'sessions');
   return {
@@ -88,6 +93,7 @@ function report(r: Record<string, unknown>): LabReport {
       return { peer: str(o.peer, 'links.peer'), transport: oneOf(o.transport, 'links.transport', ['direct', 'relayed'] as const) };
     }),
     faults: faults(r.faults),
+    forwarded: list(r.forwarded, 'forwarded', forward),
     contexts: list(r.contexts, 'contexts', context),
     messages: list(r.messages, 'messages', message),
     sessions: list(r.sessions, 'sessions', session),

@@ -38,6 +38,11 @@ export function LabTabs({ tabs, self }: { readonly tabs: readonly LabReport[]; r
             Relay {t.relay} · {t.links.length} peer{t.links.length === 1 ? '' : 's'} ·{' '}
             <span data-testid="lab-tab-faults">{faultsText(t, tabs)}</span>
           </p>
+          {t.forwarded.map((f) => (
+            <p key={f.peer} className="muted" data-testid="lab-tab-via" data-peer={f.peer} data-via={f.via}>
+              Reaches {tabName(tabs, f.peer)} via {tabName(tabs, f.via)} ({f.received} forwarded message{f.received === 1 ? '' : 's'} in)
+            </p>
+          ))}
           <TabFaults tab={t} tabs={tabs} />
         </li>
       ))}
