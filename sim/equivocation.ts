@@ -1,12 +1,12 @@
-import { newInstance, step, type ConsensusInstance, type WitnessSet } from '../src/core/consensus/instance.ts';
+import type { WitnessSet } from '../src/core/consensus/instance.ts';
 import { participantIdFromNumber, type FrostKeyPackage } from '../src/core/crypto/frost.ts';
 import { dkgRound1, dkgRound2, dkgRound3 } from '../src/core/crypto/frost-dkg.ts';
-import { frostCommit, frostSignShare, frostVerifyShare, type SigningNonces } from '../src/core/crypto/frost-sign.ts';
+import { frostCommit, frostSignShare, type SigningNonces } from '../src/core/crypto/frost-sign.ts';
 import { encodeCanonical } from '../src/core/encoding/cbor.ts';
 import { cidOf } from '../src/core/encoding/cid.ts';
 import { contextNamespace, type ContextId } from '../src/core/ids.ts';
 import { ConsensusService } from '../src/protocols/consensus/consensus-service.ts';
-import { executeMessage, type CommitDecision, type ExecuteRequest } from '../src/protocols/consensus/execute.ts';
+import { executeMessage, type CommitDecision } from '../src/protocols/consensus/execute.ts';
 import { commitmentsToWire, decodeConsensusMessage, encodeConsensusMessage, executeFromWire } from '../src/protocols/consensus/wire.ts';
 import { commitmentId, NONCE_POOL, WitnessSigner } from '../src/protocols/consensus/witness-signer.ts';
 import { EventQueue, pick, prng, randomBytes, shuffled } from './clock.ts';
@@ -43,51 +43,6 @@ export function dkg(n: number, t: number, seed: number): FrostKeyPackage[] {
 }
 
 /**
- * What an honest participant hears on the witnesses' topic (every message on a gossip topic reaches every
- * subscriber, whoever it is addressed to): Executes, whose sessions it keeps, and shares, which it verifies
- * with real FROST against their session and feeds to the core's consensus instance — which records an
- * equivocation with both shares and excludes the witness.
- */
-class Observer {
-  instance: ConsensusInstance;
-  /** When the first equivocation was recorded (virtual ms). */
-  detectedAt: number | null = null;
-  private readonly sessions = new Map<string, ExecuteRequest>();
-  private readonly waiting: { session: string; participant: string; share: Uint8Array }[] = [];
-
-  constructor(
-    private readonly keys: FrostKeyPackage,
-    cid: string,
-    set: WitnessSet,
-    private readonly now: () => number,
-  ) {
-    this.instance = step(newInstance(cid, PRESTATE, set, FALLBACK_MS), { t: 'start', now: 0 }).state;
-  }
-
-  hear(bytes: Uint8Array): void {
-    const m = decodeConsensusMessage(bytes);
-    if (m.type === 'execute') {
-      const req = executeFromWire(m);
-      this.sessions.set(req.session.id, req);
-      for (const s of this.waiting.splice(0).filter((w) => w.session !== req.session.id || !this.take(w))) this.waiting.push(s);
-    } else if (m.type === 'share' && !this.take({ session: m.session, participant: m.participant, share: m.share })) {
-      this.waiting.push({ session: m.session, participant: m.participant, share: m.share });
-    }
-  }
-
-  /** False while the share's Execute has not been heard yet. */
-  private take(s: { session: string; participant: string; share: Uint8Array }): boolean {
-    const req = this.sessions.get(s.session);
-    if (!req) return false;
-    if (!frostVerifyShare(this.keys.public, req.commitments, executeMessage(req), { participant: s.participant, share: s.share })) return true;
-    const r = step(this.instance, { t: 'share', msg: { witness: s.participant, result: req.result, session: req.session, share: s.share } });
-    this.instance = r.state;
-    if (r.effects.some((e) => e.t === 'equivocation')) this.detectedAt ??= this.now();
-    return true;
-  }
-}
-
-/**
  * A witness set from one DKG, one of whose witnesses equivocates: it announces a different nonce pool to each
  * participant (so two coordinators spend two of its nonces) and signs every Execute it gets. Two honest
  * witnesses propose conflicting decisions for one (cid, prestate) at once, through the real ConsensusService
@@ -104,17 +59,19 @@ export async function equivocatingWitness(keys: readonly FrostKeyPackage[], thre
   // The equivocator is in the fast path (the first t witnesses), or it would never be asked to sign.
   const bad = witnesses[pick(rnd, threshold)]!;
   const honest = witnesses.filter((w) => w !== bad);
-  const observers = new Map(honest.map((w) => [w, new Observer(keys[0]!, cid, set, () => q.now)]));
   const services = new Map<string, ConsensusService>();
+  /** When each honest service recorded the equivocation (virtual ms): the app's own detection (`EquivocationWatch`). */
+  const detectedAt = new Map<string, number>();
   const committed = new Set<string>();
   let drops = 0;
+  // Every message on the witnesses' topic reaches every subscriber, whoever it is addressed to (as the app's
+  // group channel hands the service consensus messages to others too); the equivocator answers only its own.
   const publish = (from: string, to: string, bytes: Uint8Array) => {
-    observers.get(from)?.hear(bytes);
     for (const p of witnesses) {
       if (p === from) continue;
       net.datagram(from, p, () => {
-        observers.get(p)?.hear(bytes);
-        if (to === 'all' || to === p) (p === bad ? equivocator : services.get(p)!.receive.bind(services.get(p)))(from, bytes);
+        if (p !== bad) services.get(p)!.receive(from, bytes);
+        else if (to === 'all' || to === p) equivocator(from, bytes);
       });
     }
   };
@@ -135,6 +92,7 @@ export async function equivocatingWitness(keys: readonly FrostKeyPackage[], thre
         setTimer: (ms, run) => q.after(ms, run),
         committed: (c) => committed.add(cidOf(encodeCanonical({ covers: c.covers }))),
         dropped: () => drops++,
+        equivocated: () => void (detectedAt.has(w) || detectedAt.set(w, q.now)),
       }),
     );
   }
@@ -167,7 +125,7 @@ export async function equivocatingWitness(keys: readonly FrostKeyPackage[], thre
   q.after(pick(rnd, 20), () => void services.get(p1!)!.propose(decision('A')));
   q.after(pick(rnd, 20), () => void services.get(p2!)!.propose(decision('B')));
   await q.runUntil(proposedAt + 4 * FALLBACK_MS);
-  const detectedAfterMs = [...observers.values()].flatMap((o) => (o.detectedAt === null ? [] : [o.detectedAt - proposedAt]));
-  const excludedBy = [...observers.values()].filter((o) => o.instance.equivocations.has(bad) && !o.instance.shares.has(bad)).length;
+  const detectedAfterMs = [...detectedAt.values()].map((t) => t - proposedAt);
+  const excludedBy = [...services.values()].filter((s) => s.watch.excluded(bad)).length;
   return { scenario: 'equivocation', seed, witnesses: witnesses.length, threshold, equivocatorResults: signedResults.size, excludedBy, honest: honest.length, commits: committed.size, drops, detectedAfterMs };
 }

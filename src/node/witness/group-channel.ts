@@ -115,7 +115,8 @@ export class WitnessGroupChannel {
       if (!(e instanceof AuraError)) throw e;
       return host.countDrop(`${tag}:${e.code}`);
     }
-    if (m.to !== 'all' && m.to !== host.key.deviceId) return;
+    // Consensus messages to others are heard too: the service checks every session for equivocation.
+    if (m.to !== 'all' && m.to !== host.key.deviceId && m.body.type !== 'consensus') return;
     const participants = this.deps.participants();
     if (!participants.includes(from)) return host.countDrop(`${tag}:NotAParticipant`);
     const body = m.body;

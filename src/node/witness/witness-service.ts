@@ -37,6 +37,8 @@ export function witnessService(host: NodeHost, o: WitnessServiceOptions): Consen
     setTimer: (ms, run) => void setTimeout(run, ms),
     committed: o.committed,
     dropped: (r) => host.countDrop(r),
+    // Counted where the network panel shows it; the evidence itself stays with the service (`watch.evidence()`).
+    equivocated: () => host.countDrop('consensus:EquivocationProven'),
   });
   service.announce();
   return service;

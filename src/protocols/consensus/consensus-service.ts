@@ -6,6 +6,7 @@ import { AuraError } from '../../core/errors.ts';
 import type { ConsensusCommit } from '../../core/facts/kinds/consensus.ts';
 import type { Hash32, Namespace, PhysicalTime } from '../../core/ids.ts';
 import { ConsensusCoordinator } from './coordinator.ts';
+import { EquivocationWatch, type EquivocationEvidence } from './equivocation-watch.ts';
 import { executeRequest, type CommitDecision, type ExecuteRequest } from './execute.ts';
 import { commitmentsFromWire, commitmentsToWire, decodeConsensusMessage, encodeConsensusMessage, executeFromWire, executeToWire, type ConsensusMessage } from './wire.ts';
 import { commitmentId, NONCE_POOL, SignerError, type WitnessSigner } from './witness-signer.ts';
@@ -32,6 +33,8 @@ export interface ConsensusServiceDeps {
   readonly setTimer: (ms: number, run: () => void) => void;
   readonly committed: (commit: ConsensusCommit) => void;
   readonly dropped: (reason: string) => void;
+  /** A witness proven to have signed two results for one (cid, prestate); it is excluded from then on. */
+  readonly equivocated?: (evidence: EquivocationEvidence) => void;
 }
 
 /**
@@ -47,8 +50,12 @@ export class ConsensusService {
   /** When each session's Execute went out, and the round trips measured from them (Execute → share). */
   private readonly sentAt = new Map<string, number>();
   private readonly rtts: number[] = [];
+  /** Every session's Executes and shares heard on the topic, ours or not: equivocation evidence and exclusion. */
+  readonly watch: EquivocationWatch;
 
-  constructor(private readonly deps: ConsensusServiceDeps) {}
+  constructor(private readonly deps: ConsensusServiceDeps) {
+    this.watch = new EquivocationWatch(deps.pub);
+  }
 
   /** Publishes fresh nonce commitments (at start, and after each share spends one). */
   announce(): void {
@@ -108,9 +115,11 @@ export class ConsensusService {
         if (m.witness !== from || !this.deps.set.witnesses.includes(from)) return this.deps.dropped('consensus:NotAWitness');
         return this.remember(from, commitmentsFromWire(m.commitments));
       case 'execute': {
-        const signer = this.deps.signer;
-        if (!signer) return;
         const req = executeFromWire(m);
+        for (const evidence of this.watch.executed(req)) this.deps.equivocated?.(evidence);
+        const signer = this.deps.signer;
+        // Overheard: another signer's Execute, kept only as the watch's context for its shares.
+        if (!signer || !req.session.signers.includes(this.deps.self)) return;
         let share;
         try {
           share = signer.sign(req, this.deps.prestate(req.body));
@@ -127,8 +136,12 @@ export class ConsensusService {
       }
       case 'share': {
         if (m.participant !== from) return this.deps.dropped('consensus:NotTheSigner');
+        const evidence = this.watch.share(m.session, { participant: m.participant, share: m.share });
+        if (evidence) this.deps.equivocated?.(evidence);
+        if (this.watch.excluded(from)) return this.deps.dropped('consensus:Equivocator');
         const coord = this.coordinators.get(m.session);
-        if (!coord) return this.deps.dropped('consensus:UnknownSession');
+        // A share for another coordinator's session we heard of is overheard, not unknown.
+        if (!coord) return this.watch.knows(m.session) ? undefined : this.deps.dropped('consensus:UnknownSession');
         this.measure(m.session, from);
         const commit = coord.receive(m.session, { participant: m.participant, share: m.share });
         if (commit) this.deps.committed(commit);
@@ -156,7 +169,7 @@ export class ConsensusService {
    * neither asks the other for a nonce that other just spent on its own session.
    */
   private session(witnesses: readonly string[]): SigningCommitments[] | null {
-    const chosen = witnesses.filter((w) => (this.nonces.get(w)?.length ?? 0) > 0).slice(0, this.deps.set.threshold);
+    const chosen = witnesses.filter((w) => !this.watch.excluded(w) && (this.nonces.get(w)?.length ?? 0) > 0).slice(0, this.deps.set.threshold);
     if (chosen.length < this.deps.set.threshold) return null;
     return chosen.map((w) => (w === this.deps.self ? this.nonces.get(w)!.shift()! : this.nonces.get(w)!.pop()!));
   }
@@ -175,6 +188,7 @@ export class ConsensusService {
   }
 
   private sendExecute(req: ExecuteRequest): void {
+    for (const evidence of this.watch.executed(req)) this.deps.equivocated?.(evidence);
     this.sentAt.set(req.session.id, this.deps.now());
     if (this.sentAt.size > 64) this.sentAt.delete(this.sentAt.keys().next().value!);
     const bytes = encodeConsensusMessage(executeToWire(req));
