@@ -170,7 +170,9 @@ export abstract class TransportBase {
    * went nowhere and is not held, as a payload a network lost).
    */
   private async emit(topic: string, payload: Uint8Array): Promise<number | null> {
-    await this.faults.delay();
+    // Without latency the payload leaves now, in this turn (as before the lab): a receiver that subscribes a
+    // moment later must not hear what was published before it came.
+    if (this.faults.current.latencyMs > 0) await this.faults.delay();
     if (this.faults.current.offline) {
       this.countDrop('lab:offline');
       return 0;

@@ -70,8 +70,8 @@ describe('the authorization gate in the namespace reducer', () => {
 });
 
 describe('kinds with a protocol today', () => {
-  it('are exactly genesis, tree ops, bindings, the five chat kinds, display names, consensus commits, groups, proposals, guardians and recovery, snapshots, upgrade activations and admin replacements; admission refuses every other kind', () => {
-    expect([...enabledKinds].sort()).toEqual(['authority.genesis', 'chat.channel', 'chat.message', 'chat.reaction', 'chat.rename', 'chat.topic', 'consensus.commit', 'group.create', 'group.invitation', 'group.rekey', 'group.response', 'guardian.answer', 'guardian.key', 'guardian.ready', 'guardian.request', 'maint.adminReplacement', 'maint.cacheInvalidated', 'maint.snapshotCompleted', 'maint.snapshotProposed', 'maint.upgradeActivated', 'profile.name', 'proposal.create', 'proposal.vote', 'recovery.approve', 'recovery.cancel', 'recovery.reshare', 'rel.binding', 'tree.op']);
+  it('are exactly genesis, tree ops, bindings, the five chat kinds, display names, consensus commits, groups, proposals, guardians and recovery, snapshots, upgrade activations, admin replacements and forwarding receipts; admission refuses every other kind', () => {
+    expect([...enabledKinds].sort()).toEqual(['authority.genesis', 'chat.channel', 'chat.message', 'chat.reaction', 'chat.rename', 'chat.topic', 'consensus.commit', 'group.create', 'group.invitation', 'group.rekey', 'group.response', 'guardian.answer', 'guardian.key', 'guardian.ready', 'guardian.request', 'maint.adminReplacement', 'maint.cacheInvalidated', 'maint.snapshotCompleted', 'maint.snapshotProposed', 'maint.upgradeActivated', 'profile.name', 'proposal.create', 'proposal.vote', 'receipt.forward', 'recovery.approve', 'recovery.cancel', 'recovery.reshare', 'rel.binding', 'tree.op']);
     for (const k of Object.keys(KINDS)) expect(isEnabledKind(k), k).toBe(enabledKinds.has(k as never));
     expect(isEnabledKind('consensus.cert')).toBe(false);
     expect(isEnabledKind('no.such')).toBe(false);
