@@ -12,6 +12,8 @@ export interface GossipOptions {
   readonly seed: number;
   /** Datagram loss; lost forwards are repaired by IHAVE/IWANT at heartbeats. */
   readonly loss?: number;
+  /** How link latencies are drawn (`LinkModel.layout`): per link (the default) or from positions on a plane. */
+  readonly layout?: 'link' | 'plane';
   /** The gossipsub options; the app's own (`appGossipsub()`) unless a test changes one. */
   readonly gossipsub?: GossipsubParams;
 }
@@ -23,6 +25,7 @@ export interface GossipResult {
   readonly D: number;
   readonly floodPublish: boolean;
   readonly loss: number;
+  readonly layout: 'link' | 'plane';
   /** Direct links per node (the topic peers) and topic-mesh peers per node. */
   readonly links: { min: number; max: number; mean: number };
   readonly degree: { min: number; max: number; mean: number };
@@ -64,9 +67,10 @@ export interface GossipResult {
 export async function gossipReach(opts: GossipOptions): Promise<GossipResult> {
   const p = opts.gossipsub ?? appGossipsub();
   const loss = opts.loss ?? 0;
+  const layout = opts.layout ?? 'link';
   const rnd = prng(opts.seed);
   const q = new EventQueue();
-  const net = new SimNet(q, rnd, { ...DEFAULT_LINKS, loss });
+  const net = new SimNet(q, rnd, { ...DEFAULT_LINKS, loss, layout });
   const ids = nodeIds(opts.n);
   const conns = connect(ids, BROWSER_MAX_CONNECTIONS - 1, rnd);
   const mesh = heartbeatMesh(conns, p, rnd);
@@ -146,6 +150,7 @@ export async function gossipReach(opts: GossipOptions): Promise<GossipResult> {
     D: p.D,
     floodPublish: p.floodPublish,
     loss,
+    layout,
     links: degreeStats(conns),
     degree: degreeStats(mesh),
     bound: Math.ceil(Math.log(opts.n) / Math.log(p.D)) + 2,

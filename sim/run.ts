@@ -8,8 +8,8 @@ import { convergenceSvg, type Plot } from './svg.ts';
 import { ROUND_MS } from './sync-world.ts';
 
 /**
- * `npm run sim [-- <scenario>…]`: gossip, partition, churn, equivocation (all by default). Prints one JSON line
- * per measurement (the same seed prints the same line; only `wallMs` and `cpuMs` vary) and writes
+ * `npm run sim [-- <scenario>…]`: gossip, gossip-plane, partition, churn, equivocation (all by default). Prints
+ * one JSON line per measurement (the same seed prints the same line; only `wallMs` and `cpuMs` vary) and writes
  * each scenario's convergence plot to sim/plots/.
  */
 const PLOTS = new URL('./plots/', import.meta.url);
@@ -45,12 +45,14 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, Cost]> {
   return [r, { wallMs: Math.round(performance.now() - t), cpuMs: Math.round((used.user + used.system) / 1000) }];
 }
 
-if (runs('gossip')) {
+// The figure is the default (per-link) latency; `plane`, the same runs with latencies keeping the triangle inequality.
+for (const [name, layout] of [['gossip', 'link'], ['gossip-plane', 'plane']] as const) {
+  if (!runs(name)) continue;
   for (const n of [100, 1000]) {
     const results: GossipResult[] = [];
     const [, ms] = await timed(async () => {
       for (const seed of [1, 2, 3, 4, 5]) {
-        const [r, one] = await timed(() => gossipReach({ n, seed, loss: 0.01 }));
+        const [r, one] = await timed(() => gossipReach({ n, seed, loss: 0.01, layout }));
         print(line(r), one);
         results.push(r);
       }
@@ -63,6 +65,7 @@ if (runs('gossip')) {
       {
         scenario: 'gossip-summary',
         n,
+        layout,
         seeds: results.length,
         bound: results[0]!.bound,
         floodPublish: results[0]!.floodPublish,
@@ -76,7 +79,8 @@ if (runs('gossip')) {
       },
       ms,
     );
-    plot(`gossip-N${n}.svg`, { title: `Gossip reach, N = ${n}, the app's gossipsub (flood publish, D = 6), 1% loss`, xLabel: 'simulated time (ms)', series: results.map((r) => ({ label: `seed ${r.seed}: ${r.rounds} rounds, first copies ≤ ${r.maxHops} hops`, curve: r.curve })) });
+    if (layout === 'link')
+      plot(`gossip-N${n}.svg`, { title: `Gossip reach, N = ${n}, the app's gossipsub (flood publish, D = 6), 1% loss`, xLabel: 'simulated time (ms)', series: results.map((r) => ({ label: `seed ${r.seed}: ${r.rounds} rounds, first copies ≤ ${r.maxHops} hops`, curve: r.curve })) });
   }
 }
 

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { churn } from '../../sim/churn.ts';
-import { prng } from '../../sim/clock.ts';
+import { EventQueue, prng } from '../../sim/clock.ts';
 import { dkg, equivocatingWitness } from '../../sim/equivocation.ts';
 import { gossipReach } from '../../sim/gossip.ts';
 import { appGossipsub, BROWSER_MAX_CONNECTIONS, connect, heartbeatMesh } from '../../sim/gossipsub.ts';
 import { nodeIds } from '../../sim/mesh.ts';
+import { SimNet } from '../../sim/network.ts';
 import { partitionHeal } from '../../sim/partition.ts';
 
 describe('the simulator (small N)', () => {
@@ -51,6 +52,19 @@ describe('the simulator (small N)', () => {
         expect(mesh.get(m)).toContain(id);
       }
     }
+  });
+
+  it('plane latencies keep the triangle inequality and stay in the link model range', () => {
+    const net = new SimNet(new EventQueue(), prng(5), { latencyMs: [10, 80], jitterMs: 0, loss: 0, layout: 'plane' });
+    const ids = nodeIds(20);
+    for (const a of ids)
+      for (const b of ids) {
+        if (a === b) continue;
+        expect(net.delay(a, b)).toBeGreaterThanOrEqual(10);
+        expect(net.delay(a, b)).toBeLessThanOrEqual(80);
+        // Rounding each distance may cost a millisecond.
+        for (const c of ids) if (c !== a && c !== b) expect(net.delay(a, c)).toBeLessThanOrEqual(net.delay(a, b) + net.delay(b, c) + 1);
+      }
   });
 
   it('after a partition heals, real sync sessions bring every node every fact within 3 rounds', async () => {
