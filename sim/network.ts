@@ -9,6 +9,12 @@ export interface LinkModel {
   readonly jitterMs: number;
   /** Probability that a datagram (a gossip message) is lost; streams (sync sessions) are reliable. */
   readonly loss: number;
+  /**
+   * `link` (the default): each link's base drawn on its own, so a two-hop path often beats a slow direct link.
+   * `plane`: nodes at random points of a square whose diagonal spans `latencyMs`, a link's base the minimum
+   * plus their distance — latencies that keep the triangle inequality, as geography mostly does.
+   */
+  readonly layout?: 'link' | 'plane';
 }
 
 export const DEFAULT_LINKS: LinkModel = { latencyMs: [10, 80], jitterMs: 10, loss: 0 };
@@ -21,6 +27,7 @@ export class SimNet {
   private readonly offline = new Set<string>();
   private group: ReadonlyMap<string, number> | null = null;
   private readonly base = new Map<string, number>();
+  private readonly at = new Map<string, [number, number]>();
   /** Datagrams and stream frames delivered, and datagrams lost or cut by a partition. */
   readonly stats = { delivered: 0, lost: 0, cut: 0 };
 
@@ -59,10 +66,20 @@ export class SimNet {
     let base = this.base.get(key);
     if (base === undefined) {
       const [min, max] = this.model.latencyMs;
-      base = min + Math.floor(this.rnd() * (max - min + 1));
+      if (this.model.layout === 'plane') {
+        const [pa, pb] = [this.point(a, (max - min) / Math.SQRT2), this.point(b, (max - min) / Math.SQRT2)];
+        base = min + Math.round(Math.hypot(pa[0] - pb[0], pa[1] - pb[1]));
+      } else base = min + Math.floor(this.rnd() * (max - min + 1));
       this.base.set(key, base);
     }
     return base + Math.floor(this.rnd() * (this.model.jitterMs + 1));
+  }
+
+  /** A node's point on the `plane` layout, drawn when first needed. */
+  private point(node: string, side: number): [number, number] {
+    let p = this.at.get(node);
+    if (p === undefined) this.at.set(node, (p = [this.rnd() * side, this.rnd() * side]));
+    return p;
   }
 
   /** A datagram: lost with the model's probability, or when the link is cut at either end of its flight. */

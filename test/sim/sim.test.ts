@@ -1,18 +1,70 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { churn } from '../../sim/churn.ts';
+import { EventQueue, prng } from '../../sim/clock.ts';
 import { dkg, equivocatingWitness } from '../../sim/equivocation.ts';
 import { gossipReach } from '../../sim/gossip.ts';
+import { appGossipsub, BROWSER_MAX_CONNECTIONS, connect, heartbeatMesh } from '../../sim/gossipsub.ts';
+import { nodeIds } from '../../sim/mesh.ts';
+import { SimNet } from '../../sim/network.ts';
 import { partitionHeal } from '../../sim/partition.ts';
 
 describe('the simulator (small N)', () => {
-  it('gossip reaches every node of a D = 6 mesh, within ⌈log₆ N⌉ + 2 mesh hops, with lost forwards repaired', async () => {
+  it('gossip reaches every node through the mesh gossipsub builds, within ⌈log₆ N⌉ + 2 mesh hops, with lost forwards repaired', async () => {
     const r = await gossipReach({ n: 100, seed: 3, loss: 0.05 });
     expect(r.reached).toBe(100);
     expect(r.hops.reduce((a, b) => a + b, 0)).toBe(100);
     expect(r.hops[0]).toBe(1);
     expect(r.meshHops).toBeLessThanOrEqual(r.bound);
     expect(r.lost).toBeGreaterThan(0);
-    expect(r.degree.min).toBeGreaterThanOrEqual(6);
+    expect(r.hopsMedian).toBeLessThanOrEqual(r.hopsP99);
+    expect(r.hopsP99).toBeLessThanOrEqual(r.maxHops);
+  });
+
+  it('the gossip model runs the app\'s gossipsub options, flood publish included: the publisher sends to every topic peer', async () => {
+    const p = appGossipsub();
+    expect(p).toMatchObject({ D: 6, Dlo: 4, Dhi: 12, heartbeatInterval: 400, floodPublish: true });
+    const r = await gossipReach({ n: 100, seed: 4, loss: 0 });
+    // 100 browsers stay under libp2p's connection cap, so every node is every other's topic peer.
+    expect(r.links).toEqual({ min: 99, max: 99, mean: 99 });
+    expect(r.publishedTo).toBe(99);
+    expect(r.rounds).toBe(1);
+    // Without flood publish the publisher reaches its mesh only, and the rest takes more rounds.
+    const mesh = await gossipReach({ n: 100, seed: 4, loss: 0, gossipsub: { ...p, floodPublish: false } });
+    expect(mesh.publishedTo).toBeLessThanOrEqual(p.Dhi);
+    expect(mesh.rounds).toBeGreaterThan(1);
+  });
+
+  it('links stop at the browser connection cap, and every topic mesh is symmetric and within D_lo..D_hi', () => {
+    const cap = readFileSync(new URL('../../node_modules/libp2p/dist/src/connection-manager/constants.browser.js', import.meta.url), 'utf8');
+    expect(cap).toContain(`MAX_CONNECTIONS = ${BROWSER_MAX_CONNECTIONS};`);
+    const p = appGossipsub();
+    const rnd = prng(9);
+    const conns = connect(nodeIds(300), 40, rnd);
+    const mesh = heartbeatMesh(conns, p, rnd);
+    for (const [id, peers] of conns) {
+      expect(peers.length).toBeLessThanOrEqual(40);
+      const mine = mesh.get(id)!;
+      expect(mine.length).toBeGreaterThanOrEqual(p.Dlo);
+      expect(mine.length).toBeLessThanOrEqual(p.Dhi);
+      for (const m of mine) {
+        expect(peers).toContain(m);
+        expect(mesh.get(m)).toContain(id);
+      }
+    }
+  });
+
+  it('plane latencies keep the triangle inequality and stay in the link model range', () => {
+    const net = new SimNet(new EventQueue(), prng(5), { latencyMs: [10, 80], jitterMs: 0, loss: 0, layout: 'plane' });
+    const ids = nodeIds(20);
+    for (const a of ids)
+      for (const b of ids) {
+        if (a === b) continue;
+        expect(net.delay(a, b)).toBeGreaterThanOrEqual(10);
+        expect(net.delay(a, b)).toBeLessThanOrEqual(80);
+        // Rounding each distance may cost a millisecond.
+        for (const c of ids) if (c !== a && c !== b) expect(net.delay(a, c)).toBeLessThanOrEqual(net.delay(a, b) + net.delay(b, c) + 1);
+      }
   });
 
   it('after a partition heals, real sync sessions bring every node every fact within 3 rounds', async () => {
