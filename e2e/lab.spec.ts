@@ -45,6 +45,9 @@ async function toggle(box: Locator, on: boolean): Promise<void> {
 }
 const convergence = (page: Page) => page.getByTestId('lab-convergence');
 const tabRow = (page: Page, device: string) => page.getByTestId('lab-tab').and(page.locator(`[data-device="${device}"]`));
+/** "Reaches `peer` via …" in the row of tab `self`: the member that forwards between them now. */
+const viaRow = (page: Page, self: string, peer: string) => tabRow(page, self).getByTestId('lab-tab-via').and(page.locator(`[data-peer="${peer}"]`));
+const linkBetween = (page: Page, x: string, y: string) => page.getByTestId('lab-link').and(page.locator(`[data-from="${x}"][data-to="${y}"], [data-from="${y}"][data-to="${x}"]`));
 const messageCell = (page: Page, text: string, device: string) =>
   page.getByTestId('lab-message-row').and(page.locator(`[data-text="${text}"]`)).getByTestId('lab-message-cell').and(page.locator(`[data-device="${device}"]`));
 
@@ -66,7 +69,7 @@ function ownStatus(page: Page, text: string): Promise<{ indicator: string; acked
   }, text);
 }
 
-test('the lab shows three tabs converging; partitioned tabs still get every message through the third; honest statuses; heal everything turns it green', async ({ browser }) => {
+test('the lab shows three tabs converging; partitioned tabs still get every message through the third, their sessions forwarded with receipts; honest statuses; heal everything turns it green', async ({ browser }) => {
   const [a, b, c] = await tabsOf(browser, ['Alice', 'Bob', 'Carol']);
   const [da, db, dc] = [await deviceIdOf(a!), await deviceIdOf(b!), await deviceIdOf(c!)];
   await createChannel(a!, 'lab');
@@ -90,17 +93,26 @@ test('the lab shows three tabs converging; partitioned tabs still get every mess
   // From alice's lab, alice and bob are cut from each other (each side's box): the graph says so.
   await toggle(tabRow(a!, da).getByTestId('lab-block').and(a!.locator(`[data-peer="${db}"]`)), true);
   await toggle(tabRow(a!, db).getByTestId('lab-block').and(a!.locator(`[data-peer="${da}"]`)), true);
-  const ab = a!.getByTestId('lab-link').and(a!.locator(`[data-from="${da}"][data-to="${db}"], [data-from="${db}"][data-to="${da}"]`));
-  await expect(ab).toHaveAttribute('data-kind', 'blocked', { timeout: 30_000 });
+  await expect(linkBetween(a!, da, db)).toHaveAttribute('data-kind', 'blocked', { timeout: 30_000 });
   await expect(b!.getByTestId('net-status')).not.toContainText('Alice', { timeout: 30_000 });
+  // Each reaches the other through carol, the member linked to both (her signed link notes say so).
+  await expect(viaRow(a!, da, db)).toHaveAttribute('data-via', dc, { timeout: 60_000 });
+  await expect(viaRow(a!, db, da)).toHaveAttribute('data-via', dc, { timeout: 60_000 });
   await closeLab(a!);
 
-  // Messages still reach everyone: carol relays the gossip.
+  // Messages still reach everyone: carol relays the gossip, and forwards alice's and bob's sync sessions.
   await sendMessage(a!, 'alice: cut from bob');
   await sendMessage(b!, 'bob: cut from alice');
   for (const p of [a!, b!, c!]) {
     for (const t of ['alice: cut from bob', 'bob: cut from alice']) await expect(p.getByTestId('message-text').filter({ hasText: t })).toBeVisible({ timeout: 60_000 });
   }
+  // Anti-entropy between alice and bob ran through carol: each accepted the other's frames only with a receipt
+  // chain rooted in the channel, and keeps one as a `receipt.forward` fact of it (counted in its report).
+  await openLab(a!);
+  await expect(viaRow(a!, da, db)).toHaveAttribute('data-receipts', /^[1-9]\d*$/, { timeout: 60_000 });
+  await expect(viaRow(a!, db, da)).toHaveAttribute('data-receipts', /^[1-9]\d*$/, { timeout: 60_000 });
+  await expect(viaRow(a!, da, db)).toHaveAttribute('data-via', dc);
+  await closeLab(a!);
   // Honest statuses: Delivered only once every expected member's ack is here (relayed too); the witnesses may
   // finalize it (◆) past that.
   const honest = async (page: Page, text: string) => {
@@ -116,9 +128,15 @@ test('the lab shows three tabs converging; partitioned tabs still get every mess
   await expect(messageCell(b!, 'alice: cut from bob', db)).toHaveAttribute('data-status', 'received');
   await expect(messageCell(b!, 'bob: cut from alice', db)).not.toHaveAttribute('data-status', 'absent');
 
-  // From bob's lab: the partition lifted, carol offline. A message from alice does not reach carol: not green.
+  // From bob's lab: alice's side of the cut lifted by hand, then Heal everything lifts bob's. The direct link is
+  // back and nobody is reached "via" anyone any more.
   await toggle(tabRow(b!, da).getByTestId('lab-block').and(b!.locator(`[data-peer="${db}"]`)), false);
-  await toggle(tabRow(b!, db).getByTestId('lab-block').and(b!.locator(`[data-peer="${da}"]`)), false);
+  await b!.getByTestId('lab-heal-all').click();
+  await expect(tabRow(b!, db).getByTestId('lab-block').and(b!.locator(`[data-peer="${da}"]`))).not.toBeChecked({ timeout: 30_000 });
+  await expect(linkBetween(b!, da, db)).toHaveAttribute('data-kind', /^(direct|relayed)$/, { timeout: 30_000 });
+  await expect(b!.getByTestId('lab-tab-via')).toHaveCount(0, { timeout: 30_000 });
+
+  // Carol offline. A message from alice does not reach carol: not green.
   await toggle(tabRow(b!, dc).getByTestId('lab-offline'), true);
   await expect(tabRow(b!, dc).getByTestId('lab-tab-faults')).toHaveText('offline', { timeout: 30_000 });
   await expect(c!.getByTestId('net-status')).not.toContainText('Relay connected', { timeout: 30_000 });
@@ -139,6 +157,7 @@ test('the lab shows three tabs converging; partitioned tabs still get every mess
   await openLab(a!);
   await expect(convergence(a!)).toHaveAttribute('data-converged', 'true', { timeout: 30_000 });
   for (const d of [da, db, dc]) await expect(tabRow(a!, d).getByTestId('lab-tab-faults')).toHaveText('no faults');
+  await expect(a!.getByTestId('lab-tab-via')).toHaveCount(0);
   await closeLab(c!);
   await expect(c!.getByTestId('message-text').filter({ hasText: 'alice: carol is offline' })).toBeVisible();
 });

@@ -56,8 +56,11 @@ describe('forwarding with receipts between nodes (DESIGN §5)', () => {
     expect(b.node.forwarding.status().peers.find((p) => p.device === device(a))).toMatchObject({ path: device(c), lastVia: device(c) });
     expect(b.node.forwarding.status().peers.find((p) => p.device === device(a))!.received).toBeGreaterThan(0);
     for (const p of [a, b, c]) expect(forwardDrops(p)).toEqual([]);
-    // The lab's report of bob's tab says alice is reached via carol.
-    expect(buildReport(b.node, undefined).forwarded).toContainEqual(expect.objectContaining({ peer: device(a), via: device(c) }));
+    // The lab's report of bob's tab says alice is reached via carol, with the receipt facts bob keeps of it.
+    const route = buildReport(b.node, undefined).forwarded.find((f) => f.peer === device(a));
+    expect(route).toMatchObject({ via: device(c) });
+    expect(route!.receipts).toBe(kept(b).filter((f) => f.origin === device(a)).length);
+    expect(route!.receipts).toBeGreaterThan(0);
     expect(buildReport(c.node, undefined).forwarded).toEqual([]);
   });
 
@@ -66,8 +69,13 @@ describe('forwarding with receipts between nodes (DESIGN §5)', () => {
     const { a, b, c } = await partitionedTrio(bus);
     open = [a, b, c];
     await until(() => typeof pathTo(a, b) === 'string' && pathTo(a, b) !== 'direct', 'routed');
+    await a.node.syncNow();
+    await until(() => (b.node.forwarding.status().peers.find((p) => p.device === device(a))?.received ?? 0) > 0, 'a session through carol');
+    expect(buildReport(b.node, undefined).forwarded).toContainEqual(expect.objectContaining({ peer: device(a), via: device(c) }));
     bus.partition(device(a), device(b), false);
     expect(pathTo(a, b)).toBe('direct');
+    // The lab no longer says "via carol" once the direct link is back.
+    expect(buildReport(b.node, undefined).forwarded).toEqual([]);
     const before = b.node.forwarding.status().peers.find((p) => p.device === device(a))?.received ?? 0;
     await a.node.syncNow();
     expect(b.node.forwarding.status().peers.find((p) => p.device === device(a))?.received ?? 0).toBe(before);

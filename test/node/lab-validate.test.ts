@@ -12,7 +12,7 @@ const report: LabReport = {
   relay: 'connected',
   links: [{ peer: '12D3KooWBob', transport: 'direct' }],
   faults: { offline: false, blocked: ['12D3KooWCarol'], latencyMs: 200, loss: 50 },
-  forwarded: [{ peer: '12D3KooWCarol', via: '12D3KooWBob', received: 3 }],
+  forwarded: [{ peer: '12D3KooWCarol', via: '12D3KooWBob', received: 3, receipts: 1 }],
   contexts: [{ context: 'context:abc', name: 'crew', facts: 4, digest: 'ff00' }],
   messages: [{ channel: 'crew', id: 'f1', author: 'Alice', text: 'hi', own: true, status: 'Delivered' }],
   sessions: [{ peer: '12D3KooWBob', context: 'abc', state: 'ok', detail: '+1 in · 0 out' }],
@@ -47,7 +47,8 @@ describe('lab messages from other tabs', () => {
     expect(reasonOf({ ...report, faults: { ...report.faults, latencyMs: 1.5 } })).toBe('faults.latencyMs');
     expect(reasonOf({ ...report, faults: { ...report.faults, latencyMs: -1 } })).toBe('faults.latencyMs');
     expect(reasonOf({ ...report, faults: { offline: false } })).toBe('faults');
-    expect(reasonOf({ ...report, forwarded: [{ peer: 'c', via: 'b', received: -1 }] })).toBe('forwarded.received');
+    expect(reasonOf({ ...report, forwarded: [{ peer: 'c', via: 'b', received: -1, receipts: 0 }] })).toBe('forwarded.received');
+    expect(reasonOf({ ...report, forwarded: [{ peer: 'c', via: 'b', received: 1 }] })).toBe('forwarded.receipts');
     expect(reasonOf({ ...report, forwarded: [{ peer: 'c', received: 1 }] })).toBe('forwarded.via');
     expect(reasonOf({ ...report, contexts: [{ ...report.contexts[0], facts: Number.NaN }] })).toBe('contexts.facts');
     expect(reasonOf({ ...report, messages: [{ ...report.messages[0], text: 'x'.repeat(501) }] })).toBe('messages.text');

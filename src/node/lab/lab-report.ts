@@ -1,6 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex, utf8 } from '../../core/encoding/bytes.ts';
 import { namespaceId, type Namespace } from '../../core/ids.ts';
+import { listForwards } from '../../core/reduce/relational.ts';
 import type { AuraNodeApi } from '../api.ts';
 import type { NodeHost } from '../host/node-host.ts';
 import { NO_FAULTS } from '../../net/faults.ts';
@@ -45,12 +46,31 @@ function sessions(src: ReportSource): LabSession[] {
   return [...running, ...recent];
 }
 
-/** Peers reached through a forwarder: the route in use now, else the member the last forwarded message came through. */
+const routeKey = (peer: string, via: string) => JSON.stringify([peer, via]);
+
+/** The `receipt.forward` facts this tab holds of chains that reached it, counted by (origin, last forwarder). */
+function receiptsKept(src: ReportSource): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const ns of src.journals.namespaces()) {
+    for (const f of listForwards(src.journals.get(ns)!.state.relational)) {
+      const via = f.via[f.via.length - 1];
+      if (f.receiver !== src.key.deviceId || via === undefined) continue;
+      const k = routeKey(f.origin, via);
+      out.set(k, (out.get(k) ?? 0) + 1);
+    }
+  }
+  return out;
+}
+
+/**
+ * Peers reached through a forwarder now (the route in use; none once the direct link is back), with the
+ * forwarded messages accepted from them and the receipt facts kept of those chains.
+ */
 function forwarded(src: ReportSource): LabForwarded[] {
-  return src.forwarding.status().peers.flatMap((p) => {
-    const via = p.path !== 'direct' && p.path !== null ? p.path : p.lastVia;
-    return via === null ? [] : [{ peer: p.device, via, received: p.received }];
-  });
+  const kept = src.cached('lab:receipts', () => receiptsKept(src));
+  return src.forwarding.status().peers.flatMap((p) =>
+    p.path === 'direct' || p.path === null ? [] : [{ peer: p.device, via: p.path, received: p.received, receipts: kept.get(routeKey(p.device, p.path)) ?? 0 }],
+  );
 }
 
 /** This tab's report. The journal part is cached until the reduced data changes; links, faults and sync are read fresh. */

@@ -45,6 +45,8 @@ export interface LabForwarded {
   readonly via: DeviceId;
   /** Messages from the peer accepted through a forwarder. */
   readonly received: number;
+  /** `receipt.forward` facts this tab holds of chains from the peer to it through `via`. */
+  readonly receipts: number;
 }
 
 export interface LabReport {
@@ -56,7 +58,7 @@ export interface LabReport {
   readonly relay: 'disconnected' | 'connecting' | 'connected';
   readonly links: readonly { readonly peer: DeviceId; readonly transport: LabLinkTransport }[];
   readonly faults: LabFaults;
-  /** Peers this tab reaches only through a forwarding member now, or heard from through one ("via …"). */
+  /** Peers this tab reaches only through a forwarding member now ("via …"); none once a direct link is back. */
   readonly forwarded: readonly LabForwarded[];
   readonly contexts: readonly LabContext[];
   readonly messages: readonly LabMessage[];

@@ -66,7 +66,12 @@ function message(x: unknown): LabMessage {
 
 function forward(x: unknown): LabForwarded {
   const r = record(x, 'forwarded');
-  return { peer: str(r.peer, 'forwarded.peer'), via: str(r.via, 'forwarded.via'), received: int(r.received, 'forwarded.received', Number.MAX_SAFE_INTEGER) };
+  return {
+    peer: str(r.peer, 'forwarded.peer'),
+    via: str(r.via, 'forwarded.via'),
+    received: int(r.received, 'forwarded.received', Number.MAX_SAFE_INTEGER),
+    receipts: int(r.receipts, 'forwarded.receipts', Number.MAX_SAFE_INTEGER),
+  };
 }
 
 function session(x: unknown): LabSession {

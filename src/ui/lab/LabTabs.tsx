@@ -39,8 +39,9 @@ export function LabTabs({ tabs, self }: { readonly tabs: readonly LabReport[]; r
             <span data-testid="lab-tab-faults">{faultsText(t, tabs)}</span>
           </p>
           {t.forwarded.map((f) => (
-            <p key={f.peer} className="muted" data-testid="lab-tab-via" data-peer={f.peer} data-via={f.via}>
-              Reaches {tabName(tabs, f.peer)} via {tabName(tabs, f.via)} ({f.received} forwarded message{f.received === 1 ? '' : 's'} in)
+            <p key={f.peer} className="muted" data-testid="lab-tab-via" data-peer={f.peer} data-via={f.via} data-receipts={f.receipts}>
+              Reaches {tabName(tabs, f.peer)} via {tabName(tabs, f.via)} ({f.received} forwarded message{f.received === 1 ? '' : 's'} in ·{' '}
+              {f.receipts} receipt{f.receipts === 1 ? '' : 's'} kept)
             </p>
           ))}
           <TabFaults tab={t} tabs={tabs} />
